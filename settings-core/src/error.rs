@@ -1,0 +1,237 @@
+//! The error of a load: every problem found, each with a path, a kind, an origin and a sentence.
+
+use std::fmt;
+
+/// Every problem of one load, reported at once.
+///
+/// `Display` prints one issue per line as `path: message (from origin)`. No part of an `Error`
+/// (its `Display`, its `Debug`, any [`Issue`] field) contains the value of a secret.
+///
+/// ```
+/// use settings_core::{IssueKind, Settings};
+///
+/// #[derive(Settings, Debug)]
+/// #[settings(env_prefix = "APP_")]
+/// struct App {
+///     port: u16,
+///     name: String,
+/// }
+///
+/// let err = App::loader()
+///     .env_vars([("APP_PORT", "70000")])
+///     .load()
+///     .unwrap_err();
+/// assert_eq!(err.issues().len(), 2);
+/// assert_eq!(err.issues()[0].kind, IssueKind::Invalid);
+/// assert_eq!(err.issues()[1].kind, IssueKind::Missing);
+/// println!("{err}");
+/// ```
+#[derive(Clone)]
+pub struct Error {
+    issues: Vec<Issue>,
+}
+
+/// One problem found while loading settings.
+///
+/// ```
+/// use settings_core::{Issue, IssueKind};
+///
+/// let issue = Issue {
+///     path: "db.pool_size".into(),
+///     kind: IssueKind::Invalid,
+///     origin: Some("env var APP_DB__POOL_SIZE".into()),
+///     message: "expected an integer from 0 to 4294967295, found \"lots\"".into(),
+/// };
+/// assert!(issue.to_string().starts_with("db.pool_size: expected"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The dotted path of the field (`"db.pool_size"`); for `Unknown`, the full dotted path of the
+    /// unknown key; `""` for a whole-source problem and for a top-level struct check.
+    pub path: String,
+    /// What went wrong.
+    pub kind: IssueKind,
+    /// Where the bad value came from: `"env var APP_DB__POOL_SIZE"`, `"file config/settings.toml"`,
+    /// `"default"`, `"secrets dir file api_key"`, ...
+    pub origin: Option<String>,
+    /// A sentence for a person; never contains a secret's value.
+    pub message: String,
+}
+
+/// The kind of an [`Issue`].
+///
+/// ```
+/// use settings_core::IssueKind;
+/// assert_ne!(IssueKind::Missing, IssueKind::Invalid);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IssueKind {
+    /// A required field has no value.
+    Missing,
+    /// A value cannot become the field's type.
+    Invalid,
+    /// A value broke a declared constraint.
+    Constraint,
+    /// A key that no field has.
+    Unknown,
+    /// A source cannot be read or parsed, or a required file is missing.
+    Source,
+}
+
+impl Error {
+    /// Every issue of the load, in the order found: sources first, then fields in declaration
+    /// order.
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    pub(crate) fn new(issues: Vec<Issue>) -> Self {
+        debug_assert!(!issues.is_empty());
+        Error { issues }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            fmt::Display::fmt(issue, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("issues", &self.issues)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(origin) = &self.origin {
+            write!(f, " (from {origin})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for IssueKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IssueKind::Missing => "missing",
+            IssueKind::Invalid => "invalid",
+            IssueKind::Constraint => "constraint",
+            IssueKind::Unknown => "unknown",
+            IssueKind::Source => "source",
+        })
+    }
+}
+
+/// The longest quoted value in a message, in characters.
+const QUOTE_MAX: usize = 80;
+/// The longest message, in characters.
+const MESSAGE_MAX: usize = 1000;
+
+/// `s` in double quotes, cut to 80 characters with `…`.
+pub(crate) fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len().min(QUOTE_MAX * 4) + 2);
+    out.push('"');
+    let mut chars = s.chars();
+    for c in chars.by_ref().take(QUOTE_MAX) {
+        out.extend(c.escape_debug());
+    }
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out.push('"');
+    out
+}
+
+/// Cuts a message to the longest allowed.
+pub(crate) fn bound_message(mut message: String) -> String {
+    if let Some((at, _)) = message.char_indices().nth(MESSAGE_MAX - 1) {
+        message.truncate(at);
+        message.push('…');
+    }
+    message
+}
+
+/// Issues being collected during one load.
+#[derive(Debug, Default)]
+pub(crate) struct Issues {
+    list: Vec<Issue>,
+}
+
+impl Issues {
+    pub(crate) fn push(
+        &mut self,
+        path: impl Into<String>,
+        kind: IssueKind,
+        origin: Option<String>,
+        message: impl Into<String>,
+    ) {
+        self.list.push(Issue {
+            path: path.into(),
+            kind,
+            origin,
+            message: bound_message(message.into()),
+        });
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub(crate) fn into_error(self) -> Option<Error> {
+        (!self.list.is_empty()).then(|| Error::new(self.list))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_cuts_long_values() {
+        let long = "x".repeat(200);
+        let q = quote(&long);
+        assert_eq!(q.chars().count(), 83);
+        assert!(q.ends_with("…\""));
+        assert_eq!(quote("a\"b"), "\"a\\\"b\"");
+    }
+
+    #[test]
+    fn messages_are_bounded() {
+        let m = bound_message("y".repeat(5000));
+        assert_eq!(m.chars().count(), 1000);
+    }
+
+    #[test]
+    fn display_is_one_line_per_issue() {
+        let mut issues = Issues::default();
+        issues.push(
+            "port",
+            IssueKind::Invalid,
+            Some("env var APP_PORT".into()),
+            "bad",
+        );
+        issues.push("", IssueKind::Source, None, "file gone");
+        let err = issues.into_error().unwrap();
+        assert_eq!(
+            err.to_string(),
+            "port: bad (from env var APP_PORT)\nfile gone"
+        );
+    }
+}

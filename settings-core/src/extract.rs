@@ -1,0 +1,329 @@
+//! Field-by-field extraction of the merged tree into the user's struct, driven by the metadata,
+//! collecting every issue instead of stopping at the first.
+//!
+//! Generated code calls one method of [`Extract`] per field; the work is here, shared by every
+//! settings type, and generic only over the field's type.
+
+use crate::de::{from_nothing, from_value, DeCx, DeError};
+use crate::error::{IssueKind, Issues};
+use crate::meta::{DefaultMeta, FieldMeta, Lit, StructMeta};
+use crate::naming::NameTable;
+use crate::report::Entry;
+use crate::settings::Settings;
+use crate::value::{Node, OriginId, Origins, Table, Value};
+use serde::de::DeserializeOwned;
+
+/// What one load keeps while it runs.
+pub(crate) struct State {
+    pub(crate) origins: Origins,
+    pub(crate) issues: Issues,
+    pub(crate) names: NameTable,
+    pub(crate) default_origin: OriginId,
+    /// Report entries, when the load explains itself.
+    pub(crate) report: Option<Vec<Entry>>,
+}
+
+impl State {
+    pub(crate) fn new(root: &'static StructMeta, explain: bool) -> Self {
+        let mut origins = Origins::default();
+        let default_origin = origins.add("default".to_owned(), false);
+        State {
+            origins,
+            issues: Issues::default(),
+            names: NameTable::new(root),
+            default_origin,
+            report: explain.then(Vec::new),
+        }
+    }
+}
+
+/// The extraction of one settings struct. Reached by generated code only.
+#[doc(hidden)]
+pub struct Extract<'a> {
+    state: &'a mut State,
+    meta: &'static StructMeta,
+    table: Table,
+    /// The struct's dotted path with a trailing `.`, or `""` at the top.
+    prefix: String,
+    /// The origin of each field's value, for the issues of custom checks.
+    origins: Vec<Option<OriginId>>,
+}
+
+impl<'a> Extract<'a> {
+    pub(crate) fn root(state: &'a mut State, meta: &'static StructMeta, table: Table) -> Self {
+        Extract {
+            state,
+            meta,
+            table,
+            prefix: String::new(),
+            origins: vec![None; meta.fields.len()],
+        }
+    }
+
+    fn path(&self, field: &FieldMeta) -> String {
+        format!("{}{}", self.prefix, field.key)
+    }
+
+    /// A field that is not nested and has no function default.
+    pub fn leaf<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
+        let field = &self.meta.fields[index];
+        match self.table.remove(field.key) {
+            Some(value) => self.convert(index, value),
+            None => match &field.default {
+                DefaultMeta::Literal(lit) => {
+                    let value = lit_value(lit, self.state.default_origin);
+                    self.convert(index, value)
+                }
+                _ => self.absent(field),
+            },
+        }
+    }
+
+    /// A field with a bare `default` or `default_with`: `default` gives the value when no source
+    /// sets it; `describe` shows it in reports.
+    pub fn leaf_or<T: DeserializeOwned>(
+        &mut self,
+        index: usize,
+        default: fn() -> T,
+        describe: impl FnOnce(&T) -> Option<String>,
+    ) -> Option<T> {
+        let field = &self.meta.fields[index];
+        match self.table.remove(field.key) {
+            Some(value) => self.convert(index, value),
+            None => {
+                let value = default();
+                self.origins[index] = Some(self.state.default_origin);
+                if self.state.report.is_some() {
+                    let shown = describe(&value).unwrap_or_else(|| format!("({})", field.ty));
+                    self.record(field, shown, "default".to_owned(), false);
+                }
+                Some(value)
+            }
+        }
+    }
+
+    /// A field no source sets and that has no default: `None` for an `Option`, else missing.
+    fn absent<T: DeserializeOwned>(&mut self, field: &FieldMeta) -> Option<T> {
+        if let Some(value) = from_nothing::<T>() {
+            if self.state.report.is_some() {
+                self.record(field, "(none)".to_owned(), "unset".to_owned(), false);
+            }
+            return Some(value);
+        }
+        let path = self.path(field);
+        let names = self
+            .state
+            .names
+            .target_of(&path)
+            .map(|id| self.state.names.names_of(id))
+            .unwrap_or_default();
+        let how = if names.is_empty() {
+            format!("set `{path}` in a config file")
+        } else {
+            format!("set {} or `{path}` in a config file", names.join(" or "))
+        };
+        self.state.issues.push(
+            path,
+            IssueKind::Missing,
+            None,
+            format!("a value is required but no source sets it; {how}"),
+        );
+        None
+    }
+
+    fn convert<T: DeserializeOwned>(&mut self, index: usize, value: Value) -> Option<T> {
+        let field = &self.meta.fields[index];
+        let origin = value.origin;
+        self.origins[index] = Some(origin);
+        let secret = field.secret || self.state.origins.get(origin).secret;
+        if self.state.report.is_some() {
+            let shown = if secret {
+                MASK.to_owned()
+            } else {
+                value.display()
+            };
+            let label = self.state.origins.get(origin).label.clone();
+            self.record(field, shown, label, secret);
+        }
+        let cx = DeCx {
+            separator: field.separator.unwrap_or(","),
+        };
+        match from_value::<T>(value, &cx) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.invalid(field, e, secret, origin);
+                None
+            }
+        }
+    }
+
+    fn invalid(&mut self, field: &FieldMeta, e: DeError, secret: bool, origin: OriginId) {
+        let origin = e.origin.unwrap_or(origin);
+        let secret = secret || self.state.origins.get(origin).secret;
+        let mut message = if secret {
+            let what = e
+                .safe
+                .unwrap_or_else(|| format!("expected a valid {}", field.ty));
+            format!("{what} (the value is secret and not shown)")
+        } else {
+            e.message
+        };
+        if !e.location.is_empty() {
+            message = format!("at {}: {message}", e.location);
+        }
+        let label = self.state.origins.get(origin).label.clone();
+        self.state
+            .issues
+            .push(self.path(field), IssueKind::Invalid, Some(label), message);
+    }
+
+    fn record(&mut self, field: &FieldMeta, value: String, origin: String, secret: bool) {
+        let path = self.path(field);
+        let secret = secret || field.secret;
+        if let Some(report) = &mut self.state.report {
+            report.push(Entry {
+                path,
+                value: if secret { MASK.to_owned() } else { value },
+                origin,
+                secret,
+            });
+        }
+    }
+
+    /// Takes the table of a nested field out of this struct's table.
+    fn take_table(&mut self, index: usize) -> Result<Option<Table>, ()> {
+        let field = &self.meta.fields[index];
+        match self.table.remove(field.key) {
+            None => Ok(None),
+            Some(Value {
+                node: Node::Table(t),
+                ..
+            }) => Ok(Some(t)),
+            Some(other) => {
+                let label = self.state.origins.get(other.origin).label.clone();
+                self.state.issues.push(
+                    self.path(field),
+                    IssueKind::Invalid,
+                    Some(label),
+                    format!("expected a table of settings, found {}", other.kind_name()),
+                );
+                Err(())
+            }
+        }
+    }
+
+    fn child<T: Settings>(&mut self, index: usize, table: Table) -> Option<T> {
+        let field = &self.meta.fields[index];
+        let meta = T::__meta();
+        let mut child = Extract {
+            prefix: format!("{}{}.", self.prefix, field.key),
+            state: &mut *self.state,
+            meta,
+            table,
+            origins: vec![None; meta.fields.len()],
+        };
+        let value = T::__extract(&mut child);
+        child.finish();
+        value
+    }
+
+    /// A `nested` field: the nested struct loads from this field's table.
+    pub fn nested<T: Settings>(&mut self, index: usize) -> Option<T> {
+        let table = self.take_table(index).ok()?;
+        self.child(index, table.unwrap_or_default())
+    }
+
+    /// A `nested` field of type `Option<T>`: `None` when no source sets any key under it.
+    pub fn nested_opt<T: Settings>(&mut self, index: usize) -> Option<Option<T>> {
+        match self.take_table(index).ok()? {
+            None => {
+                if self.state.report.is_some() {
+                    let field = &self.meta.fields[index];
+                    self.record(field, "(none)".to_owned(), "unset".to_owned(), false);
+                }
+                Some(None)
+            }
+            Some(table) => self.child(index, table).map(Some),
+        }
+    }
+
+    /// A `nested` field with a bare `default` or `default_with`, used when no source sets any
+    /// key under it.
+    pub fn nested_or<T: Settings>(&mut self, index: usize, default: fn() -> T) -> Option<T> {
+        match self.take_table(index).ok()? {
+            None => {
+                if self.state.report.is_some() {
+                    let field = &self.meta.fields[index];
+                    let shown = format!("({} default)", field.ty);
+                    self.record(field, shown, "default".to_owned(), false);
+                }
+                Some(default())
+            }
+            Some(table) => self.child(index, table),
+        }
+    }
+
+    /// Runs a field's `validate = fn`.
+    pub fn check<T>(&mut self, index: usize, value: &T, check: fn(&T) -> Result<(), String>) {
+        if let Err(message) = check(value) {
+            let field = &self.meta.fields[index];
+            let origin = self.origins[index].map(|o| self.state.origins.get(o).label.clone());
+            self.state
+                .issues
+                .push(self.path(field), IssueKind::Constraint, origin, message);
+        }
+    }
+
+    /// Runs the struct's `validate = fn` once every field is valid.
+    pub fn check_struct<T>(&mut self, value: T, check: fn(&T) -> Result<(), String>) -> Option<T> {
+        match check(&value) {
+            Ok(()) => Some(value),
+            Err(message) => {
+                let path = self.prefix.trim_end_matches('.').to_owned();
+                self.state
+                    .issues
+                    .push(path, IssueKind::Constraint, None, message);
+                None
+            }
+        }
+    }
+
+    /// Whether no issue has been found so far in this load.
+    pub fn is_clean(&self) -> bool {
+        self.state.issues.is_empty()
+    }
+
+    /// Reports the keys left in the table, which no field took, when unknown keys are denied.
+    pub(crate) fn finish(self) {
+        if !self.meta.deny_unknown {
+            return;
+        }
+        for (key, value) in self.table {
+            let hint = match crate::suggest::closest(&key, self.meta.fields.iter().map(|f| f.key)) {
+                Some(known) => format!("; did you mean `{known}`?"),
+                None => String::new(),
+            };
+            let label = self.state.origins.get(value.origin).label.clone();
+            self.state.issues.push(
+                format!("{}{key}", self.prefix),
+                IssueKind::Unknown,
+                Some(label),
+                format!("unknown key `{key}`: no setting has this name{hint}"),
+            );
+        }
+    }
+}
+
+const MASK: &str = "**********";
+
+/// A literal default as a tree value: strings are text, turned into the type as config text is.
+fn lit_value(lit: &Lit, origin: OriginId) -> Value {
+    let node = match *lit {
+        Lit::Str(s) => Node::Text(s.to_owned()),
+        Lit::Int(i) => Node::Int(i),
+        Lit::Float(f) => Node::Float(f),
+        Lit::Bool(b) => Node::Bool(b),
+        Lit::Array(items) => Node::Array(items.iter().map(|l| lit_value(l, origin)).collect()),
+    };
+    Value::new(node, origin)
+}

@@ -1,0 +1,150 @@
+//! Typed, documented, validated application settings from defaults, config files, a secrets
+//! directory, the environment and runtime overrides, with every problem reported at once.
+//!
+//! ```
+//! use settings_core::{Secret, Settings};
+//! use std::time::Duration;
+//!
+//! /// Settings of the billing service.
+//! #[derive(Settings, Debug)]
+//! #[settings(env_prefix = "APP_")]
+//! struct AppSettings {
+//!     /// Port the HTTP server listens on.
+//!     #[settings(default = 8000)]
+//!     port: u16,
+//!     /// Main database.
+//!     #[settings(nested)]
+//!     db: DatabaseSettings,
+//!     api_key: Secret<String>,
+//!     #[settings(default = "30s")]
+//!     request_timeout: Duration,
+//!     debug: Option<bool>,
+//! }
+//!
+//! #[derive(Settings, Debug)]
+//! struct DatabaseSettings {
+//!     url: String,
+//!     #[settings(default = 10)]
+//!     pool_size: u32,
+//! }
+//!
+//! let settings = AppSettings::loader()
+//!     .env_vars([
+//!         ("APP_DB__URL", "postgres://db.internal/billing"),
+//!         ("APP_API_KEY", "k-123"),
+//!         ("APP_DEBUG", "yes"),
+//!     ])
+//!     .load()?;
+//! assert_eq!(settings.port, 8000);
+//! assert_eq!(settings.db.pool_size, 10);
+//! assert_eq!(settings.request_timeout, Duration::from_secs(30));
+//! assert_eq!(settings.debug, Some(true));
+//! assert!(!format!("{settings:?}").contains("k-123"));
+//! # Ok::<(), settings_core::Error>(())
+//! ```
+//!
+//! # Details
+//!
+//! - Sources, lowest precedence first: struct defaults; config files (`files = [...]`, then
+//!   [`Loader::file`] and [`Loader::file_optional`], each followed by its `name.<profile>.ext`
+//!   sibling); custom providers ([`Loader::provider`]); the config directory; the secrets
+//!   directory; the env file; the environment; runtime overrides ([`Loader::set`]). Tables merge
+//!   deeply; arrays and scalars are replaced.
+//! - Text (environment variables, dotenv lines, INI values, secret files) is turned into the
+//!   declared type, never guessed: `APP_ZIP=007` into a `String` stays `"007"`; `yes`/`on`/`1`
+//!   are `true` for a `bool`; `30s` is a `Duration`; `a,b,c` or a JSON array is a `Vec`.
+//! - [`Error`] lists every problem of a load, each an [`Issue`] with a path, an [`IssueKind`],
+//!   the origin of the bad value and a sentence; no issue ever contains a secret's value.
+//! - [`Secret`] masks a value in every print and wipes it on drop.
+//! - [`Loader::explain`] gives a [`Report`] of where every value came from.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod bytesize;
+mod de;
+mod duration;
+mod error;
+mod extract;
+mod loader;
+mod meta;
+mod naming;
+mod pipeline;
+mod profile;
+mod providers;
+mod report;
+mod secret;
+mod settings;
+mod suggest;
+mod value;
+
+pub use crate::bytesize::ByteSize;
+pub use crate::error::{Error, Issue, IssueKind};
+pub use crate::loader::Loader;
+pub use crate::report::{Entry, Report};
+pub use crate::secret::{Exposed, Secret};
+pub use crate::settings::Settings;
+
+/// Derives [`Settings`](trait@Settings) for a struct with named fields.
+///
+/// ```
+/// use settings_core::Settings;
+///
+/// #[derive(Settings, Debug)]
+/// #[settings(env_prefix = "APP_", files = ["settings.toml"])]
+/// struct App {
+///     /// Port the HTTP server listens on.
+///     #[settings(default = 8000, range(min = 1, max = 65535))]
+///     port: u16,
+///     #[settings(env = "DATABASE_URL", url(schemes = ["postgres"]))]
+///     database_url: String,
+/// }
+///
+/// let app = App::loader()
+///     .env_vars([("DATABASE_URL", "postgres://db/app")])
+///     .load()
+///     .unwrap();
+/// assert_eq!(app.port, 8000);
+/// ```
+///
+/// # Struct attributes `#[settings(...)]`
+///
+/// | attribute | meaning | default |
+/// | --- | --- | --- |
+/// | `env_prefix = "APP_"` | prefix of every derived environment variable name | none |
+/// | `env_nested_delimiter = "__"` | joins the levels of a nested field: `APP_DB__POOL_SIZE` | `"__"` |
+/// | `case_sensitive` | environment variable names must match exactly | off |
+/// | `files = ["a.toml", "b.yaml"]` | config files merged in order; a missing one is skipped | none |
+/// | `env_file = ".env"` | a dotenv file read like environment variables | none |
+/// | `secrets_dir = "/run/secrets"` | one file per setting, every value secret | none |
+/// | `config_dir = "/etc/app"` | one file per setting (a mounted ConfigMap) | none |
+/// | `profile_env = "APP_PROFILE"` | the variable that selects the profile | `{env_prefix}PROFILE` |
+/// | `deny_unknown = false` | ignore unknown keys in files | `true` |
+/// | `deny_unknown_env` | prefixed variables that set nothing are errors | off |
+/// | `validate = path::to::fn` | `fn(&Self) -> Result<(), String>` once every field is valid | none |
+///
+/// # Field attributes `#[settings(...)]`
+///
+/// | attribute | meaning |
+/// | --- | --- |
+/// | `default = LITERAL` | a string, number, bool or array, turned into the type as config text is |
+/// | `default` | `Default::default()` |
+/// | `default_with = path` | calls `fn() -> T` |
+/// | `env = "NAME"` | an explicit variable name (no prefix); repeatable, the first set wins |
+/// | `env_only` | only the explicit names set the field |
+/// | `nested` | the type derives `Settings` too and loads under this field's path |
+/// | `rename = "key"` | the key in files and the env-name stem |
+/// | `restart` | under `Live`, a change needs a restart |
+/// | `secret` | masked in reports and errors (use `Secret<T>` to mask `Debug` too) |
+/// | `range(min, max, gt, lt)` | bounds for numbers and durations |
+/// | `len(min, max)` | length bounds for strings, lists, maps and sets |
+/// | `regex = "..."` | the string must match |
+/// | `url`, `url(schemes = [...])` | an absolute URL, optionally of these schemes |
+/// | `one_of = [...]`, `one_of(values = [...], ignore_case)` | one of these values |
+/// | `separator = ":"` | the separator of a list given as text |
+/// | `validate = path` | `fn(&T) -> Result<(), String>` |
+#[cfg(feature = "derive")]
+pub use settings_derive::Settings;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;

@@ -1,0 +1,175 @@
+//! The static description of a settings struct that `#[derive(Settings)]` emits.
+//!
+//! This is the contract between the two crates: the derive describes, the runtime decides. Every
+//! item here is reached by generated code through `::settings_core::__private` and is outside the
+//! semver promise of the crate.
+
+/// One settings struct: its container attributes and its fields, in declaration order.
+#[derive(Debug)]
+pub struct StructMeta {
+    /// The Rust name of the struct.
+    pub name: &'static str,
+    /// The struct's doc comment, lines joined with `\n`.
+    pub doc: &'static str,
+    /// `env_prefix = "..."`.
+    pub env_prefix: Option<&'static str>,
+    /// `env_nested_delimiter = "..."`, `"__"` when not given.
+    pub env_nested_delimiter: &'static str,
+    /// `case_sensitive`.
+    pub case_sensitive: bool,
+    /// `files = [...]`, in declaration order.
+    pub files: &'static [&'static str],
+    /// `env_file = "..."`.
+    pub env_file: Option<&'static str>,
+    /// `secrets_dir = "..."`.
+    pub secrets_dir: Option<&'static str>,
+    /// `config_dir = "..."`.
+    pub config_dir: Option<&'static str>,
+    /// `profile_env = "..."`.
+    pub profile_env: Option<&'static str>,
+    /// `deny_unknown` (true unless `deny_unknown = false`).
+    pub deny_unknown: bool,
+    /// `deny_unknown_env`.
+    pub deny_unknown_env: bool,
+    /// The fields, in declaration order.
+    pub fields: &'static [FieldMeta],
+}
+
+/// One field of a settings struct.
+#[derive(Debug)]
+pub struct FieldMeta {
+    /// The Rust field name.
+    pub name: &'static str,
+    /// The key in files and the env-name stem: `rename` or the field name.
+    pub key: &'static str,
+    /// The field's doc comment, lines joined with `\n`.
+    pub doc: &'static str,
+    /// The field's type as written, for messages and templates.
+    pub ty: &'static str,
+    /// What the type looks like, as far as the derive can tell from its tokens.
+    pub shape: Shape,
+    /// Whether the type is `Option<...>`.
+    pub optional: bool,
+    /// Explicit `env = "..."` names, in order of priority.
+    pub env: &'static [&'static str],
+    /// `env_only`: only the explicit names set this field.
+    pub env_only: bool,
+    /// Where the value comes from when no source sets it.
+    pub default: DefaultMeta,
+    /// `Secret<T>` or `#[settings(secret)]`.
+    pub secret: bool,
+    /// `restart`: a change needs a restart under `Live`.
+    pub restart: bool,
+    /// `separator = "..."` for lists given as text (`,` when `None`).
+    pub separator: Option<&'static str>,
+    /// The value checks declared on the field.
+    pub constraints: &'static [Constraint],
+    /// `Some(meta)` for a `nested` field: the nested struct's own description.
+    pub nested: Option<fn() -> &'static StructMeta>,
+}
+
+/// How the derive sees a field's type (purely syntactic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `bool`.
+    Bool,
+    /// A signed or unsigned integer type.
+    Integer,
+    /// `f32` or `f64`.
+    Float,
+    /// `String`, `PathBuf`, `Url`, `IpAddr`, ... anything written as text.
+    Text,
+    /// `std::time::Duration`.
+    Duration,
+    /// `settings_core::ByteSize`.
+    ByteSize,
+    /// `Vec<T>`, sets, arrays.
+    List,
+    /// `HashMap`, `BTreeMap`.
+    Map,
+    /// A nested settings struct.
+    Struct,
+    /// Anything else.
+    Other,
+}
+
+/// The default of a field.
+#[derive(Debug)]
+pub enum DefaultMeta {
+    /// Required unless the type is an `Option`.
+    None,
+    /// `default = LITERAL`: turned into the type as a config value would be.
+    Literal(Lit),
+    /// Bare `default`: `Default::default()`.
+    Trait,
+    /// `default_with = path`: the path as written.
+    With(&'static str),
+}
+
+/// A literal written in an attribute.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Lit {
+    /// A string literal.
+    Str(&'static str),
+    /// An integer literal, sign included.
+    Int(i128),
+    /// A float literal.
+    Float(f64),
+    /// `true` or `false`.
+    Bool(bool),
+    /// An array of literals.
+    Array(&'static [Lit]),
+}
+
+/// A declared value check.
+#[derive(Debug)]
+pub enum Constraint {
+    /// `range(min, max, gt, lt)`.
+    Range {
+        /// Inclusive lower bound.
+        min: Option<Lit>,
+        /// Inclusive upper bound.
+        max: Option<Lit>,
+        /// Exclusive lower bound.
+        gt: Option<Lit>,
+        /// Exclusive upper bound.
+        lt: Option<Lit>,
+    },
+    /// `len(min, max)`.
+    Len {
+        /// Least length.
+        min: Option<u64>,
+        /// Greatest length.
+        max: Option<u64>,
+    },
+    /// `regex = "..."`.
+    Regex(&'static str),
+    /// `url` or `url(schemes = [...])`.
+    Url {
+        /// Allowed schemes; empty means any.
+        schemes: &'static [&'static str],
+    },
+    /// `one_of = [...]` or `one_of(values = [...], ignore_case)`.
+    OneOf {
+        /// The allowed values.
+        values: &'static [Lit],
+        /// Compare strings ignoring ASCII case.
+        ignore_case: bool,
+    },
+    /// `validate = path`: the path as written.
+    Custom(&'static str),
+}
+
+impl StructMeta {
+    /// The index of the field with this file key.
+    pub(crate) fn field_index(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key)
+    }
+}
+
+impl FieldMeta {
+    /// The nested struct's description, for a `nested` field.
+    pub(crate) fn nested_meta(&self) -> Option<&'static StructMeta> {
+        self.nested.map(|f| f())
+    }
+}

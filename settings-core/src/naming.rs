@@ -1,0 +1,308 @@
+//! Environment-style names: prefix, field path, nested delimiter, explicit names, case folding.
+//!
+//! The table is built once per load from the metadata (a nested struct cannot know the outer
+//! prefix, so names are composed here), then every environment variable, dotenv line and
+//! secrets-directory entry is matched against it: a prefix check and a binary search, without
+//! an allocation per variable.
+
+use crate::meta::{FieldMeta, StructMeta};
+use std::cmp::Ordering;
+
+/// Index into [`NameTable::targets`].
+pub(crate) type TargetId = usize;
+
+/// A field that environment-style names can set.
+#[derive(Debug)]
+pub(crate) struct Target {
+    /// The dotted path: `db.pool_size`.
+    pub(crate) path: String,
+    /// The file keys from the root: `["db", "pool_size"]`.
+    pub(crate) keys: Vec<&'static str>,
+    pub(crate) field: &'static FieldMeta,
+}
+
+impl Target {
+    /// A nested settings struct (set whole by a JSON object).
+    pub(crate) fn is_nested(&self) -> bool {
+        self.field.nested.is_some()
+    }
+}
+
+/// How well a name matched: higher wins when several names set one field.
+pub(crate) type Rank = u16;
+
+/// Every environment-style name of one settings type.
+#[derive(Debug)]
+pub(crate) struct NameTable {
+    prefix: &'static str,
+    delimiter: &'static str,
+    case_sensitive: bool,
+    /// Derived names without the prefix, upper case, sorted: `DB__POOL_SIZE`.
+    stems: Vec<(String, TargetId)>,
+    /// Explicit `env = "..."` names with their rank.
+    explicit: Vec<(&'static str, TargetId, Rank)>,
+    pub(crate) targets: Vec<Target>,
+}
+
+/// Deepest nesting of settings structs followed (a guard against a struct that nests itself).
+const MAX_DEPTH: usize = 32;
+
+impl NameTable {
+    pub(crate) fn new(meta: &'static StructMeta) -> Self {
+        let mut table = NameTable {
+            prefix: meta.env_prefix.unwrap_or(""),
+            delimiter: meta.env_nested_delimiter,
+            case_sensitive: meta.case_sensitive,
+            stems: Vec::new(),
+            explicit: Vec::new(),
+            targets: Vec::new(),
+        };
+        let mut keys = Vec::new();
+        table.walk(meta, &mut keys, String::new());
+        table.stems.sort_by(|a, b| a.0.cmp(&b.0));
+        table
+    }
+
+    fn walk(&mut self, meta: &'static StructMeta, keys: &mut Vec<&'static str>, stem: String) {
+        if keys.len() >= MAX_DEPTH {
+            return;
+        }
+        for field in meta.fields {
+            keys.push(field.key);
+            let mut field_stem = stem.clone();
+            if !field_stem.is_empty() {
+                field_stem.push_str(self.delimiter);
+            }
+            field_stem.extend(field.key.chars().map(|c| c.to_ascii_uppercase()));
+            let id = self.targets.len();
+            self.targets.push(Target {
+                path: keys.join("."),
+                keys: keys.clone(),
+                field,
+            });
+            let n = field.env.len();
+            for (i, name) in field.env.iter().enumerate() {
+                self.explicit.push((name, id, ((n - i) as Rank) * 2));
+            }
+            if !field.env_only {
+                self.stems.push((field_stem.clone(), id));
+            }
+            if let Some(nested) = field.nested_meta() {
+                self.walk(nested, keys, field_stem);
+            }
+            keys.pop();
+        }
+    }
+
+    /// The field an environment variable name sets, and how well it matched.
+    pub(crate) fn lookup(&self, name: &str) -> Option<(TargetId, Rank)> {
+        let explicit = self.explicit.iter().find(|(n, ..)| self.same(n, name));
+        if let Some((n, id, rank)) = explicit {
+            return Some((*id, rank + Rank::from(*n == name)));
+        }
+        let rest = self.strip_prefix(name)?;
+        self.find_stem(rest).map(|id| {
+            (
+                id,
+                Rank::from(name.bytes().all(|b| !b.is_ascii_lowercase())),
+            )
+        })
+    }
+
+    /// Like [`lookup`](Self::lookup), but the name may also leave out the prefix (secrets and
+    /// config directory entries: `APP_API_KEY` or `api_key`).
+    pub(crate) fn lookup_entry(&self, name: &str) -> Option<(TargetId, Rank)> {
+        self.lookup(name)
+            .or_else(|| self.find_stem(name).map(|id| (id, 0)))
+    }
+
+    fn same(&self, expected: &str, name: &str) -> bool {
+        if self.case_sensitive {
+            expected == name
+        } else {
+            expected.eq_ignore_ascii_case(name)
+        }
+    }
+
+    fn strip_prefix<'n>(&self, name: &'n str) -> Option<&'n str> {
+        let p = self.prefix.len();
+        if name.len() <= p || !name.is_char_boundary(p) || !self.same(self.prefix, &name[..p]) {
+            return None;
+        }
+        Some(&name[p..])
+    }
+
+    fn find_stem(&self, rest: &str) -> Option<TargetId> {
+        let found = if self.case_sensitive {
+            self.stems
+                .binary_search_by(|(stem, _)| stem.as_str().cmp(rest))
+        } else {
+            self.stems
+                .binary_search_by(|(stem, _)| cmp_upper(stem.as_bytes(), rest.as_bytes()))
+        };
+        found.ok().map(|i| self.stems[i].1)
+    }
+
+    /// Whether the name carries this table's prefix (the prefix is not empty).
+    pub(crate) fn has_prefix(&self, name: &str) -> bool {
+        !self.prefix.is_empty() && self.strip_prefix(name).is_some()
+    }
+
+    /// Every name that sets the target, in priority order: explicit names, then the derived one.
+    pub(crate) fn names_of(&self, id: TargetId) -> Vec<String> {
+        let target = &self.targets[id];
+        let mut names: Vec<String> = target.field.env.iter().map(|n| (*n).to_owned()).collect();
+        if !target.field.env_only {
+            let stem = target
+                .keys
+                .iter()
+                .map(|k| k.to_ascii_uppercase())
+                .collect::<Vec<_>>()
+                .join(self.delimiter);
+            names.push(format!("{}{stem}", self.prefix));
+        }
+        names
+    }
+
+    /// The target of a dotted path.
+    pub(crate) fn target_of(&self, path: &str) -> Option<TargetId> {
+        self.targets.iter().position(|t| t.path == path)
+    }
+}
+
+/// Compares an upper-case stem with a name of any case, as if the name were upper case.
+fn cmp_upper(stem: &[u8], name: &[u8]) -> Ordering {
+    let common = stem.len().min(name.len());
+    for i in 0..common {
+        match stem[i].cmp(&name[i].to_ascii_uppercase()) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    stem.len().cmp(&name.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{DefaultMeta, Shape};
+
+    const fn field(
+        name: &'static str,
+        env: &'static [&'static str],
+        nested: Option<fn() -> &'static StructMeta>,
+    ) -> FieldMeta {
+        FieldMeta {
+            name,
+            key: name,
+            doc: "",
+            ty: "String",
+            shape: Shape::Text,
+            optional: false,
+            env,
+            env_only: false,
+            default: DefaultMeta::None,
+            secret: false,
+            restart: false,
+            separator: None,
+            constraints: &[],
+            nested,
+        }
+    }
+
+    const fn strukt(
+        prefix: Option<&'static str>,
+        case_sensitive: bool,
+        fields: &'static [FieldMeta],
+    ) -> StructMeta {
+        StructMeta {
+            name: "S",
+            doc: "",
+            env_prefix: prefix,
+            env_nested_delimiter: "__",
+            case_sensitive,
+            files: &[],
+            env_file: None,
+            secrets_dir: None,
+            config_dir: None,
+            profile_env: None,
+            deny_unknown: true,
+            deny_unknown_env: false,
+            fields,
+        }
+    }
+
+    static DB: StructMeta = strukt(
+        None,
+        false,
+        &[
+            field("pool_size", &[], None),
+            field("url", &["DATABASE_URL"], None),
+        ],
+    );
+    fn db() -> &'static StructMeta {
+        &DB
+    }
+    static APP: StructMeta = strukt(
+        Some("APP_"),
+        false,
+        &[field("port", &[], None), field("db", &[], Some(db))],
+    );
+    static EXACT: StructMeta = strukt(Some("APP_"), true, &[field("port", &[], None)]);
+
+    fn path(t: &NameTable, name: &str) -> Option<String> {
+        t.lookup(name).map(|(id, _)| t.targets[id].path.clone())
+    }
+
+    #[test]
+    fn derived_names_match_in_any_case() {
+        let t = NameTable::new(&APP);
+        assert_eq!(path(&t, "APP_PORT").as_deref(), Some("port"));
+        assert_eq!(path(&t, "app_port").as_deref(), Some("port"));
+        assert_eq!(
+            path(&t, "App_Db__Pool_Size").as_deref(),
+            Some("db.pool_size")
+        );
+        assert_eq!(path(&t, "APP_DB").as_deref(), Some("db"));
+        assert_eq!(path(&t, "APP_DB__").as_deref(), None);
+        assert_eq!(path(&t, "PORT").as_deref(), None);
+        assert_eq!(path(&t, "APP_").as_deref(), None);
+    }
+
+    #[test]
+    fn explicit_names_are_used_without_prefix_and_outrank_derived() {
+        let t = NameTable::new(&APP);
+        assert_eq!(path(&t, "DATABASE_URL").as_deref(), Some("db.url"));
+        let (_, explicit) = t.lookup("DATABASE_URL").unwrap();
+        let (_, derived) = t.lookup("APP_DB__URL").unwrap();
+        assert!(explicit > derived);
+        assert_eq!(
+            t.names_of(t.target_of("db.url").unwrap()),
+            ["DATABASE_URL", "APP_DB__URL"]
+        );
+    }
+
+    #[test]
+    fn case_sensitive_needs_the_exact_name() {
+        let t = NameTable::new(&EXACT);
+        assert_eq!(path(&t, "APP_PORT").as_deref(), Some("port"));
+        assert_eq!(path(&t, "app_port"), None);
+        assert_eq!(path(&t, "APP_port"), None);
+    }
+
+    #[test]
+    fn entries_may_leave_out_the_prefix() {
+        let t = NameTable::new(&APP);
+        let p = |n| t.lookup_entry(n).map(|(id, _)| t.targets[id].path.clone());
+        assert_eq!(p("db__pool_size").as_deref(), Some("db.pool_size"));
+        assert_eq!(p("APP_PORT").as_deref(), Some("port"));
+        assert_eq!(p("port").as_deref(), Some("port"));
+    }
+
+    #[test]
+    fn cmp_upper_orders_like_upper_case() {
+        assert_eq!(cmp_upper(b"AB", b"ab"), Ordering::Equal);
+        assert_eq!(cmp_upper(b"AB", b"abc"), Ordering::Less);
+        assert_eq!(cmp_upper(b"AC", b"ab"), Ordering::Greater);
+    }
+}

@@ -1,0 +1,321 @@
+//! One load: the sources in documented precedence, merged into one tree, then extracted field by
+//! field, collecting every issue.
+//!
+//! Precedence, lowest first: defaults (applied during extraction, where no source set a value),
+//! config files (declared, then the builder's; each followed by its profile sibling), custom
+//! providers, the config directory, the secrets directory, the env file, the environment, and
+//! runtime overrides.
+
+use crate::error::{Error, IssueKind, Issues};
+use crate::extract::{Extract, State};
+use crate::loader::Options;
+use crate::meta::StructMeta;
+use crate::naming::NameTable;
+use crate::providers::dir::{self, DirKind};
+use crate::providers::env::{self, EnvInput, Match};
+use crate::providers::file::{self, Format};
+use crate::providers::{dotenv, figment};
+use crate::report::Report;
+use crate::settings::Settings;
+use crate::value::{from_json, insert_path, merge_tables, Table};
+use std::path::Path;
+
+/// Runs one load of `T`.
+pub(crate) fn run<T: Settings>(
+    opts: &Options,
+    explain: bool,
+) -> Result<(T, Option<Report>), Error> {
+    let meta = T::__meta();
+    let mut state = State::new(meta, explain);
+    let (tree, unknown_env) = gather(meta, opts, &mut state);
+    let mut cx = Extract::root(&mut state, meta, tree);
+    let value = T::__extract(&mut cx);
+    cx.finish();
+    if meta.deny_unknown_env {
+        for name in &unknown_env {
+            unknown_env_issue(&mut state, name);
+        }
+    }
+    let report = state.report.take().map(|entries| Report {
+        entries,
+        unknown_env,
+    });
+    if let Some(err) = std::mem::take(&mut state.issues).into_error() {
+        return Err(err);
+    }
+    match value {
+        Some(value) => Ok((value, report)),
+        None => {
+            let mut issues = Issues::default();
+            issues.push(
+                "",
+                IssueKind::Invalid,
+                None,
+                "the settings could not be built",
+            );
+            Err(issues.into_error().expect("one issue was just pushed"))
+        }
+    }
+}
+
+fn unknown_env_issue(state: &mut State, name: &str) {
+    let known: Vec<String> = (0..state.names.targets.len())
+        .flat_map(|id| state.names.names_of(id))
+        .collect();
+    let hint = match crate::suggest::closest(name, known.iter().map(String::as_str)) {
+        Some(k) => format!("; did you mean {k}?"),
+        None => String::new(),
+    };
+    state.issues.push(
+        "",
+        IssueKind::Unknown,
+        Some(format!("env var {name}")),
+        format!("{name} carries the prefix but sets no setting{hint}"),
+    );
+}
+
+/// Reads every source into one tree, lowest precedence first.
+fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Table, Vec<String>) {
+    let mut tree = Table::new();
+    // One pass over the environment, first: it also names the active profile.
+    let profile_var = crate::profile::variable(meta);
+    let scan = env::scan(&opts.env, &state.names, &profile_var, meta.case_sensitive);
+    let profile = opts
+        .profile
+        .clone()
+        .or(scan.profile.clone())
+        .filter(|p| !p.is_empty());
+    let profile = profile.as_deref();
+
+    let declared = meta.files.iter().map(|f| (Path::new(*f), false));
+    let added = opts
+        .files
+        .iter()
+        .map(|(p, required)| (p.as_path(), *required));
+    for (path, required) in declared.chain(added) {
+        read_file(&mut tree, path, required, meta, profile, opts, state);
+        if let Some(sibling) = profile.and_then(|p| file::profile_sibling(path, p)) {
+            read_file(&mut tree, &sibling, false, meta, profile, opts, state);
+        }
+    }
+
+    for provider in &opts.providers {
+        figment::apply(
+            &**provider,
+            profile,
+            &mut tree,
+            &mut state.origins,
+            &mut state.issues,
+        );
+    }
+
+    let config_dir = opts
+        .config_dir
+        .as_deref()
+        .or(meta.config_dir.map(Path::new));
+    let secrets_dir = opts
+        .secrets_dir
+        .as_deref()
+        .or(meta.secrets_dir.map(Path::new));
+    for (dir, kind) in [
+        (config_dir, DirKind::Config),
+        (secrets_dir, DirKind::Secrets),
+    ] {
+        let Some(dir) = dir else { continue };
+        let matches = dir::read(
+            dir,
+            kind,
+            &state.names,
+            opts.max_file_size,
+            &mut state.issues,
+        );
+        apply_matches(&mut tree, matches, state, &|m| {
+            (kind.label(&m.name), kind.secret())
+        });
+    }
+
+    let env_file = match &opts.env_file {
+        Some(choice) => choice.as_deref(),
+        None => meta.env_file.map(Path::new),
+    };
+    if let Some(path) = env_file {
+        read_dotenv(&mut tree, path, false, &opts.env, opts.max_file_size, state);
+    }
+
+    let env_label = |m: &Match| (format!("env var {}", m.name), false);
+    apply_matches(&mut tree, scan.matches, state, &env_label);
+
+    for (path, value) in &opts.overrides {
+        let origin = state.origins.add(format!("override {path}"), false);
+        match value {
+            Ok(json) => {
+                let keys: Vec<&str> = path.split('.').collect();
+                insert_path(&mut tree, &keys, from_json(json.clone(), origin));
+            }
+            Err(why) => state.issues.push(
+                path.clone(),
+                IssueKind::Invalid,
+                Some(format!("override {path}")),
+                format!("the override cannot be serialized: {why}"),
+            ),
+        }
+    }
+    (tree, scan.unknown)
+}
+
+/// Applies environment-style matches, each with its own origin.
+fn apply_matches(
+    tree: &mut Table,
+    matches: Vec<Match>,
+    state: &mut State,
+    label: &dyn Fn(&Match) -> (String, bool),
+) {
+    if matches.is_empty() {
+        return;
+    }
+    let State {
+        origins,
+        issues,
+        names,
+        ..
+    } = state;
+    env::apply(tree, matches, names, origins, issues, label);
+}
+
+/// A config file: read, parsed, profile sections selected, merged.
+fn read_file(
+    tree: &mut Table,
+    path: &Path,
+    required: bool,
+    meta: &'static StructMeta,
+    profile: Option<&str>,
+    opts: &Options,
+    state: &mut State,
+) {
+    let label = format!("file {}", path.display());
+    let Some(format) = file::format_of(path) else {
+        state.issues.push(
+            "",
+            IssueKind::Source,
+            Some(label),
+            format!(
+                "the file {} has no known format; use .toml, .yaml, .yml, .json, .ini or .env",
+                path.display()
+            ),
+        );
+        return;
+    };
+    if format == Format::Dotenv {
+        read_dotenv(tree, path, required, &opts.env, opts.max_file_size, state);
+        return;
+    }
+    let Some(text) = read_source(
+        path,
+        required,
+        &label,
+        opts.max_file_size,
+        &mut state.issues,
+    ) else {
+        return;
+    };
+    let origin = state.origins.add(label.clone(), false);
+    match file::parse_table(format, &text, origin) {
+        Ok(table) => merge_tables(tree, crate::profile::select(table, meta, profile)),
+        Err(e) => {
+            let at = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();
+            state.issues.push(
+                "",
+                IssueKind::Source,
+                Some(label),
+                format!(
+                    "the file {} cannot be parsed{at}: {}",
+                    path.display(),
+                    e.message
+                ),
+            );
+        }
+    }
+}
+
+/// Reads a source file's text; `None` (with an issue where it is a problem) when there is none.
+fn read_source(
+    path: &Path,
+    required: bool,
+    label: &str,
+    max: u64,
+    issues: &mut Issues,
+) -> Option<String> {
+    match file::read_text(path, max) {
+        Ok(Some(text)) => Some(text),
+        Ok(None) => {
+            if required {
+                issues.push(
+                    "",
+                    IssueKind::Source,
+                    Some(label.to_owned()),
+                    format!("the required file {} does not exist", path.display()),
+                );
+            }
+            None
+        }
+        Err(why) => {
+            issues.push(
+                "",
+                IssueKind::Source,
+                Some(label.to_owned()),
+                format!("the file {} {why}", path.display()),
+            );
+            None
+        }
+    }
+}
+
+/// A dotenv file: its lines are mapped like environment variables.
+fn read_dotenv(
+    tree: &mut Table,
+    path: &Path,
+    required: bool,
+    env: &EnvInput,
+    max: u64,
+    state: &mut State,
+) {
+    let label = format!("env file {}", path.display());
+    let Some(text) = read_source(path, required, &label, max, &mut state.issues) else {
+        return;
+    };
+    let lookup = |name: &str| env.get(name);
+    let (entries, errors) = dotenv::parse(&text, &lookup);
+    for e in errors {
+        state.issues.push(
+            "",
+            IssueKind::Source,
+            Some(label.clone()),
+            format!(
+                "the env file {} has an invalid line {}: {}",
+                path.display(),
+                e.line,
+                e.message
+            ),
+        );
+    }
+    let matches = entries
+        .into_iter()
+        .filter_map(|e| {
+            let (target, rank) = state.names.lookup(&e.name)?;
+            Some(Match {
+                target,
+                rank,
+                name: e.name,
+                value: Some(e.value),
+                line: Some(e.line),
+            })
+        })
+        .collect();
+    apply_matches(tree, matches, state, &|m| {
+        let line = m.line.unwrap_or(0);
+        (format!("{label}, {} on line {line}", m.name), false)
+    });
+}
+
+#[allow(dead_code)]
+fn _assert_names_table_is_shared(_: &NameTable) {}

@@ -1,0 +1,42 @@
+//! The items generated code may touch, re-exported as `settings_core::__private`.
+//!
+//! Not part of the public API and outside semver: only `#[derive(Settings)]` uses these.
+
+pub use crate::extract::Extract;
+pub use crate::meta::{Constraint, DefaultMeta, FieldMeta, Lit, Shape, StructMeta};
+pub use crate::settings::Settings;
+pub use core::option::Option::{self, None, Some};
+pub use core::result::Result;
+
+/// Shows a value with its `Debug` when it has one (autoref specialization at the call site).
+pub struct Describe<'a, T>(pub &'a T);
+
+/// Picked when the value is `Debug`.
+pub trait ViaDebug {
+    /// The value's `Debug` text.
+    fn __describe(&self) -> Option<String>;
+}
+
+impl<T: core::fmt::Debug> ViaDebug for Describe<'_, T> {
+    fn __describe(&self) -> Option<String> {
+        Some(format!("{:?}", self.0))
+    }
+}
+
+/// Picked when the value is not `Debug`.
+pub trait ViaNothing {
+    /// Nothing to show.
+    fn __describe(&self) -> Option<String>;
+}
+
+impl<T> ViaNothing for &Describe<'_, T> {
+    fn __describe(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Emitted in place of an impl whose derive failed, so that uses of the type do not add a second
+/// wave of errors.
+pub fn unreachable_fallback() -> ! {
+    unreachable!("#[derive(Settings)] failed to compile")
+}

@@ -1,0 +1,86 @@
+//! Profiles: `[default]`, `[<profile>]` and `[global]` sections inside a file.
+
+use crate::meta::StructMeta;
+use crate::value::{merge_tables, Node, Table};
+
+/// The name of the profile variable: `profile_env`, else `{env_prefix}PROFILE`.
+pub(crate) fn variable(meta: &StructMeta) -> String {
+    match meta.profile_env {
+        Some(name) => name.to_owned(),
+        None => format!("{}PROFILE", meta.env_prefix.unwrap_or("")),
+    }
+}
+
+/// Whether a file is written in profile sections: none of its top-level keys is a field, and at
+/// least one is `default`, `global` or the active profile.
+fn uses_sections(table: &Table, meta: &StructMeta, profile: Option<&str>) -> bool {
+    !table.is_empty()
+        && table.keys().all(|k| meta.field_index(k).is_none())
+        && table
+            .keys()
+            .any(|k| k == "default" || k == "global" || Some(k.as_str()) == profile)
+}
+
+/// Reads a file's profile sections figment-style (`default` < the active profile < `global`);
+/// a file without sections is returned as it is.
+pub(crate) fn select(mut table: Table, meta: &StructMeta, profile: Option<&str>) -> Table {
+    if !uses_sections(&table, meta, profile) {
+        return table;
+    }
+    let mut out = Table::new();
+    let names = ["default"].into_iter().chain(profile).chain(["global"]);
+    for name in names {
+        if let Some(section) = table.remove(name) {
+            if let Node::Table(section) = section.node {
+                merge_tables(&mut out, section);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::parse;
+
+    static META: StructMeta = StructMeta {
+        name: "S",
+        doc: "",
+        env_prefix: Some("APP_"),
+        env_nested_delimiter: "__",
+        case_sensitive: false,
+        files: &[],
+        env_file: None,
+        secrets_dir: None,
+        config_dir: None,
+        profile_env: None,
+        deny_unknown: true,
+        deny_unknown_env: false,
+        fields: &[],
+    };
+
+    #[test]
+    fn sections_merge_default_then_profile_then_global() {
+        let t = parse::toml(
+            "[default]\na = 1\nb = 1\nc = 1\n[prod]\nb = 2\nc = 2\n[global]\nc = 3\n[dev]\na = 9\n",
+            0,
+        )
+        .unwrap();
+        let out = select(t.clone(), &META, Some("prod"));
+        assert_eq!(
+            crate::value::Value::new(Node::Table(out), 0).display(),
+            r#"{"a": 1, "b": 2, "c": 3}"#
+        );
+        let out = select(t, &META, None);
+        assert_eq!(
+            crate::value::Value::new(Node::Table(out), 0).display(),
+            r#"{"a": 1, "b": 1, "c": 3}"#
+        );
+    }
+
+    #[test]
+    fn variable_defaults_to_the_prefix() {
+        assert_eq!(variable(&META), "APP_PROFILE");
+    }
+}

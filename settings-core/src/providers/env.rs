@@ -1,0 +1,163 @@
+//! Environment variables (the process's, or the pairs given to `Loader::env_vars`), matched in
+//! one pass against the name table, kept as text.
+
+use crate::error::{IssueKind, Issues};
+use crate::naming::{NameTable, Rank, TargetId};
+use crate::value::{from_json, insert_path, Node, Origins, Table, Value};
+use std::ffi::{OsStr, OsString};
+
+/// Where environment variables come from.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum EnvInput {
+    /// The process environment, read once per load.
+    #[default]
+    Process,
+    /// The caller's pairs, instead of the process environment.
+    Pairs(Vec<(OsString, OsString)>),
+}
+
+impl EnvInput {
+    /// Calls `f` with every variable.
+    fn each(&self, mut f: impl FnMut(&OsStr, OsString)) {
+        match self {
+            EnvInput::Process => {
+                for (name, value) in std::env::vars_os() {
+                    f(&name, value);
+                }
+            }
+            EnvInput::Pairs(pairs) => {
+                for (name, value) in pairs {
+                    f(name, value.clone());
+                }
+            }
+        }
+    }
+
+    /// One variable by its exact name (for `${VAR}` in dotenv files).
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        match self {
+            EnvInput::Process => std::env::var(name).ok(),
+            EnvInput::Pairs(pairs) => pairs
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| v.to_str().map(str::to_owned)),
+        }
+    }
+}
+
+/// A variable (or dotenv line) that sets a field.
+#[derive(Debug)]
+pub(crate) struct Match {
+    pub(crate) target: TargetId,
+    pub(crate) rank: Rank,
+    pub(crate) name: String,
+    /// `None` when the value is not UTF-8.
+    pub(crate) value: Option<String>,
+    /// The dotenv line, for origins.
+    pub(crate) line: Option<usize>,
+}
+
+/// What one pass over the environment found.
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    pub(crate) matches: Vec<Match>,
+    /// The value of the profile variable, if set.
+    pub(crate) profile: Option<String>,
+    /// Variables with the prefix that set nothing.
+    pub(crate) unknown: Vec<String>,
+}
+
+/// One pass over the environment: every variable is checked against the name table and the
+/// profile variable; nothing is copied for a variable that matches neither.
+pub(crate) fn scan(
+    input: &EnvInput,
+    names: &NameTable,
+    profile_var: &str,
+    case_sensitive: bool,
+) -> Scan {
+    let mut scan = Scan::default();
+    input.each(|name, value| {
+        let Some(name) = name.to_str() else { return };
+        let is_profile = if case_sensitive {
+            name == profile_var
+        } else {
+            name.eq_ignore_ascii_case(profile_var)
+        };
+        if is_profile {
+            scan.profile = value.to_str().map(str::to_owned);
+            return;
+        }
+        match names.lookup(name) {
+            Some((target, rank)) => scan.matches.push(Match {
+                target,
+                rank,
+                name: name.to_owned(),
+                value: value.into_string().ok(),
+                line: None,
+            }),
+            None if names.has_prefix(name) => scan.unknown.push(name.to_owned()),
+            None => {}
+        }
+    });
+    scan
+}
+
+/// Writes matched variables into the tree; `label` names each one's origin and whether its
+/// values are secret. A JSON object set on a nested struct goes first, so
+/// that variables naming its fields win over its keys; where several names set one field, the
+/// best-ranked (explicit before derived, exact case before other case) wins.
+pub(crate) fn apply(
+    tree: &mut Table,
+    mut matches: Vec<Match>,
+    names: &NameTable,
+    origins: &mut Origins,
+    issues: &mut Issues,
+    label: &dyn Fn(&Match) -> (String, bool),
+) {
+    matches.sort_by_key(|m| (names.targets[m.target].keys.len(), m.rank));
+    for m in matches {
+        let target = &names.targets[m.target];
+        let (origin_label, secret) = label(&m);
+        let Some(text) = m.value else {
+            issues.push(
+                target.path.clone(),
+                IssueKind::Invalid,
+                Some(origin_label),
+                format!("the value of {} is not valid UTF-8", m.name),
+            );
+            continue;
+        };
+        let origin = origins.add(origin_label, secret);
+        let value = if target.is_nested() {
+            match nested_json(&text) {
+                Ok(json) => from_json(json, origin),
+                Err(message) => {
+                    issues.push(
+                        target.path.clone(),
+                        IssueKind::Invalid,
+                        Some(origins.get(origin).label.clone()),
+                        message,
+                    );
+                    continue;
+                }
+            }
+        } else {
+            Value::new(Node::Text(text), origin)
+        };
+        insert_path(tree, &target.keys, value);
+    }
+}
+
+/// A nested struct given whole: the text must be a JSON object.
+fn nested_json(text: &str) -> Result<serde_json::Value, String> {
+    if !text.trim_start().starts_with('{') {
+        return Err("expected a JSON object with the nested settings".to_owned());
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(json @ serde_json::Value::Object(_)) => Ok(json),
+        Ok(_) => Err("expected a JSON object with the nested settings".to_owned()),
+        // serde_json names a line and column, never the text.
+        Err(e) => Err(format!("is not a valid JSON object: {e}")),
+    }
+}

@@ -1,0 +1,86 @@
+//! Any `figment::Provider` (remote stores, custom sources), merged above files and below env.
+
+use crate::error::{IssueKind, Issues};
+use crate::value::{merge_tables, Node, OriginId, Origins, Table, Value};
+use figment::value::{Num, Value as FValue};
+use figment::{Profile, Provider};
+
+/// A provider as the loader keeps it.
+pub(crate) type BoxedProvider = Box<dyn Provider + Send + Sync>;
+
+/// Merges the provider's data into the tree: its default profile, then the active profile, then
+/// its global profile. A failing provider is a `Source` issue naming it.
+pub(crate) fn apply(
+    provider: &dyn Provider,
+    profile: Option<&str>,
+    tree: &mut Table,
+    origins: &mut Origins,
+    issues: &mut Issues,
+) {
+    let name = provider.metadata().name.to_string();
+    let label = format!("provider {name}");
+    let data = match provider.data() {
+        Ok(data) => data,
+        Err(e) => {
+            issues.push(
+                "",
+                IssueKind::Source,
+                Some(label),
+                format!("the provider {name} failed: {}", e.kind),
+            );
+            return;
+        }
+    };
+    let origin = origins.add(label, false);
+    let mut order = vec![Profile::Default];
+    if let Some(p) = profile {
+        order.push(Profile::new(p));
+    }
+    order.push(Profile::Global);
+    for p in order {
+        if let Some(dict) = data.get(&p) {
+            let table = dict
+                .iter()
+                .map(|(k, v)| (k.clone(), convert(v, origin)))
+                .collect();
+            merge_tables(tree, table);
+        }
+    }
+}
+
+/// figment's values into tree values; strings stay text, as remote values are text.
+fn convert(value: &FValue, origin: OriginId) -> Value {
+    let node = match value {
+        FValue::String(_, s) => Node::Text(s.clone()),
+        FValue::Char(_, c) => Node::Text(c.to_string()),
+        FValue::Bool(_, b) => Node::Bool(*b),
+        FValue::Num(_, n) => num(*n),
+        FValue::Empty(..) => Node::Null,
+        FValue::Dict(_, d) => Node::Table(
+            d.iter()
+                .map(|(k, v)| (k.clone(), convert(v, origin)))
+                .collect(),
+        ),
+        FValue::Array(_, items) => Node::Array(items.iter().map(|v| convert(v, origin)).collect()),
+    };
+    Value::new(node, origin)
+}
+
+fn num(n: Num) -> Node {
+    match n {
+        Num::U8(v) => Node::Int(v.into()),
+        Num::U16(v) => Node::Int(v.into()),
+        Num::U32(v) => Node::Int(v.into()),
+        Num::U64(v) => Node::Int(v.into()),
+        Num::U128(v) => i128::try_from(v).map_or(Node::Float(v as f64), Node::Int),
+        Num::USize(v) => Node::Int(v as i128),
+        Num::I8(v) => Node::Int(v.into()),
+        Num::I16(v) => Node::Int(v.into()),
+        Num::I32(v) => Node::Int(v.into()),
+        Num::I64(v) => Node::Int(v.into()),
+        Num::I128(v) => Node::Int(v),
+        Num::ISize(v) => Node::Int(v as i128),
+        Num::F32(v) => Node::Float(v.into()),
+        Num::F64(v) => Node::Float(v),
+    }
+}

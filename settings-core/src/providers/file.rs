@@ -1,0 +1,208 @@
+//! Config files: format by extension, read once with the checks hostile input needs, parsed once.
+
+use super::parse::{self, ParseError};
+use crate::value::{insert_path, Node, OriginId, Table, Value};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+/// The formats a config file may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Toml,
+    Yaml,
+    Json,
+    Ini,
+    Dotenv,
+}
+
+/// The format a file's name says it is in.
+pub(crate) fn format_of(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_str()?;
+    if name == ".env" {
+        return Some(Format::Dotenv);
+    }
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "toml" => Format::Toml,
+        "yaml" | "yml" => Format::Yaml,
+        "json" => Format::Json,
+        "ini" => Format::Ini,
+        "env" => Format::Dotenv,
+        _ => return None,
+    })
+}
+
+/// `name.<profile>.ext` beside `name.ext`.
+pub(crate) fn profile_sibling(path: &Path, profile: &str) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_str()?;
+    let ext = path.extension()?.to_str()?;
+    if stem.is_empty() {
+        return None;
+    }
+    Some(path.with_file_name(format!("{stem}.{profile}.{ext}")))
+}
+
+/// Reads a file whole, as text.
+///
+/// `Ok(None)` when nothing exists at the path. Anything else that is not a readable, regular,
+/// UTF-8 file without NUL bytes within `max` bytes is an error sentence naming the cause; a
+/// non-regular file (directory, FIFO, socket, device) is never opened, so nothing blocks.
+pub(crate) fn read_text(path: &Path, max: u64) -> Result<Option<String>, String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling symlink is "not found" to metadata(); say what it is.
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err("is a symbolic link whose target does not exist".to_owned());
+            }
+            return Ok(None);
+        }
+        Err(e) => return Err(format!("cannot be read: {e}")),
+    };
+    if !meta.is_file() {
+        return Err(format!(
+            "is not a regular file (it is {})",
+            file_kind(&meta)
+        ));
+    }
+    if meta.len() > max {
+        return Err(format!(
+            "is larger than the limit of {max} bytes ({} bytes)",
+            meta.len()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("is larger than the limit of {max} bytes"));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(format!("contains a NUL byte (line {line})"));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("is not valid UTF-8 (line {line})")
+    })
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    let t = meta.file_type();
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Parses a typed file (TOML, YAML, JSON, INI) into a table.
+pub(crate) fn parse_table(
+    format: Format,
+    text: &str,
+    origin: OriginId,
+) -> Result<Table, ParseError> {
+    match format {
+        Format::Toml => parse::toml(text, origin),
+        Format::Yaml => parse::yaml(text, origin),
+        Format::Json => parse::json(text, origin),
+        Format::Ini => ini_table(text, origin),
+        Format::Dotenv => unreachable!("dotenv files are mapped like environment variables"),
+    }
+}
+
+/// INI sections become tables (`[db.replica]` nests), values stay text.
+fn ini_table(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+    let sections = super::ini::parse(text).map_err(|e| ParseError {
+        message: e.message,
+        line: Some(e.line),
+    })?;
+    let mut table = Table::new();
+    for section in sections {
+        let mut keys: Vec<&str> = match &section.name {
+            Some(name) => name.split('.').map(str::trim).collect(),
+            None => Vec::new(),
+        };
+        if keys.len() > parse::MAX_DEPTH {
+            return Err(ParseError {
+                message: format!(
+                    "sections are nested deeper than {} levels",
+                    parse::MAX_DEPTH
+                ),
+                line: Some(section.line),
+            });
+        }
+        if !keys.is_empty() {
+            insert_path(&mut table, &keys, Value::table(origin));
+        }
+        for (key, value, _line) in &section.entries {
+            keys.push(key);
+            insert_path(
+                &mut table,
+                &keys,
+                Value::new(Node::Text(value.clone()), origin),
+            );
+            keys.pop();
+        }
+    }
+    Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_by_extension() {
+        assert_eq!(format_of(Path::new("a/settings.toml")), Some(Format::Toml));
+        assert_eq!(format_of(Path::new("x.YML")), Some(Format::Yaml));
+        assert_eq!(format_of(Path::new(".env")), Some(Format::Dotenv));
+        assert_eq!(format_of(Path::new("prod.env")), Some(Format::Dotenv));
+        assert_eq!(format_of(Path::new("settings.conf")), None);
+    }
+
+    #[test]
+    fn profile_sibling_sits_beside_the_base_file() {
+        assert_eq!(
+            profile_sibling(Path::new("config/settings.toml"), "prod"),
+            Some(PathBuf::from("config/settings.prod.toml"))
+        );
+    }
+
+    #[test]
+    fn read_text_refuses_what_is_not_a_plain_text_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read_text(&dir.path().join("none.toml"), 100), Ok(None));
+        let e = read_text(dir.path(), 100).unwrap_err();
+        assert!(e.contains("directory"), "{e}");
+        let big = dir.path().join("big.toml");
+        std::fs::write(&big, "a = 1\n".repeat(100)).unwrap();
+        assert!(read_text(&big, 10).unwrap_err().contains("limit"));
+        let nul = dir.path().join("nul.toml");
+        std::fs::write(&nul, b"a = 1\nb\0").unwrap();
+        assert_eq!(
+            read_text(&nul, 100).unwrap_err(),
+            "contains a NUL byte (line 2)"
+        );
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, b"a = \"\xff\"").unwrap();
+        assert!(read_text(&bad, 100).unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn ini_sections_nest_and_values_stay_text() {
+        let t = ini_table("name = x\n[db.replica]\nport = 5\n", 0).unwrap();
+        assert_eq!(t["name"].node, Node::Text("x".into()));
+        assert_eq!(t["db"].display(), r#"{"replica": {"port": "5"}}"#);
+    }
+}

@@ -1,0 +1,296 @@
+//! One parse per file: TOML, YAML and JSON text straight into the tree, with no intermediate
+//! document. Duplicate keys and nesting deeper than [`MAX_DEPTH`] are errors in every format.
+
+use crate::value::{Node, OriginId, Table, Value};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// The deepest nesting of arrays and tables accepted in any source.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// A parse failure: a message that never quotes the input, and the line where known.
+#[derive(Debug)]
+pub(crate) struct ParseError {
+    pub(crate) message: String,
+    pub(crate) line: Option<usize>,
+}
+
+/// Parses TOML text into a table.
+pub(crate) fn toml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, &e))?;
+    let value = Seed { origin, depth: 0 }
+        .deserialize(de)
+        .map_err(|e| toml_error(text, &e))?;
+    into_table(value)
+}
+
+/// toml's `Display` shows the offending source line, which may hold a secret: keep only the
+/// message and turn the span into a line number.
+fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
+    let line = e
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    ParseError {
+        message: e.message().trim().to_owned(),
+        line,
+    }
+}
+
+/// Parses JSON text into a table.
+pub(crate) fn json(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let json_error = |e: serde_json::Error| ParseError {
+        line: (e.line() > 0).then_some(e.line()),
+        message: strip_position(&e.to_string()),
+    };
+    let value = Seed { origin, depth: 0 }
+        .deserialize(&mut de)
+        .map_err(json_error)?;
+    de.end().map_err(json_error)?;
+    into_table(value)
+}
+
+/// Parses YAML text into a table; an empty document is an empty table.
+pub(crate) fn yaml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+    if text.trim().is_empty() {
+        return Ok(Table::new());
+    }
+    let de = serde_yaml_ng::Deserializer::from_str(text);
+    let value = Seed { origin, depth: 0 }
+        .deserialize(de)
+        .map_err(|e: serde_yaml_ng::Error| ParseError {
+            line: e.location().map(|l| l.line()),
+            message: strip_position(&e.to_string()),
+        })?;
+    if value.node == Node::Null {
+        return Ok(Table::new());
+    }
+    into_table(value)
+}
+
+/// Drops a trailing " at line L column C" (the line is reported separately).
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn into_table(value: Value) -> Result<Table, ParseError> {
+    match value.node {
+        Node::Table(t) => Ok(t),
+        _ => Err(ParseError {
+            message: format!("the top level must be a table, not {}", value.kind_name()),
+            line: None,
+        }),
+    }
+}
+
+/// Builds a tree value from any self-describing format.
+#[derive(Clone, Copy)]
+struct Seed {
+    origin: OriginId,
+    depth: usize,
+}
+
+/// The key under which toml hands over a date-time.
+const TOML_DATETIME: &str = "$__toml_private_datetime";
+
+impl<'de> DeserializeSeed<'de> for Seed {
+    type Value = Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        if self.depth > MAX_DEPTH {
+            return Err(de::Error::custom(format_args!(
+                "values are nested deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a configuration value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::new(Node::Bool(v), self.origin))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::new(Node::Int(i128::from(v)), self.origin))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::new(Node::Int(i128::from(v)), self.origin))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(Value::new(Node::Int(v), self.origin))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::new(Node::Float(v), self.origin))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::new(Node::Str(v.to_owned()), self.origin))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::new(Node::Str(v), self.origin))
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::new(Node::Null, self.origin))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::new(Node::Null, self.origin))
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = Seed {
+            depth: self.depth + 1,
+            ..self
+        };
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(inner)? {
+            items.push(item);
+        }
+        Ok(Value::new(Node::Array(items), self.origin))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = Seed {
+            depth: self.depth + 1,
+            ..self
+        };
+        let mut table = Table::new();
+        while let Some(key) = map.next_key::<Key>()? {
+            let key = key.0;
+            if key == TOML_DATETIME {
+                let value: String = map.next_value::<DateTime>()?.0;
+                return Ok(Value::new(Node::Str(value), self.origin));
+            }
+            let value = map.next_value_seed(inner)?;
+            if table.contains_key(&key) {
+                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            table.insert(key, value);
+        }
+        Ok(Value::new(Node::Table(table), self.origin))
+    }
+}
+
+/// A map key as text, whatever scalar the format gives (YAML allows `1: x`).
+struct Key(String);
+
+impl<'de> de::Deserialize<'de> for Key {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key, E> {
+                Ok(Key(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+        }
+        d.deserialize_any(KeyVisitor)
+    }
+}
+
+/// A toml date-time, handed over as a string under [`TOML_DATETIME`].
+struct DateTime(String);
+
+impl<'de> de::Deserialize<'de> for DateTime {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DtVisitor;
+        impl Visitor<'_> for DtVisitor {
+            type Value = DateTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date-time")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<DateTime, E> {
+                Ok(DateTime(v.to_owned()))
+            }
+        }
+        d.deserialize_any(DtVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_into_tree() {
+        let t = toml(
+            "a = 1\nb = \"x\"\n[db]\nurl = \"u\"\nwhen = 1979-05-27T07:32:00Z\n",
+            0,
+        )
+        .unwrap();
+        assert_eq!(t["a"].node, Node::Int(1));
+        assert_eq!(t["b"].node, Node::Str("x".into()));
+        assert_eq!(
+            t["db"].display(),
+            r#"{"url": "u", "when": "1979-05-27T07:32:00Z"}"#
+        );
+    }
+
+    #[test]
+    fn toml_errors_name_the_line_and_never_the_text() {
+        let e = toml("a = 1\npassword = \"hunter2\n", 0).unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(!e.message.contains("hunter2"), "{}", e.message);
+        let e = toml("a = 1\na = 2\n", 0).unwrap_err();
+        assert!(e.message.contains("duplicate"), "{}", e.message);
+    }
+
+    #[test]
+    fn json_duplicates_and_depth() {
+        let e = json(r#"{"a": 1, "a": 2}"#, 0).unwrap_err();
+        assert!(e.message.contains("duplicate key `a`"), "{}", e.message);
+        let deep = format!("{{\"a\": {}1{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(json(&deep, 0).is_err());
+        assert!(json("[1]", 0).unwrap_err().message.contains("top level"));
+    }
+
+    #[test]
+    fn yaml_into_tree() {
+        let t = yaml("name: billing\nport: 8080\nhosts:\n  - a\n  - b\n", 0).unwrap();
+        assert_eq!(t["port"].node, Node::Int(8080));
+        assert_eq!(t["hosts"].display(), r#"["a", "b"]"#);
+        assert!(yaml("", 0).unwrap().is_empty());
+        let e = yaml("a: 1\na: 2\n", 0).unwrap_err();
+        assert!(e.message.contains("duplicate"), "{}", e.message);
+    }
+}

@@ -1,0 +1,162 @@
+//! `explain()`: where every value came from, secrets masked.
+
+use serde::ser::{SerializeStruct, Serializer};
+use std::fmt;
+
+/// Where every setting's value came from: one [`Entry`] per leaf, in field order, unset
+/// `Option`s included, secrets masked. `Display` prints a table; `Serialize` gives the same
+/// (masked) data, for a JSON log line.
+///
+/// ```
+/// use settings_core::Settings;
+///
+/// #[derive(Settings)]
+/// #[settings(env_prefix = "APP_")]
+/// struct App {
+///     #[settings(default = 8000)]
+///     port: u16,
+///     api_key: settings_core::Secret<String>,
+/// }
+///
+/// let report = App::loader()
+///     .env_vars([("APP_API_KEY", "hunter2")])
+///     .explain()
+///     .unwrap();
+/// assert_eq!(report.get("port").unwrap().origin, "default");
+/// assert_eq!(report.get("api_key").unwrap().origin, "env var APP_API_KEY");
+/// assert!(!report.to_string().contains("hunter2"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) unknown_env: Vec<String>,
+}
+
+/// One setting in a [`Report`].
+///
+/// ```
+/// use settings_core::Settings;
+///
+/// #[derive(Settings)]
+/// struct App {
+///     #[settings(default = "info")]
+///     level: String,
+/// }
+///
+/// let report = App::loader().env_vars([("LEVEL", "debug")]).explain().unwrap();
+/// let entry = report.get("level").unwrap();
+/// assert_eq!((entry.value.as_str(), entry.origin.as_str()), ("debug", "env var LEVEL"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Entry {
+    /// The dotted path: `db.pool_size`.
+    pub path: String,
+    /// The value as text, `**********` when secret.
+    pub value: String,
+    /// Where it came from: `env var APP_PORT`, `file config/app.toml`, `default`, `unset`.
+    pub origin: String,
+    /// Whether the value is secret (by type, attribute or source).
+    pub secret: bool,
+}
+
+impl Report {
+    /// Every leaf, in field order.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// struct App { #[settings(default = 1)] a: u8, b: Option<u8> }
+    /// let report = App::loader().env_vars([("A", "2")]).explain().unwrap();
+    /// let paths: Vec<_> = report.entries().iter().map(|e| e.path.as_str()).collect();
+    /// assert_eq!(paths, ["a", "b"]);
+    /// ```
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry of a dotted path.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// struct App { b: Option<u8> }
+    /// let report = App::loader().env_vars([("X", "1")]).explain().unwrap();
+    /// assert_eq!(report.get("b").unwrap().origin, "unset");
+    /// assert!(report.get("c").is_none());
+    /// ```
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.path == path)
+    }
+
+    /// Environment variables that carry the prefix but set no field (likely typos).
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { #[settings(default = 1)] port: u16 }
+    /// let report = App::loader().env_vars([("APP_PROT", "1")]).explain().unwrap();
+    /// assert_eq!(report.unknown_env(), ["APP_PROT"]);
+    /// ```
+    pub fn unknown_env(&self) -> &[String] {
+        &self.unknown_env
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let width = |get: fn(&Entry) -> &str, title: &str| {
+            self.entries
+                .iter()
+                .map(|e| get(e).chars().count())
+                .chain([title.len()])
+                .max()
+                .unwrap_or(0)
+        };
+        let (wp, wv) = (
+            width(|e| &e.path, "path"),
+            width(|e| one_line(&e.value), "value"),
+        );
+        writeln!(f, "{:wp$}  {:wv$}  origin", "path", "value")?;
+        writeln!(f, "{:-<wp$}  {:-<wv$}  {:-<6}", "", "", "")?;
+        for e in &self.entries {
+            writeln!(
+                f,
+                "{:wp$}  {:wv$}  {}",
+                e.path,
+                one_line(&e.value),
+                e.origin
+            )?;
+        }
+        for name in &self.unknown_env {
+            writeln!(f, "warning: {name} has the prefix but sets no setting")?;
+        }
+        Ok(())
+    }
+}
+
+/// The first line of a value, for the table.
+fn one_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+impl serde::Serialize for Report {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Report", 2)?;
+        s.serialize_field("entries", &self.entries)?;
+        s.serialize_field("unknown_env", &self.unknown_env)?;
+        s.end()
+    }
+}
+
+impl serde::Serialize for Entry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Entry", 4)?;
+        s.serialize_field("path", &self.path)?;
+        s.serialize_field("value", &self.value)?;
+        s.serialize_field("origin", &self.origin)?;
+        s.serialize_field("secret", &self.secret)?;
+        s.end()
+    }
+}

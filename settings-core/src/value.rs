@@ -1,0 +1,255 @@
+//! The merged tree every source writes into, and the table of origins its values point at.
+//!
+//! One load builds one tree: sources are applied lowest precedence first, each overwriting what
+//! it sets. Every value carries the index of its origin ("env var APP_PORT", "file app.toml"), so
+//! an error or a report can say where a value came from without a copy of the text per value.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Index into [`Origins`].
+pub(crate) type OriginId = u32;
+
+/// A table of the tree: keys in sorted order.
+pub(crate) type Table = BTreeMap<String, Value>;
+
+/// One value of the tree and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Value {
+    pub(crate) node: Node,
+    pub(crate) origin: OriginId,
+}
+
+/// The shapes a value can take.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// Text from a text source (env, dotenv, INI, secret file): an empty text is "unset" for an
+    /// `Option`.
+    Text(String),
+    /// A string from a typed format (TOML, YAML, JSON, overrides).
+    Str(String),
+    Int(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+    Array(Vec<Value>),
+    Table(Table),
+}
+
+impl Value {
+    pub(crate) fn new(node: Node, origin: OriginId) -> Self {
+        Value { node, origin }
+    }
+
+    pub(crate) fn table(origin: OriginId) -> Self {
+        Value::new(Node::Table(Table::new()), origin)
+    }
+
+    /// A short name of the value's kind for messages ("a table", "a string").
+    pub(crate) fn kind_name(&self) -> &'static str {
+        match self.node {
+            Node::Text(_) | Node::Str(_) => "a string",
+            Node::Int(_) => "an integer",
+            Node::Float(_) => "a float",
+            Node::Bool(_) => "a boolean",
+            Node::Null => "null",
+            Node::Array(_) => "an array",
+            Node::Table(_) => "a table",
+        }
+    }
+
+    /// The value as display text: strings as they are, everything else in a JSON-like form.
+    pub(crate) fn display(&self) -> String {
+        let mut out = String::new();
+        self.write_display(&mut out, true);
+        out
+    }
+
+    fn write_display(&self, out: &mut String, top: bool) {
+        match &self.node {
+            Node::Text(s) | Node::Str(s) if top => out.push_str(s),
+            Node::Text(s) | Node::Str(s) => {
+                let _ = write!(out, "{s:?}");
+            }
+            Node::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Node::Float(f) => {
+                let _ = write!(out, "{f}");
+            }
+            Node::Bool(b) => {
+                let _ = write!(out, "{b}");
+            }
+            Node::Null => out.push_str("null"),
+            Node::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    item.write_display(out, false);
+                }
+                out.push(']');
+            }
+            Node::Table(t) => {
+                out.push('{');
+                for (i, (k, v)) in t.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    let _ = write!(out, "{k:?}: ");
+                    v.write_display(out, false);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// Merges `other` over `self`: tables merge key by key, anything else is replaced.
+    pub(crate) fn merge(&mut self, other: Value) {
+        match (&mut self.node, other.node) {
+            (Node::Table(mine), Node::Table(theirs)) => merge_tables(mine, theirs),
+            (_, node) => {
+                self.node = node;
+                self.origin = other.origin;
+            }
+        }
+    }
+}
+
+/// Merges `theirs` into `mine`, `theirs` winning.
+pub(crate) fn merge_tables(mine: &mut Table, theirs: Table) {
+    for (key, value) in theirs {
+        match mine.get_mut(&key) {
+            Some(existing) => existing.merge(value),
+            None => {
+                mine.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Sets `value` at `keys` below `table`, creating tables on the way and replacing a non-table
+/// in the way.
+pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
+    let Some((last, parents)) = keys.split_last() else {
+        return;
+    };
+    let mut current = table;
+    for key in parents {
+        let origin = value.origin;
+        let slot = current
+            .entry((*key).to_owned())
+            .or_insert_with(|| Value::table(origin));
+        if !matches!(slot.node, Node::Table(_)) {
+            *slot = Value::table(origin);
+        }
+        let Node::Table(next) = &mut slot.node else {
+            unreachable!("just made a table")
+        };
+        current = next;
+    }
+    match current.get_mut(*last) {
+        Some(existing) => existing.merge(value),
+        None => {
+            current.insert((*last).to_owned(), value);
+        }
+    }
+}
+
+/// What an origin is: enough to render its label and to know whether its values are secret.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    /// The text users see: "env var APP_PORT", "file config/app.toml", "default".
+    pub(crate) label: String,
+    /// Every value from this origin is secret (secrets directory, decrypted values).
+    pub(crate) secret: bool,
+}
+
+/// The origins of one load, indexed by [`OriginId`].
+#[derive(Debug, Default)]
+pub(crate) struct Origins {
+    list: Vec<Origin>,
+}
+
+impl Origins {
+    pub(crate) fn add(&mut self, label: String, secret: bool) -> OriginId {
+        self.list.push(Origin { label, secret });
+        OriginId::try_from(self.list.len() - 1).unwrap_or(OriginId::MAX)
+    }
+
+    pub(crate) fn get(&self, id: OriginId) -> &Origin {
+        &self.list[id as usize]
+    }
+}
+
+/// Converts a JSON value (an env value written as JSON, a runtime override) into a tree value.
+pub(crate) fn from_json(json: serde_json::Value, origin: OriginId) -> Value {
+    let node = match json {
+        serde_json::Value::Null => Node::Null,
+        serde_json::Value::Bool(b) => Node::Bool(b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Node::Int(i128::from(i))
+            } else if let Some(u) = n.as_u64() {
+                Node::Int(i128::from(u))
+            } else {
+                Node::Float(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        serde_json::Value::String(s) => Node::Str(s),
+        serde_json::Value::Array(items) => {
+            Node::Array(items.into_iter().map(|v| from_json(v, origin)).collect())
+        }
+        serde_json::Value::Object(map) => Node::Table(
+            map.into_iter()
+                .map(|(k, v)| (k, from_json(v, origin)))
+                .collect(),
+        ),
+    };
+    Value::new(node, origin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str, origin: OriginId) -> Value {
+        Value::new(Node::Text(s.to_owned()), origin)
+    }
+
+    #[test]
+    fn insert_path_merges_into_existing_tables() {
+        let mut t = Table::new();
+        insert_path(&mut t, &["db", "url"], text("u", 0));
+        insert_path(&mut t, &["db", "pool"], text("5", 1));
+        insert_path(&mut t, &["db", "url"], text("v", 2));
+        let Node::Table(db) = &t["db"].node else {
+            panic!("db is a table")
+        };
+        assert_eq!(db["url"], text("v", 2));
+        assert_eq!(db["pool"], text("5", 1));
+    }
+
+    #[test]
+    fn merge_replaces_arrays_and_scalars_and_merges_tables() {
+        let mut a = from_json(
+            serde_json::json!({"a": [1, 2], "t": {"x": 1, "y": 2}, "s": "keep"}),
+            0,
+        );
+        let b = from_json(serde_json::json!({"a": [3], "t": {"y": 3}}), 1);
+        a.merge(b);
+        assert_eq!(
+            a.display(),
+            r#"{"a": [3], "s": "keep", "t": {"x": 1, "y": 3}}"#
+        );
+    }
+
+    #[test]
+    fn a_scalar_in_the_way_of_a_path_is_replaced_by_a_table() {
+        let mut t = Table::new();
+        insert_path(&mut t, &["db"], text("x", 0));
+        insert_path(&mut t, &["db", "url"], text("u", 1));
+        assert_eq!(t["db"].display(), r#"{"url": "u"}"#);
+    }
+}

@@ -1,0 +1,179 @@
+//! Emits `__extract`: one call into the runtime per field, the custom checks spanned at the
+//! user's paths, then the struct (and its struct-level check).
+
+use crate::ir::{Default, Field, Input, Kind, Literal, Sp};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// `fn __extract(...) -> Option<Self>`.
+pub(super) fn extract_fn(input: &Input) -> TokenStream {
+    let vars: Vec<syn::Ident> = (0..input.fields.len())
+        .map(|i| format_ident!("__f{}", i))
+        .collect();
+    let takes = input
+        .fields
+        .iter()
+        .zip(&vars)
+        .enumerate()
+        .map(|(i, (f, var))| {
+            let call = take(i, f);
+            quote!(let #var = #call;)
+        });
+    let checks = input
+        .fields
+        .iter()
+        .zip(&vars)
+        .enumerate()
+        .filter_map(|(i, (f, var))| custom_check(i, f, var));
+    let names = input.fields.iter().map(|f| &f.ident);
+    let build = quote!(Self { #(#names: #vars?),* });
+    let finish = match &input.attrs.validate {
+        Some(path) => quote_spanned!(path.span()=> __cx.check_struct(__value, #path)),
+        None => quote!(::core::option::Option::Some(__value)),
+    };
+    quote! {
+        fn __extract(
+            __cx: &mut ::settings_core::__private::Extract<'_>,
+        ) -> ::core::option::Option<Self> {
+            #(#takes)*
+            #(#checks)*
+            let __value = #build;
+            #finish
+        }
+    }
+}
+
+/// The runtime call that produces one field's value.
+fn take(index: usize, field: &Field) -> TokenStream {
+    let ty = &field.ty;
+    let a = &field.attrs;
+    if a.nested.is_some() {
+        return match &a.default {
+            _ if field.shape.option => {
+                let inner = &field.shape.inner;
+                quote!(__cx.nested_opt::<#inner>(#index))
+            }
+            Some(Sp {
+                value: Default::Trait,
+                span,
+            }) => {
+                let default = quote_spanned!(*span=> <#ty as ::core::default::Default>::default);
+                quote!(__cx.nested_or::<#ty>(#index, #default))
+            }
+            Some(Sp {
+                value: Default::With(path),
+                ..
+            }) => {
+                let path = quote_spanned!(path.span()=> #path);
+                quote!(__cx.nested_or::<#ty>(#index, #path))
+            }
+            _ => quote!(__cx.nested::<#ty>(#index)),
+        };
+    }
+    let default = match &a.default {
+        Some(Sp {
+            value: Default::Trait,
+            span,
+        }) => quote_spanned!(*span=> <#ty as ::core::default::Default>::default),
+        Some(Sp {
+            value: Default::With(path),
+            ..
+        }) => quote_spanned!(path.span()=> #path),
+        _ => return quote!(__cx.leaf::<#ty>(#index)),
+    };
+    quote! {
+        __cx.leaf_or::<#ty>(#index, #default, |__v: &#ty| {
+            #[allow(unused_imports)]
+            use ::settings_core::__private::{ViaDebug as _, ViaNothing as _};
+            (&::settings_core::__private::Describe(__v)).__describe()
+        })
+    }
+}
+
+/// `validate = path` on a field: run on the inner value (inside `Option` when present, inside
+/// `Secret`), spanned at the path so a wrong signature is reported there.
+fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenStream> {
+    let path = field.attrs.validate.as_ref()?;
+    let span = path.span();
+    let pattern = if field.shape.option {
+        quote!(::core::option::Option::Some(::core::option::Option::Some(
+            __v
+        )))
+    } else {
+        quote!(::core::option::Option::Some(__v))
+    };
+    let value = if field.shape.secret {
+        quote!(__v.expose_secret())
+    } else {
+        quote!(__v)
+    };
+    let call = quote_spanned!(span=> __cx.check(#index, #value, #path));
+    Some(quote! {
+        if let #pattern = &#var {
+            #call;
+        }
+    })
+}
+
+/// Compile-time fit checks for numeric default literals: `default = 70000` on a `u16` is
+/// reported by rustc at the literal.
+pub(super) fn default_checks(input: &Input) -> TokenStream {
+    let checks = input.fields.iter().filter_map(|field| {
+        let Some(Sp {
+            value: Default::Literal(lit),
+            ..
+        }) = &field.attrs.default
+        else {
+            return None;
+        };
+        if field.attrs.nested.is_some() || !is_primitive(&field.shape.inner) {
+            return None;
+        }
+        let inner = &field.shape.inner;
+        let value = match (&lit.value, field.shape.kind) {
+            (Literal::Int(i), Kind::Integer) => unsuffixed_int(*i, lit.span),
+            (Literal::Float(f), Kind::Float) => {
+                let mut l = proc_macro2::Literal::f64_unsuffixed(*f);
+                l.set_span(lit.span);
+                quote!(#l)
+            }
+            (Literal::Int(i), Kind::Float) => {
+                let mut l = proc_macro2::Literal::f64_unsuffixed(*i as f64);
+                l.set_span(lit.span);
+                quote!(#l)
+            }
+            _ => return None,
+        };
+        Some(quote_spanned!(lit.span=> let _: #inner = #value;))
+    });
+    quote! {
+        const _: () = {
+            #(#checks)*
+        };
+    }
+}
+
+fn unsuffixed_int(i: i128, span: Span) -> TokenStream {
+    let mut l = proc_macro2::Literal::u128_unsuffixed(i.unsigned_abs());
+    l.set_span(span);
+    if i < 0 {
+        quote_spanned!(span=> -#l)
+    } else {
+        quote!(#l)
+    }
+}
+
+/// A primitive number type, written as its bare name.
+fn is_primitive(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    p.qself.is_none()
+        && p.path.get_ident().is_some_and(|i| {
+            [
+                "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128",
+                "isize", "f32", "f64",
+            ]
+            .iter()
+            .any(|n| i == n)
+        })
+}

@@ -1,0 +1,204 @@
+//! Emits the `&'static` metadata of a settings struct: names, docs, env names, defaults, secret
+//! flags and constraints, nested structs linked to their own metadata.
+
+use crate::ir::{Constraint, Default, Field, Input, Literal, Sp};
+use proc_macro2::{Literal as Lit, TokenStream};
+use quote::{quote, ToTokens};
+
+/// `static __META: StructMeta = ...;`
+pub(super) fn struct_meta(input: &Input) -> TokenStream {
+    let a = &input.attrs;
+    let name = input.ident.to_string();
+    let doc = &input.doc;
+    let opt = |s: &Option<Sp<String>>| match s {
+        Some(s) => {
+            let v = &s.value;
+            quote!(::core::option::Option::Some(#v))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let env_prefix = opt(&a.env_prefix);
+    let delimiter = a
+        .env_nested_delimiter
+        .as_ref()
+        .map_or("__", |d| d.value.as_str());
+    let case_sensitive = a.case_sensitive.is_some();
+    let files = a
+        .files
+        .as_ref()
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
+    let env_file = opt(&a.env_file);
+    let secrets_dir = opt(&a.secrets_dir);
+    let config_dir = opt(&a.config_dir);
+    let profile_env = opt(&a.profile_env);
+    let deny_unknown = a.deny_unknown.as_ref().is_none_or(|d| d.value);
+    let deny_unknown_env = a.deny_unknown_env.is_some();
+    let fields = input.fields.iter().map(field_meta);
+    quote! {
+        static __META: ::settings_core::__private::StructMeta = ::settings_core::__private::StructMeta {
+            name: #name,
+            doc: #doc,
+            env_prefix: #env_prefix,
+            env_nested_delimiter: #delimiter,
+            case_sensitive: #case_sensitive,
+            files: &[#(#files),*],
+            env_file: #env_file,
+            secrets_dir: #secrets_dir,
+            config_dir: #config_dir,
+            profile_env: #profile_env,
+            deny_unknown: #deny_unknown,
+            deny_unknown_env: #deny_unknown_env,
+            fields: &[#(#fields),*],
+        };
+    }
+}
+
+fn field_meta(field: &Field) -> TokenStream {
+    let a = &field.attrs;
+    let name = field.ident.to_string();
+    let key = a
+        .rename
+        .as_ref()
+        .map_or_else(|| name.clone(), |r| r.value.clone());
+    let doc = &field.doc;
+    let ty = super::type_name(&field.ty);
+    let shape = if a.nested.is_some() {
+        "Struct"
+    } else {
+        field.shape.kind.shape_name()
+    };
+    let shape = syn::Ident::new(shape, proc_macro2::Span::call_site());
+    let optional = field.shape.option;
+    let env = a.env.iter().map(|e| &e.value);
+    let env_only = a.env_only.is_some();
+    let default = match &a.default {
+        None => quote!(::settings_core::__private::DefaultMeta::None),
+        Some(Sp {
+            value: Default::Trait,
+            ..
+        }) => quote!(::settings_core::__private::DefaultMeta::Trait),
+        Some(Sp {
+            value: Default::With(path),
+            ..
+        }) => {
+            let text = path.to_token_stream().to_string().replace(' ', "");
+            quote!(::settings_core::__private::DefaultMeta::With(#text))
+        }
+        Some(Sp {
+            value: Default::Literal(lit),
+            ..
+        }) => {
+            let lit = literal(&lit.value);
+            quote!(::settings_core::__private::DefaultMeta::Literal(#lit))
+        }
+    };
+    let secret = a.secret.is_some() || field.shape.secret;
+    let restart = a.restart.is_some();
+    let separator = match &a.separator {
+        Some(s) => {
+            let s = &s.value;
+            quote!(::core::option::Option::Some(#s))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let mut constraints: Vec<TokenStream> =
+        a.constraints.iter().map(|c| constraint(&c.value)).collect();
+    if let Some(path) = &a.validate {
+        let text = path.to_token_stream().to_string().replace(' ', "");
+        constraints.push(quote!(::settings_core::__private::Constraint::Custom(#text)));
+    }
+    let nested = if a.nested.is_some() {
+        let inner = &field.shape.inner;
+        quote!(::core::option::Option::Some(<#inner as ::settings_core::__private::Settings>::__meta))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    quote! {
+        ::settings_core::__private::FieldMeta {
+            name: #name,
+            key: #key,
+            doc: #doc,
+            ty: #ty,
+            shape: ::settings_core::__private::Shape::#shape,
+            optional: #optional,
+            env: &[#(#env),*],
+            env_only: #env_only,
+            default: #default,
+            secret: #secret,
+            restart: #restart,
+            separator: #separator,
+            constraints: &[#(#constraints),*],
+            nested: #nested,
+        }
+    }
+}
+
+/// A literal as a `Lit` expression.
+fn literal(lit: &Literal) -> TokenStream {
+    match lit {
+        Literal::Str(s) => quote!(::settings_core::__private::Lit::Str(#s)),
+        Literal::Int(i) => {
+            let i = Lit::i128_suffixed(*i);
+            quote!(::settings_core::__private::Lit::Int(#i))
+        }
+        Literal::Float(f) => {
+            let f = Lit::f64_suffixed(*f);
+            quote!(::settings_core::__private::Lit::Float(#f))
+        }
+        Literal::Bool(b) => quote!(::settings_core::__private::Lit::Bool(#b)),
+        Literal::Array(items) => {
+            let items = items.iter().map(|i| literal(&i.value));
+            quote!(::settings_core::__private::Lit::Array(&[#(#items),*]))
+        }
+    }
+}
+
+fn opt_literal(lit: &Option<Sp<Literal>>) -> TokenStream {
+    match lit {
+        Some(l) => {
+            let l = literal(&l.value);
+            quote!(::core::option::Option::Some(#l))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn constraint(c: &Constraint) -> TokenStream {
+    match c {
+        Constraint::Range { min, max, gt, lt } => {
+            let (min, max, gt, lt) = (
+                opt_literal(min),
+                opt_literal(max),
+                opt_literal(gt),
+                opt_literal(lt),
+            );
+            quote!(::settings_core::__private::Constraint::Range { min: #min, max: #max, gt: #gt, lt: #lt })
+        }
+        Constraint::Len { min, max } => {
+            let bound = |b: &Option<Sp<u64>>| match b {
+                Some(b) => {
+                    let v = b.value;
+                    quote!(::core::option::Option::Some(#v))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let (min, max) = (bound(min), bound(max));
+            quote!(::settings_core::__private::Constraint::Len { min: #min, max: #max })
+        }
+        Constraint::Regex(p) => {
+            let p = &p.value;
+            quote!(::settings_core::__private::Constraint::Regex(#p))
+        }
+        Constraint::Url { schemes } => {
+            quote!(::settings_core::__private::Constraint::Url { schemes: &[#(#schemes),*] })
+        }
+        Constraint::OneOf {
+            values,
+            ignore_case,
+        } => {
+            let values = values.iter().map(|v| literal(&v.value));
+            quote!(::settings_core::__private::Constraint::OneOf { values: &[#(#values),*], ignore_case: #ignore_case })
+        }
+    }
+}

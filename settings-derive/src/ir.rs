@@ -1,0 +1,175 @@
+//! The model of one `#[derive(Settings)]` input: data only, spans kept for diagnostics.
+
+use proc_macro2::Span;
+
+/// A value and where the user wrote it.
+#[derive(Clone)]
+pub(crate) struct Sp<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
+}
+
+impl<T> Sp<T> {
+    pub(crate) fn new(value: T, span: Span) -> Self {
+        Sp { value, span }
+    }
+}
+
+/// The struct.
+pub(crate) struct Input {
+    pub(crate) ident: syn::Ident,
+    pub(crate) doc: String,
+    pub(crate) attrs: Container,
+    pub(crate) fields: Vec<Field>,
+}
+
+/// Struct attributes.
+#[derive(Default)]
+pub(crate) struct Container {
+    pub(crate) env_prefix: Option<Sp<String>>,
+    pub(crate) env_nested_delimiter: Option<Sp<String>>,
+    pub(crate) case_sensitive: Option<Span>,
+    pub(crate) files: Option<Sp<Vec<String>>>,
+    pub(crate) env_file: Option<Sp<String>>,
+    pub(crate) secrets_dir: Option<Sp<String>>,
+    pub(crate) config_dir: Option<Sp<String>>,
+    pub(crate) profile_env: Option<Sp<String>>,
+    pub(crate) deny_unknown: Option<Sp<bool>>,
+    pub(crate) deny_unknown_env: Option<Span>,
+    pub(crate) validate: Option<syn::Path>,
+}
+
+/// One named field.
+pub(crate) struct Field {
+    pub(crate) ident: syn::Ident,
+    pub(crate) ty: syn::Type,
+    pub(crate) doc: String,
+    pub(crate) shape: TypeShape,
+    pub(crate) attrs: FieldAttrs,
+}
+
+/// Field attributes.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    pub(crate) default: Option<Sp<Default>>,
+    pub(crate) env: Vec<Sp<String>>,
+    pub(crate) env_only: Option<Span>,
+    pub(crate) nested: Option<Span>,
+    pub(crate) rename: Option<Sp<String>>,
+    pub(crate) restart: Option<Span>,
+    pub(crate) secret: Option<Span>,
+    pub(crate) separator: Option<Sp<String>>,
+    pub(crate) validate: Option<syn::Path>,
+    pub(crate) constraints: Vec<Sp<Constraint>>,
+}
+
+/// Where a field's value comes from when no source sets it.
+pub(crate) enum Default {
+    /// `default = LITERAL`.
+    Literal(Sp<Literal>),
+    /// Bare `default`.
+    Trait,
+    /// `default_with = path`.
+    With(syn::Path),
+}
+
+/// A literal in an attribute.
+#[derive(Clone)]
+pub(crate) enum Literal {
+    Str(String),
+    Int(i128),
+    Float(f64),
+    Bool(bool),
+    Array(Vec<Sp<Literal>>),
+}
+
+/// A built-in value check.
+pub(crate) enum Constraint {
+    Range {
+        min: Option<Sp<Literal>>,
+        max: Option<Sp<Literal>>,
+        gt: Option<Sp<Literal>>,
+        lt: Option<Sp<Literal>>,
+    },
+    Len {
+        min: Option<Sp<u64>>,
+        max: Option<Sp<u64>>,
+    },
+    Regex(Sp<String>),
+    Url {
+        schemes: Vec<String>,
+    },
+    OneOf {
+        values: Vec<Sp<Literal>>,
+        ignore_case: bool,
+    },
+}
+
+impl Constraint {
+    /// The attribute name, for messages.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Constraint::Range { .. } => crate::symbol::RANGE,
+            Constraint::Len { .. } => crate::symbol::LEN,
+            Constraint::Regex(_) => crate::symbol::REGEX,
+            Constraint::Url { .. } => crate::symbol::URL,
+            Constraint::OneOf { .. } => crate::symbol::ONE_OF,
+        }
+    }
+}
+
+/// What a field's type looks like, read from its tokens.
+pub(crate) struct TypeShape {
+    /// `Option<T>` at the outside.
+    pub(crate) option: bool,
+    /// `Secret<T>` (inside the option, if any).
+    pub(crate) secret: bool,
+    /// The kind of the innermost value type.
+    pub(crate) kind: Kind,
+    /// The type without `Option` and `Secret`.
+    pub(crate) inner: syn::Type,
+}
+
+/// The kind of a value type, as far as its name tells.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Bool,
+    Integer,
+    Float,
+    Text,
+    Duration,
+    ByteSize,
+    List,
+    Map,
+    Other,
+}
+
+impl Kind {
+    /// Whether `range` applies.
+    pub(crate) fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            Kind::Integer | Kind::Float | Kind::Duration | Kind::ByteSize
+        )
+    }
+
+    /// Whether `len` applies.
+    pub(crate) fn has_len(self) -> bool {
+        matches!(self, Kind::Text | Kind::List | Kind::Map)
+    }
+
+    /// The name of the `meta::Shape` variant.
+    pub(crate) fn shape_name(self) -> &'static str {
+        match self {
+            Kind::Bool => "Bool",
+            Kind::Integer => "Integer",
+            Kind::Float => "Float",
+            Kind::Text => "Text",
+            Kind::Duration => "Duration",
+            Kind::ByteSize => "ByteSize",
+            Kind::List => "List",
+            Kind::Map => "Map",
+            Kind::Other => "Other",
+        }
+    }
+}

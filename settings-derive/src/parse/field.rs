@@ -1,0 +1,163 @@
+//! Field attributes: `#[settings(default = 8000, env = "PORT", range(min = 1), ...)]`.
+
+use super::{constraint, literal, once, skip_rest, string_value};
+use crate::ctxt::Ctxt;
+use crate::ir::{Default, FieldAttrs, Sp};
+use crate::symbol::*;
+
+/// Parses every `#[settings(...)]` on a field; several combine.
+pub(crate) fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
+    let mut f = FieldAttrs::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident(SETTINGS)) {
+        let result = attr.parse_nested_meta(|meta| {
+            if let Err(e) = entry(cx, &mut f, &meta) {
+                cx.syn_error(e);
+                skip_rest(meta.input);
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    f
+}
+
+fn flag(
+    cx: &Ctxt,
+    slot: &mut Option<proc_macro2::Span>,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    key: &str,
+) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(format!(
+            "`{key}` takes no value: write `#[settings({key})]`"
+        )));
+    }
+    if once(cx, slot, &meta.path, key) {
+        *slot = Some(
+            meta.path
+                .get_ident()
+                .map_or_else(proc_macro2::Span::call_site, |i| i.span()),
+        );
+    }
+    Ok(())
+}
+
+fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    let path = &meta.path;
+    let Some(ident) = path.get_ident() else {
+        return Err(meta.error(format!("expected {}", list(FIELD_KEYS))));
+    };
+    let key = ident.to_string();
+    match key.as_str() {
+        DEFAULT => {
+            let value = if meta.input.peek(syn::Token![=]) {
+                let lit = literal::parse(meta.value()?)?;
+                Sp::new(Default::Literal(lit), ident.span())
+            } else {
+                Sp::new(Default::Trait, ident.span())
+            };
+            set_default(cx, f, value, path);
+        }
+        DEFAULT_WITH => {
+            let p: syn::Path = meta.value()?.parse()?;
+            set_default(cx, f, Sp::new(Default::With(p), ident.span()), path);
+        }
+        ENV => {
+            let name = string_value(meta)?;
+            if name.value.is_empty() {
+                return Err(syn::Error::new(
+                    name.span,
+                    "an environment variable name cannot be empty",
+                ));
+            }
+            if name.value.contains(['=', '\0']) {
+                return Err(syn::Error::new(
+                    name.span,
+                    "an environment variable name cannot contain `=` or NUL",
+                ));
+            }
+            f.env.push(name);
+        }
+        ENV_ONLY => flag(cx, &mut f.env_only, meta, ENV_ONLY)?,
+        NESTED => flag(cx, &mut f.nested, meta, NESTED)?,
+        RESTART => flag(cx, &mut f.restart, meta, RESTART)?,
+        SECRET => flag(cx, &mut f.secret, meta, SECRET)?,
+        RENAME => {
+            let name = string_value(meta)?;
+            if name.value.is_empty() || name.value.contains('.') {
+                return Err(syn::Error::new(
+                    name.span,
+                    "a renamed key must be non-empty and contain no `.`",
+                ));
+            }
+            if once(cx, &f.rename, path, &key) {
+                f.rename = Some(name);
+            }
+        }
+        SEPARATOR => {
+            let sep = string_value(meta)?;
+            if sep.value.is_empty() {
+                return Err(syn::Error::new(sep.span, "the separator cannot be empty"));
+            }
+            if once(cx, &f.separator, path, &key) {
+                f.separator = Some(sep);
+            }
+        }
+        VALIDATE => {
+            let p: syn::Path = meta.value()?.parse()?;
+            if once(cx, &f.validate, path, &key) {
+                f.validate = Some(p);
+            }
+        }
+        RANGE | LEN | REGEX | URL | ONE_OF => {
+            let c = constraint::parse(meta, &key)?;
+            if f.constraints
+                .iter()
+                .any(|existing| existing.value.name() == c.value.name())
+            {
+                cx.error_spanned_by(path, format!("duplicate attribute `{key}`"));
+            } else {
+                f.constraints.push(c);
+            }
+        }
+        _ => {
+            let hint = if CONTAINER_KEYS.contains(&key.as_str()) {
+                format!("`{key}` is a struct attribute; ")
+            } else {
+                String::new()
+            };
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "unknown field attribute `{key}`: {hint}expected {}",
+                    list(FIELD_KEYS)
+                ),
+            );
+            skip_rest(meta.input);
+        }
+    }
+    Ok(())
+}
+
+fn set_default(cx: &Ctxt, f: &mut FieldAttrs, value: Sp<Default>, path: &syn::Path) {
+    if let Some(existing) = &f.default {
+        let first = match existing.value {
+            Default::With(_) => DEFAULT_WITH,
+            _ => DEFAULT,
+        };
+        let second = match value.value {
+            Default::With(_) => DEFAULT_WITH,
+            _ => DEFAULT,
+        };
+        let message = if first == second {
+            format!("duplicate attribute `{first}`")
+        } else {
+            format!("`{DEFAULT}` and `{DEFAULT_WITH}` cannot both be given: pick one")
+        };
+        cx.error_spanned_by(path, message);
+        return;
+    }
+    f.default = Some(value);
+}
