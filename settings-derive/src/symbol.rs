@@ -80,3 +80,65 @@ pub(crate) fn list(keys: &[&str]) -> String {
         None => String::new(),
     }
 }
+
+/// `; did you mean `x`?` when a known key is one or two edits away from `word`.
+pub(crate) fn did_you_mean(word: &str, keys: &[&str]) -> String {
+    let best = keys
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((_, k)) => format!("did you mean `{k}`? "),
+        None => String::new(),
+    }
+}
+
+/// Levenshtein distance with adjacent transpositions counted as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        assert_eq!(
+            did_you_mean("defualt", FIELD_KEYS),
+            "did you mean `default`? "
+        );
+        assert_eq!(
+            did_you_mean("env_prefx", CONTAINER_KEYS),
+            "did you mean `env_prefix`? "
+        );
+        assert_eq!(did_you_mean("colour", FIELD_KEYS), "");
+    }
+
+    #[test]
+    fn lists_read_naturally() {
+        assert_eq!(list(&["a"]), "`a`");
+        assert_eq!(list(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+}

@@ -43,7 +43,7 @@ pub(crate) fn type_name(ty: &syn::Type) -> String {
             let glue = |ch: Option<char>| {
                 matches!(ch, Some('<' | '>' | ':' | '&' | '(' | ')' | '[' | ']'))
             };
-            if glue(prev) && prev != Some('>') || glue(next) || next == Some(',') {
+            if glue(prev) && prev != Some('>') || glue(next) || matches!(next, Some(',' | ';')) {
                 continue;
             }
         }

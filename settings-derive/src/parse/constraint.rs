@@ -42,7 +42,7 @@ pub(crate) fn parse(
 }
 
 fn range(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
-    if !meta.input.peek(syn::token::Paren) {
+    if !has_content(meta) {
         return Err(meta.error("expected bounds: `range(min = 1, max = 10)`"));
     }
     let (mut min, mut max, mut gt, mut lt) = (None, None, None, None);
@@ -87,7 +87,7 @@ fn range(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
 }
 
 fn len(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
-    if !meta.input.peek(syn::token::Paren) {
+    if !has_content(meta) {
         return Err(meta.error("expected bounds: `len(min = 1, max = 10)`"));
     }
     let (mut min, mut max) = (None, None);
@@ -163,4 +163,15 @@ fn one_of(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
         values: items,
         ignore_case,
     })
+}
+
+/// Whether the key is followed by a non-empty `( ... )`.
+fn has_content(meta: &syn::meta::ParseNestedMeta<'_>) -> bool {
+    let fork = meta.input.fork();
+    let inside = || -> syn::Result<bool> {
+        let content;
+        syn::parenthesized!(content in fork);
+        Ok(!content.is_empty())
+    };
+    inside().unwrap_or(false)
 }

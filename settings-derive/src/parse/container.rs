@@ -93,7 +93,7 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
             let hint = if FIELD_KEYS.contains(&key.as_str()) {
                 format!("`{key}` is a field attribute; ")
             } else {
-                String::new()
+                did_you_mean(&key, CONTAINER_KEYS)
             };
             cx.error_spanned_by(
                 path,

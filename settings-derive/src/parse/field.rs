@@ -126,7 +126,7 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
             let hint = if CONTAINER_KEYS.contains(&key.as_str()) {
                 format!("`{key}` is a struct attribute; ")
             } else {
-                String::new()
+                did_you_mean(&key, FIELD_KEYS)
             };
             cx.error_spanned_by(
                 path,

@@ -1,0 +1,11 @@
+use settings_core::Settings;
+
+#[derive(Settings)]
+enum Mode {
+    Fast,
+    Slow,
+}
+
+fn main() {
+    let _ = Mode::load();
+}

@@ -1,0 +1,9 @@
+use settings_core::Settings;
+
+#[derive(Settings)]
+struct App {
+    #[settings(regex = "^[a-z+$")]
+    region: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use settings_core::Settings;
+
+#[derive(Settings)]
+struct App {
+    #[settings(len(min = 1))]
+    port: u16,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use settings_core::Settings;
+
+#[derive(Settings)]
+struct App {
+    #[settings(regex = "^[0-9]+$")]
+    port: u16,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use settings_core::Settings;
+
+#[derive(Settings)]
+struct App(u16);
+
+fn main() {}
