@@ -1,1 +1,86 @@
-fn main() {}
+//! The main job: load real settings from `examples/config/` plus the environment, and print where
+//! every value came from, secrets masked.
+//!
+//! ```sh
+//! cargo run --example quickstart
+//! APP_PORT=9000 APP_PROFILE=prod cargo run --example quickstart
+//! ```
+
+use settings_core::{Secret, Settings};
+use std::time::Duration;
+use url::Url;
+
+/// Settings of the billing service.
+#[derive(Settings, Debug)]
+#[settings(
+    env_prefix = "APP_",
+    files = ["examples/config/settings.toml"],
+    env_file = "examples/config/.env",
+    secrets_dir = "examples/config/secrets"
+)]
+struct AppSettings {
+    /// Port the HTTP server listens on.
+    #[settings(default = 8000, range(min = 1, max = 65535))]
+    port: u16,
+    /// Main database.
+    #[settings(nested)]
+    db: DatabaseSettings,
+    /// Where billing records are archived.
+    #[settings(env = "DATABASE_URL", url(schemes = ["postgres", "postgresql"]))]
+    database_url: String,
+    /// Key of the payment provider's API.
+    api_key: Secret<String>,
+    /// Cloud region, like `eu-west-1`.
+    #[settings(regex = r"^[a-z]{2}-[a-z]+-\d$")]
+    region: String,
+    /// How long a request may take.
+    #[settings(default = "30s")]
+    request_timeout: Duration,
+    /// Host names the server answers to.
+    #[settings(default = ["localhost"], len(min = 1))]
+    allowed_hosts: Vec<String>,
+    /// Verbose diagnostics.
+    debug: Option<bool>,
+}
+
+/// The main database.
+#[derive(Settings, Debug)]
+struct DatabaseSettings {
+    /// Connection URL, without the password.
+    url: Url,
+    /// Most connections kept open.
+    #[settings(default = 10, range(min = 1, max = 100))]
+    pool_size: u32,
+    /// Database password.
+    password: Secret<String>,
+}
+
+fn main() {
+    // The declared paths are relative to the repository root.
+    if let Err(e) = std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")) {
+        eprintln!("cannot enter the repository root: {e}");
+        std::process::exit(2);
+    }
+    let loaded = AppSettings::load().and_then(|s| Ok((s, AppSettings::loader().explain()?)));
+    let (settings, report) = match loaded {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("invalid settings:\n{err}");
+            std::process::exit(1);
+        }
+    };
+    print!("{report}");
+    println!(
+        "\nwould serve {} on port {} (timeout {:?}, {} db connections to {}, region {}, archive {}, debug {:?}, api key {}, db password {})",
+        settings.allowed_hosts.join(", "),
+        settings.port,
+        settings.request_timeout,
+        settings.db.pool_size,
+        settings.db.url.host_str().unwrap_or("?"),
+        settings.region,
+        settings.database_url,
+        settings.debug,
+        settings.api_key,
+        settings.db.password,
+    );
+}

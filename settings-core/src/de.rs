@@ -777,7 +777,7 @@ mod tests {
         let m: HashMap<String, String> = de(text(r#"{"team": "billing"}"#)).unwrap();
         assert_eq!(m["team"], "billing");
         let m: BTreeMap<u32, bool> = de(text(r#"{"1": "yes"}"#)).unwrap();
-        assert_eq!(m[&1], true);
+        assert!(m[&1]);
     }
 
     #[test]

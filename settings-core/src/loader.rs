@@ -122,7 +122,7 @@ impl<T: Settings> Loader<T> {
     ///
     /// ```
     /// # use settings_core::{IssueKind, Settings};
-    /// #[derive(Settings)]
+    /// #[derive(Settings, Debug)]
     /// struct App { #[settings(default = 1)] n: u8 }
     /// let err = App::loader().env_vars([("N", "2")]).file("no/such.toml").load().unwrap_err();
     /// assert_eq!(err.issues()[0].kind, IssueKind::Source);
@@ -271,7 +271,7 @@ impl<T: Settings> Loader<T> {
     ///
     /// ```
     /// # use settings_core::Settings;
-    /// #[derive(Settings)]
+    /// #[derive(Settings, Debug)]
     /// struct App { #[settings(default = 1)] n: u8 }
     /// let dir = tempfile::tempdir().unwrap();
     /// let file = dir.path().join("big.toml");

@@ -182,7 +182,7 @@ mod tests {
     fn masks_in_every_print() {
         let s = Secret::new(String::from("top-secret"));
         assert_eq!(format!("{s:?}"), "Secret(\"**********\")");
-        assert_eq!(format!("{s:#?}").contains("top-secret"), false);
+        assert!(!format!("{s:#?}").contains("top-secret"));
         assert_eq!(s.to_string(), MASK);
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"**********\"");
     }
