@@ -190,10 +190,6 @@ impl Issues {
         });
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
     pub(crate) fn into_error(self) -> Option<Error> {
         (!self.list.is_empty()).then(|| Error::new(self.list))
     }

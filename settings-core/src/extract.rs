@@ -10,6 +10,7 @@ use crate::meta::{DefaultMeta, FieldMeta, Lit, StructMeta};
 use crate::naming::NameTable;
 use crate::report::Entry;
 use crate::settings::Settings;
+use crate::validate::Checkable;
 use crate::value::{Node, OriginId, Origins, Table, Value};
 use serde::de::DeserializeOwned;
 
@@ -47,6 +48,8 @@ pub struct Extract<'a> {
     prefix: String,
     /// The origin of each field's value, for the issues of custom checks.
     origins: Vec<Option<OriginId>>,
+    /// A field of this struct failed a check, so the struct-level check does not run.
+    failed: bool,
 }
 
 impl<'a> Extract<'a> {
@@ -57,6 +60,7 @@ impl<'a> Extract<'a> {
             table,
             prefix: String::new(),
             origins: vec![None; meta.fields.len()],
+            failed: false,
         }
     }
 
@@ -221,6 +225,7 @@ impl<'a> Extract<'a> {
             meta,
             table,
             origins: vec![None; meta.fields.len()],
+            failed: false,
         };
         let value = T::__extract(&mut child);
         child.finish();
@@ -263,19 +268,44 @@ impl<'a> Extract<'a> {
         }
     }
 
-    /// Runs a field's `validate = fn`.
-    pub fn check<T>(&mut self, index: usize, value: &T, check: fn(&T) -> Result<(), String>) {
-        if let Err(message) = check(value) {
-            let field = &self.meta.fields[index];
-            let origin = self.origins[index].map(|o| self.state.origins.get(o).label.clone());
-            self.state
-                .issues
-                .push(self.path(field), IssueKind::Constraint, origin, message);
+    /// Runs a field's built-in constraints; `true` when they all pass.
+    pub fn validate(&mut self, index: usize, value: &dyn Checkable) -> bool {
+        let field = &self.meta.fields[index];
+        let origin = self.origins[index];
+        let secret = field.secret || origin.is_some_and(|o| self.state.origins.get(o).secret);
+        let failures = crate::validate::check(value, field.constraints, secret);
+        for message in &failures {
+            self.constraint_issue(index, message.clone());
         }
+        failures.is_empty()
+    }
+
+    /// Runs a field's `validate = fn`.
+    pub fn check<T: ?Sized>(
+        &mut self,
+        index: usize,
+        value: &T,
+        check: fn(&T) -> Result<(), String>,
+    ) {
+        if let Err(message) = check(value) {
+            self.constraint_issue(index, message);
+        }
+    }
+
+    fn constraint_issue(&mut self, index: usize, message: String) {
+        let field = &self.meta.fields[index];
+        let origin = self.origins[index].map(|o| self.state.origins.get(o).label.clone());
+        self.failed = true;
+        self.state
+            .issues
+            .push(self.path(field), IssueKind::Constraint, origin, message);
     }
 
     /// Runs the struct's `validate = fn` once every field is valid.
     pub fn check_struct<T>(&mut self, value: T, check: fn(&T) -> Result<(), String>) -> Option<T> {
+        if self.failed {
+            return None;
+        }
         match check(&value) {
             Ok(()) => Some(value),
             Err(message) => {
@@ -286,11 +316,6 @@ impl<'a> Extract<'a> {
                 None
             }
         }
-    }
-
-    /// Whether no issue has been found so far in this load.
-    pub fn is_clean(&self) -> bool {
-        self.state.issues.is_empty()
     }
 
     /// Reports the keys left in the table, which no field took, when unknown keys are denied.

@@ -75,6 +75,7 @@ mod report;
 mod secret;
 mod settings;
 mod suggest;
+mod validate;
 mod value;
 
 pub use crate::bytesize::ByteSize;

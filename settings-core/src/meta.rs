@@ -142,8 +142,8 @@ pub enum Constraint {
         /// Greatest length.
         max: Option<u64>,
     },
-    /// `regex = "..."`.
-    Regex(&'static str),
+    /// `regex = "..."`, compiled once per process.
+    Regex(&'static Pattern),
     /// `url` or `url(schemes = [...])`.
     Url {
         /// Allowed schemes; empty means any.
@@ -171,5 +171,41 @@ impl FieldMeta {
     /// The nested struct's description, for a `nested` field.
     pub(crate) fn nested_meta(&self) -> Option<&'static StructMeta> {
         self.nested.map(|f| f())
+    }
+}
+
+/// A `regex = "..."` pattern, compiled on first use and kept for the life of the process.
+pub struct Pattern {
+    source: &'static str,
+    compiled: std::sync::OnceLock<Result<regex::Regex, String>>,
+}
+
+impl Pattern {
+    /// A pattern not yet compiled.
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The pattern as written.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The compiled regex, or why it does not compile (the derive checks the syntax, so this is
+    /// only a size limit or a difference between the two parsers).
+    pub(crate) fn regex(&self) -> Result<&regex::Regex, &str> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(self.source).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
     }
 }

@@ -3,8 +3,9 @@
 //! Not part of the public API and outside semver: only `#[derive(Settings)]` uses these.
 
 pub use crate::extract::Extract;
-pub use crate::meta::{Constraint, DefaultMeta, FieldMeta, Lit, Shape, StructMeta};
+pub use crate::meta::{Constraint, DefaultMeta, FieldMeta, Lit, Pattern, Shape, StructMeta};
 pub use crate::settings::Settings;
+pub use crate::validate::{Checkable, Number};
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result;
 

@@ -91,11 +91,32 @@ fn take(index: usize, field: &Field) -> TokenStream {
     }
 }
 
-/// `validate = path` on a field: run on the inner value (inside `Option` when present, inside
-/// `Secret`), spanned at the path so a wrong signature is reported there.
+/// The checks of one field: the built-in constraints, then `validate = path` if they pass. Both
+/// see the inner value (inside `Option` only when present; through `Secret`). Each call is spanned
+/// at its attribute, so a type without the needed support or a wrong signature is reported there.
 fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenStream> {
-    let path = field.attrs.validate.as_ref()?;
-    let span = path.span();
+    if field.attrs.nested.is_some() {
+        return None;
+    }
+    let custom = field.attrs.validate.as_ref().map(|path| {
+        let value = if field.shape.secret {
+            quote!(__v.expose_secret())
+        } else {
+            quote!(__v)
+        };
+        quote_spanned!(path.span()=> __cx.check(#index, #value, #path);)
+    });
+    let builtin = field
+        .attrs
+        .constraints
+        .first()
+        .map(|c| quote_spanned!(c.span=> __cx.validate(#index, __v)));
+    let body = match (builtin, custom) {
+        (None, None) => return None,
+        (Some(builtin), None) => quote!(#builtin;),
+        (None, Some(custom)) => custom,
+        (Some(builtin), Some(custom)) => quote!(if #builtin { #custom }),
+    };
     let pattern = if field.shape.option {
         quote!(::core::option::Option::Some(::core::option::Option::Some(
             __v
@@ -103,15 +124,9 @@ fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenSt
     } else {
         quote!(::core::option::Option::Some(__v))
     };
-    let value = if field.shape.secret {
-        quote!(__v.expose_secret())
-    } else {
-        quote!(__v)
-    };
-    let call = quote_spanned!(span=> __cx.check(#index, #value, #path));
     Some(quote! {
         if let #pattern = &#var {
-            #call;
+            #body
         }
     })
 }

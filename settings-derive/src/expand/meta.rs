@@ -34,8 +34,30 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
     let profile_env = opt(&a.profile_env);
     let deny_unknown = a.deny_unknown.as_ref().is_none_or(|d| d.value);
     let deny_unknown_env = a.deny_unknown_env.is_some();
-    let fields = input.fields.iter().map(field_meta);
+    let fields = input
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| field_meta(i, f));
+    let patterns = input.fields.iter().enumerate().flat_map(|(i, f)| {
+        f.attrs
+            .constraints
+            .iter()
+            .enumerate()
+            .filter_map(move |(j, c)| match &c.value {
+                Constraint::Regex(p) => {
+                    let name = pattern_ident(i, j);
+                    let source = &p.value;
+                    Some(quote! {
+                        static #name: ::settings_core::__private::Pattern =
+                            ::settings_core::__private::Pattern::new(#source);
+                    })
+                }
+                _ => None,
+            })
+    });
     quote! {
+        #(#patterns)*
         static __META: ::settings_core::__private::StructMeta = ::settings_core::__private::StructMeta {
             name: #name,
             doc: #doc,
@@ -54,7 +76,12 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
     }
 }
 
-fn field_meta(field: &Field) -> TokenStream {
+/// The static that holds the compiled pattern of constraint `j` of field `i`.
+fn pattern_ident(i: usize, j: usize) -> syn::Ident {
+    quote::format_ident!("__PATTERN_{}_{}", i, j)
+}
+
+fn field_meta(index: usize, field: &Field) -> TokenStream {
     let a = &field.attrs;
     let name = field.ident.to_string();
     let key = a
@@ -102,8 +129,12 @@ fn field_meta(field: &Field) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
-    let mut constraints: Vec<TokenStream> =
-        a.constraints.iter().map(|c| constraint(&c.value)).collect();
+    let mut constraints: Vec<TokenStream> = a
+        .constraints
+        .iter()
+        .enumerate()
+        .map(|(j, c)| constraint(&c.value, &pattern_ident(index, j)))
+        .collect();
     if let Some(path) = &a.validate {
         let text = path.to_token_stream().to_string().replace(' ', "");
         constraints.push(quote!(::settings_core::__private::Constraint::Custom(#text)));
@@ -164,7 +195,7 @@ fn opt_literal(lit: &Option<Sp<Literal>>) -> TokenStream {
     }
 }
 
-fn constraint(c: &Constraint) -> TokenStream {
+fn constraint(c: &Constraint, pattern: &syn::Ident) -> TokenStream {
     match c {
         Constraint::Range { min, max, gt, lt } => {
             let (min, max, gt, lt) = (
@@ -186,10 +217,7 @@ fn constraint(c: &Constraint) -> TokenStream {
             let (min, max) = (bound(min), bound(max));
             quote!(::settings_core::__private::Constraint::Len { min: #min, max: #max })
         }
-        Constraint::Regex(p) => {
-            let p = &p.value;
-            quote!(::settings_core::__private::Constraint::Regex(#p))
-        }
+        Constraint::Regex(_) => quote!(::settings_core::__private::Constraint::Regex(&#pattern)),
         Constraint::Url { schemes } => {
             quote!(::settings_core::__private::Constraint::Url { schemes: &[#(#schemes),*] })
         }
