@@ -133,15 +133,29 @@ fn constraints_fit_the_type(cx: &Ctxt, field: &Field) {
     }
 }
 
+/// A bound must be readable as the field's kind (a duration like `"1s"` for a `Duration`), and
 /// `min` above `max` accepts nothing.
 fn bounds_are_ordered(cx: &Ctxt, field: &Field) {
+    let kind = field.shape.kind;
     for c in &field.attrs.constraints {
         match &c.value {
             Constraint::Range { min, max, gt, lt } => {
+                for bound in [min, max, gt, lt].into_iter().flatten() {
+                    if magnitude(kind, &bound.value).is_none() {
+                        let what = match kind {
+                            Kind::Duration => "a duration like \"30s\" or a number of seconds",
+                            Kind::ByteSize => "a size like \"100 MB\" or a number of bytes",
+                            _ => "a number",
+                        };
+                        cx.error_at(bound.span, format!("this bound is not {what}"));
+                    }
+                }
                 let low = min.as_ref().or(gt.as_ref());
                 let high = max.as_ref().or(lt.as_ref());
                 if let (Some(low), Some(high)) = (low, high) {
-                    if let (Some(a), Some(b)) = (number(&low.value), number(&high.value)) {
+                    if let (Some(a), Some(b)) =
+                        (magnitude(kind, &low.value), magnitude(kind, &high.value))
+                    {
                         let empty = if min.is_some() && max.is_some() {
                             a > b
                         } else {
@@ -175,6 +189,20 @@ fn number(lit: &Literal) -> Option<f64> {
         Literal::Int(i) => Some(*i as f64),
         Literal::Float(f) => Some(*f),
         _ => None,
+    }
+}
+
+/// A literal as a comparable quantity of the field's kind: nanoseconds for a `Duration`, bytes
+/// for a `ByteSize`, the number itself otherwise.
+fn magnitude(kind: Kind, lit: &Literal) -> Option<f64> {
+    match (kind, lit) {
+        (Kind::Duration, Literal::Str(s)) => crate::units::duration_nanos(s).map(|n| n as f64),
+        (Kind::Duration, _) => number(lit).filter(|n| *n >= 0.0).map(|n| n * 1e9),
+        (Kind::ByteSize, Literal::Str(s)) => crate::units::byte_size(s).map(|n| n as f64),
+        (Kind::ByteSize, Literal::Int(i)) if *i >= 0 => Some(*i as f64),
+        (Kind::Integer | Kind::Float, Literal::Str(s)) => s.trim().parse().ok(),
+        (Kind::ByteSize, _) => None,
+        _ => number(lit),
     }
 }
 
@@ -221,7 +249,9 @@ fn default_fits_the_type(cx: &Ctxt, field: &Field) {
         (Kind::Float, Literal::Int(_) | Literal::Float(_)) => true,
         (Kind::Float, Literal::Str(s)) => s.trim().parse::<f64>().is_ok(),
         (Kind::Float, _) => false,
-        (Kind::Duration | Kind::ByteSize, Literal::Str(_) | Literal::Int(_)) => true,
+        (Kind::Duration, Literal::Str(s)) => crate::units::duration_nanos(s).is_some(),
+        (Kind::ByteSize, Literal::Str(s)) => crate::units::byte_size(s).is_some(),
+        (Kind::Duration | Kind::ByteSize, Literal::Int(i)) => *i >= 0,
         (Kind::Duration, Literal::Float(_)) => true,
         (Kind::Duration | Kind::ByteSize, _) => false,
         (Kind::Map, Literal::Str(s)) => s.trim_start().starts_with('{'),
@@ -245,26 +275,19 @@ fn default_meets_constraints(cx: &Ctxt, field: &Field) {
     for c in &field.attrs.constraints {
         match &c.value {
             Constraint::Range { min, max, gt, lt } => {
-                let Some(v) = number(&lit.value) else {
+                let kind = field.shape.kind;
+                let Some(v) = magnitude(kind, &lit.value) else {
                     continue;
                 };
                 let below = |b: &Option<Sp<Literal>>, strict: bool| {
-                    b.as_ref().and_then(|b| number(&b.value)).is_some_and(|b| {
-                        if strict {
-                            v <= b
-                        } else {
-                            v < b
-                        }
-                    })
+                    b.as_ref()
+                        .and_then(|b| magnitude(kind, &b.value))
+                        .is_some_and(|b| if strict { v <= b } else { v < b })
                 };
                 let above = |b: &Option<Sp<Literal>>, strict: bool| {
-                    b.as_ref().and_then(|b| number(&b.value)).is_some_and(|b| {
-                        if strict {
-                            v >= b
-                        } else {
-                            v > b
-                        }
-                    })
+                    b.as_ref()
+                        .and_then(|b| magnitude(kind, &b.value))
+                        .is_some_and(|b| if strict { v >= b } else { v > b })
                 };
                 if below(min, false) || below(gt, true) || above(max, false) || above(lt, true) {
                     cx.error_at(lit.span, "the default is outside the field's `range`");
@@ -283,6 +306,22 @@ fn default_meets_constraints(cx: &Ctxt, field: &Field) {
                         lit.span,
                         "the default's length is outside the field's `len`",
                     );
+                }
+            }
+            Constraint::Regex(pattern) => {
+                let texts: Vec<&Sp<Literal>> = match &lit.value {
+                    Literal::Array(items) => items.iter().collect(),
+                    _ => vec![lit],
+                };
+                for item in texts {
+                    if let Literal::Str(text) = &item.value {
+                        if crate::regex_match::is_match(&pattern.value, text) == Some(false) {
+                            cx.error_at(
+                                item.span,
+                                "the default does not match the field's `regex`",
+                            );
+                        }
+                    }
                 }
             }
             Constraint::OneOf {

@@ -12,7 +12,9 @@ mod expand;
 mod fallback;
 mod ir;
 mod parse;
+mod regex_match;
 mod symbol;
+mod units;
 
 use proc_macro::TokenStream;
 

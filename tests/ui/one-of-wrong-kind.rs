@@ -1,0 +1,11 @@
+use settings_core::Settings;
+
+#[derive(Settings)]
+struct App {
+    #[settings(one_of = ["low", "high"])]
+    workers: u32,
+    #[settings(one_of = [1, 2])]
+    level: String,
+}
+
+fn main() {}
