@@ -9,7 +9,7 @@ pub(crate) fn duration_nanos(text: &str) -> Option<u128> {
         return Some(u128::from(secs) * 1_000_000_000);
     }
     if let Ok(secs) = t.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| (secs * 1e9) as u128);
+        return (secs.is_finite() && secs >= 0.0).then_some((secs * 1e9) as u128);
     }
     let mut total: u128 = 0;
     let mut rest = t;
