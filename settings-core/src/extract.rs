@@ -22,6 +22,10 @@ pub(crate) struct State {
     pub(crate) default_origin: OriginId,
     /// Report entries, when the load explains itself.
     pub(crate) report: Option<Vec<Entry>>,
+    /// Things worth a look that are not errors (shown by the report).
+    pub(crate) warnings: Vec<String>,
+    /// Some source has a profile file or section for the active profile.
+    pub(crate) profile_mentioned: bool,
 }
 
 impl State {
@@ -34,6 +38,8 @@ impl State {
             names: NameTable::new(root),
             default_origin,
             report: explain.then(Vec::new),
+            warnings: Vec::new(),
+            profile_mentioned: false,
         }
     }
 }

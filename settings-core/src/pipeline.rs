@@ -31,14 +31,13 @@ pub(crate) fn run<T: Settings>(
     let mut cx = Extract::root(&mut state, meta, tree);
     let value = T::__extract(&mut cx);
     cx.finish();
-    if meta.deny_unknown_env {
-        for name in &unknown_env {
-            unknown_env_issue(&mut state, name);
-        }
+    if !unknown_env.is_empty() && (meta.deny_unknown_env || explain) {
+        unknown_env_problems(&mut state, &unknown_env, meta.deny_unknown_env);
     }
     let report = state.report.take().map(|entries| Report {
         entries,
         unknown_env,
+        warnings: std::mem::take(&mut state.warnings),
     });
     if let Some(err) = std::mem::take(&mut state.issues).into_error() {
         return Err(err);
@@ -58,20 +57,29 @@ pub(crate) fn run<T: Settings>(
     }
 }
 
-fn unknown_env_issue(state: &mut State, name: &str) {
+/// Variables that carry the prefix but set nothing (likely typos): warnings for the report, or
+/// `Unknown` issues under `deny_unknown_env`; each with the closest real name.
+fn unknown_env_problems(state: &mut State, unknown: &[String], deny: bool) {
     let known: Vec<String> = (0..state.names.targets.len())
         .flat_map(|id| state.names.names_of(id))
         .collect();
-    let hint = match crate::suggest::closest(name, known.iter().map(String::as_str)) {
-        Some(k) => format!("; did you mean {k}?"),
-        None => String::new(),
-    };
-    state.issues.push(
-        "",
-        IssueKind::Unknown,
-        Some(format!("env var {name}")),
-        format!("{name} carries the prefix but sets no setting{hint}"),
-    );
+    for name in unknown {
+        let hint = match crate::suggest::closest(name, known.iter().map(String::as_str)) {
+            Some(k) => format!("; did you mean {k}?"),
+            None => String::new(),
+        };
+        let message = format!("{name} carries the prefix but sets no setting{hint}");
+        if deny {
+            state.issues.push(
+                "",
+                IssueKind::Unknown,
+                Some(format!("env var {name}")),
+                message,
+            );
+        } else {
+            state.warnings.push(message);
+        }
+    }
 }
 
 /// Reads every source into one tree, lowest precedence first.
@@ -95,18 +103,25 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     for (path, required) in declared.chain(added) {
         read_file(&mut tree, path, required, meta, profile, opts, state);
         if let Some(sibling) = profile.and_then(|p| file::profile_sibling(path, p)) {
+            state.profile_mentioned |= sibling.exists();
             read_file(&mut tree, &sibling, false, meta, profile, opts, state);
         }
     }
 
     for provider in &opts.providers {
-        figment::apply(
+        state.profile_mentioned |= figment::apply(
             &**provider,
             profile,
             &mut tree,
             &mut state.origins,
             &mut state.issues,
         );
+    }
+    if let Some(p) = profile.filter(|_| !state.profile_mentioned) {
+        state.warnings.push(format!(
+            "the active profile `{p}` is not mentioned by any source (no profile file beside a \
+             config file, no [{p}] section); check its spelling"
+        ));
     }
 
     let config_dir = opts
@@ -220,7 +235,22 @@ fn read_file(
     };
     let origin = state.origins.add(label.clone(), false);
     match file::parse_table(format, &text, origin) {
-        Ok(table) => merge_tables(tree, crate::profile::select(table, meta, profile)),
+        Ok(table) => {
+            let selected = crate::profile::select(table, meta, profile);
+            state.profile_mentioned |= selected.mentions_profile;
+            for name in selected.not_tables {
+                state.issues.push(
+                    "",
+                    IssueKind::Source,
+                    Some(label.clone()),
+                    format!(
+                        "the profile section `{name}` in the file {} is not a table of settings",
+                        path.display()
+                    ),
+                );
+            }
+            merge_tables(tree, selected.table);
+        }
         Err(e) => {
             let at = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();
             state.issues.push(

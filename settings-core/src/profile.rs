@@ -21,22 +21,40 @@ fn uses_sections(table: &Table, meta: &StructMeta, profile: Option<&str>) -> boo
             .any(|k| k == "default" || k == "global" || Some(k.as_str()) == profile)
 }
 
+/// A file's settings once its profile sections are read.
+pub(crate) struct Selected {
+    pub(crate) table: Table,
+    /// The file has a section for the active profile.
+    pub(crate) mentions_profile: bool,
+    /// Sections that are not tables, by name.
+    pub(crate) not_tables: Vec<String>,
+}
+
 /// Reads a file's profile sections figment-style (`default` < the active profile < `global`);
 /// a file without sections is returned as it is.
-pub(crate) fn select(mut table: Table, meta: &StructMeta, profile: Option<&str>) -> Table {
+pub(crate) fn select(mut table: Table, meta: &StructMeta, profile: Option<&str>) -> Selected {
     if !uses_sections(&table, meta, profile) {
-        return table;
+        return Selected {
+            table,
+            mentions_profile: false,
+            not_tables: Vec::new(),
+        };
     }
-    let mut out = Table::new();
+    let mut selected = Selected {
+        table: Table::new(),
+        mentions_profile: profile.is_some_and(|p| table.contains_key(p)),
+        not_tables: Vec::new(),
+    };
     let names = ["default"].into_iter().chain(profile).chain(["global"]);
     for name in names {
         if let Some(section) = table.remove(name) {
-            if let Node::Table(section) = section.node {
-                merge_tables(&mut out, section);
+            match section.node {
+                Node::Table(section) => merge_tables(&mut selected.table, section),
+                _ => selected.not_tables.push(name.to_owned()),
             }
         }
     }
-    out
+    selected
 }
 
 #[cfg(test)]
@@ -68,15 +86,24 @@ mod tests {
         )
         .unwrap();
         let out = select(t.clone(), &META, Some("prod"));
+        assert!(out.mentions_profile);
         assert_eq!(
-            crate::value::Value::new(Node::Table(out), 0).display(),
+            crate::value::Value::new(Node::Table(out.table), 0).display(),
             r#"{"a": 1, "b": 2, "c": 3}"#
         );
-        let out = select(t, &META, None);
+        let out = select(t.clone(), &META, None);
         assert_eq!(
-            crate::value::Value::new(Node::Table(out), 0).display(),
+            crate::value::Value::new(Node::Table(out.table), 0).display(),
             r#"{"a": 1, "b": 1, "c": 3}"#
         );
+        assert!(!select(t, &META, Some("prdo")).mentions_profile);
+    }
+
+    #[test]
+    fn a_section_that_is_not_a_table_is_named() {
+        let t = parse::toml("default = 1\n[prod]\na = 2\n", 0).unwrap();
+        let out = select(t, &META, Some("prod"));
+        assert_eq!(out.not_tables, ["default"]);
     }
 
     #[test]

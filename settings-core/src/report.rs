@@ -30,6 +30,7 @@ use std::fmt;
 pub struct Report {
     pub(crate) entries: Vec<Entry>,
     pub(crate) unknown_env: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 /// One setting in a [`Report`].
@@ -102,6 +103,23 @@ impl Report {
     pub fn unknown_env(&self) -> &[String] {
         &self.unknown_env
     }
+
+    /// Things worth a look that are not errors: prefixed variables that set nothing (with the
+    /// closest real name), an active profile that no source mentions.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { #[settings(default = 1)] port: u16 }
+    /// let report = App::loader().env_vars([("APP_PROT", "1")]).profile("prdo").explain().unwrap();
+    /// let warnings = report.warnings();
+    /// assert!(warnings.iter().any(|w| w.contains("did you mean APP_PORT?")));
+    /// assert!(warnings.iter().any(|w| w.contains("profile `prdo` is not mentioned")));
+    /// ```
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
 }
 
 impl fmt::Display for Report {
@@ -129,8 +147,8 @@ impl fmt::Display for Report {
                 e.origin
             )?;
         }
-        for name in &self.unknown_env {
-            writeln!(f, "warning: {name} has the prefix but sets no setting")?;
+        for warning in &self.warnings {
+            writeln!(f, "warning: {warning}")?;
         }
         Ok(())
     }
@@ -143,9 +161,10 @@ fn one_line(s: &str) -> &str {
 
 impl serde::Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Report", 2)?;
+        let mut s = serializer.serialize_struct("Report", 3)?;
         s.serialize_field("entries", &self.entries)?;
         s.serialize_field("unknown_env", &self.unknown_env)?;
+        s.serialize_field("warnings", &self.warnings)?;
         s.end()
     }
 }

@@ -9,14 +9,15 @@ use figment::{Profile, Provider};
 pub(crate) type BoxedProvider = Box<dyn Provider + Send + Sync>;
 
 /// Merges the provider's data into the tree: its default profile, then the active profile, then
-/// its global profile. A failing provider is a `Source` issue naming it.
+/// its global profile. A failing provider is a `Source` issue naming it. Returns whether the
+/// provider has data for the active profile.
 pub(crate) fn apply(
     provider: &dyn Provider,
     profile: Option<&str>,
     tree: &mut Table,
     origins: &mut Origins,
     issues: &mut Issues,
-) {
+) -> bool {
     let name = provider.metadata().name.to_string();
     let label = format!("provider {name}");
     let data = match provider.data() {
@@ -28,10 +29,11 @@ pub(crate) fn apply(
                 Some(label),
                 format!("the provider {name} failed: {}", e.kind),
             );
-            return;
+            return false;
         }
     };
     let origin = origins.add(label, false);
+    let mentioned = profile.is_some_and(|p| data.contains_key(&Profile::new(p)));
     let mut order = vec![Profile::Default];
     if let Some(p) = profile {
         order.push(Profile::new(p));
@@ -46,6 +48,7 @@ pub(crate) fn apply(
             merge_tables(tree, table);
         }
     }
+    mentioned
 }
 
 /// figment's values into tree values; strings stay text, as remote values are text.
