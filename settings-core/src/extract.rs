@@ -329,20 +329,60 @@ impl<'a> Extract<'a> {
         if !self.meta.deny_unknown {
             return;
         }
+        let mut leaves = Vec::new();
         for (key, value) in self.table {
-            let hint = match crate::suggest::closest(&key, self.meta.fields.iter().map(|f| f.key)) {
-                Some(known) => format!("; did you mean `{known}`?"),
+            unknown_leaves(vec![key], value, &mut leaves);
+        }
+        for (keys, origin) in leaves {
+            let dotted = keys.join(".");
+            let hint = match suggest_path(self.meta, &keys) {
+                Some(known) => format!("; did you mean `{}{known}`?", self.prefix),
                 None => String::new(),
             };
-            let label = self.state.origins.get(value.origin).label.clone();
+            let label = self.state.origins.get(origin).label.clone();
             self.state.issues.push(
-                format!("{}{key}", self.prefix),
+                format!("{}{dotted}", self.prefix),
                 IssueKind::Unknown,
                 Some(label),
-                format!("unknown key `{key}`: no setting has this name{hint}"),
+                format!("unknown key `{}{dotted}`: no setting has this name{hint}", self.prefix),
             );
         }
     }
+}
+
+/// The leaves under an unknown key, each with its path from this struct (an unknown table is
+/// reported leaf by leaf, so `databse.url` can be told it means `database.url`).
+fn unknown_leaves(keys: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, OriginId)>) {
+    match value.node {
+        Node::Table(table) if !table.is_empty() && keys.len() < crate::providers::parse::MAX_DEPTH => {
+            for (key, inner) in table {
+                let mut path = keys.clone();
+                path.push(key);
+                unknown_leaves(path, inner, out);
+            }
+        }
+        _ => out.push((keys, value.origin)),
+    }
+}
+
+/// The known path closest to `keys`, segment by segment through nested structs.
+fn suggest_path(meta: &'static StructMeta, keys: &[String]) -> Option<String> {
+    let (first, rest) = keys.split_first()?;
+    let field = match meta.fields.iter().find(|f| f.key == first) {
+        Some(field) => field,
+        None => {
+            let known = crate::suggest::closest(first, meta.fields.iter().map(|f| f.key))?;
+            meta.fields.iter().find(|f| f.key == known)?
+        }
+    };
+    if rest.is_empty() {
+        return Some(field.key.to_owned());
+    }
+    let tail = match field.nested_meta() {
+        Some(nested) => suggest_path(nested, rest)?,
+        None => rest.join("."),
+    };
+    Some(format!("{}.{tail}", field.key))
 }
 
 const MASK: &str = "**********";
