@@ -42,6 +42,15 @@ impl DeError {
         }
     }
 
+    /// Adds the text to a message that came from the target type's own parser (which may not
+    /// quote it); the safe form stays without it.
+    fn about(mut self, text: &str) -> Self {
+        if self.safe.is_none() && self.location.is_empty() && !self.message.contains(text) {
+            self.message = format!("invalid value {}: {}", quote(text), self.message);
+        }
+        self
+    }
+
     fn with_origin(mut self, origin: OriginId) -> Self {
         self.origin.get_or_insert(origin);
         self
@@ -337,7 +346,9 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
         let origin = self.value.origin;
         let cx = self.cx;
         match self.value.node {
-            Node::Text(s) | Node::Str(s) => visitor.visit_string(s),
+            Node::Text(s) | Node::Str(s) => {
+                visitor.visit_str::<DeError>(&s).map_err(|e| e.about(&s))
+            }
             Node::Int(i) => match i64::try_from(i) {
                 Ok(i) => visitor.visit_i64(i),
                 Err(_) => visitor.visit_i128(i),
@@ -427,7 +438,11 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         let origin = self.value.origin;
         match self.value.node {
-            Node::Text(s) | Node::Str(s) => visitor.visit_string(s),
+            // Borrowed, so that a type that parses the text (`Url`, `IpAddr`, ...) and fails
+            // with a message of its own can still be told which text it was.
+            Node::Text(s) | Node::Str(s) => {
+                visitor.visit_str::<DeError>(&s).map_err(|e| e.about(&s))
+            }
             Node::Int(i) => visitor.visit_string(i.to_string()),
             Node::Float(f) => visitor.visit_string(f.to_string()),
             Node::Bool(b) => visitor.visit_string(b.to_string()),

@@ -26,6 +26,8 @@ pub(crate) struct State {
     pub(crate) warnings: Vec<String>,
     /// Some source has a profile file or section for the active profile.
     pub(crate) profile_mentioned: bool,
+    /// Paths whose value was unusable (already an issue), so not also missing.
+    pub(crate) poisoned: Vec<String>,
 }
 
 impl State {
@@ -40,6 +42,7 @@ impl State {
             report: explain.then(Vec::new),
             warnings: Vec::new(),
             profile_mentioned: false,
+            poisoned: Vec::new(),
         }
     }
 }
@@ -121,6 +124,13 @@ impl<'a> Extract<'a> {
             return Some(value);
         }
         let path = self.path(field);
+        let poisoned = self.state.poisoned.iter().any(|p| {
+            path == *p
+                || (path.starts_with(p.as_str()) && path.as_bytes().get(p.len()) == Some(&b'.'))
+        });
+        if poisoned {
+            return None;
+        }
         let names = self
             .state
             .names
@@ -344,7 +354,10 @@ impl<'a> Extract<'a> {
                 format!("{}{dotted}", self.prefix),
                 IssueKind::Unknown,
                 Some(label),
-                format!("unknown key `{}{dotted}`: no setting has this name{hint}", self.prefix),
+                format!(
+                    "unknown key `{}{dotted}`: no setting has this name{hint}",
+                    self.prefix
+                ),
             );
         }
     }
@@ -354,7 +367,9 @@ impl<'a> Extract<'a> {
 /// reported leaf by leaf, so `databse.url` can be told it means `database.url`).
 fn unknown_leaves(keys: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, OriginId)>) {
     match value.node {
-        Node::Table(table) if !table.is_empty() && keys.len() < crate::providers::parse::MAX_DEPTH => {
+        Node::Table(table)
+            if !table.is_empty() && keys.len() < crate::providers::parse::MAX_DEPTH =>
+        {
             for (key, inner) in table {
                 let mut path = keys.clone();
                 path.push(key);

@@ -71,7 +71,13 @@ impl NameTable {
             keys.push(field.key);
             let mut field_stem = stem.clone();
             if !field_stem.is_empty() {
-                field_stem.push_str(self.delimiter);
+                // Stems are compared in upper case unless names are case-sensitive, so the
+                // delimiter is stored the way names are compared.
+                if self.case_sensitive {
+                    field_stem.push_str(self.delimiter);
+                } else {
+                    field_stem.extend(self.delimiter.chars().map(|c| c.to_ascii_uppercase()));
+                }
             }
             field_stem.extend(field.key.chars().map(|c| c.to_ascii_uppercase()));
             let id = self.targets.len();

@@ -192,9 +192,10 @@ fn apply_matches(
         origins,
         issues,
         names,
+        poisoned,
         ..
     } = state;
-    env::apply(tree, matches, names, origins, issues, label);
+    env::apply(tree, matches, names, origins, issues, poisoned, label);
 }
 
 /// A config file: read, parsed, profile sections selected, merged.
@@ -327,6 +328,23 @@ fn read_dotenv(
                 e.message
             ),
         );
+    }
+    // A name given twice is a mistake (which one was meant?), as a duplicate key is in any format.
+    let mut first_line: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in &entries {
+        if let Some(first) = first_line.insert(&e.name, e.line) {
+            state.issues.push(
+                "",
+                IssueKind::Source,
+                Some(label.clone()),
+                format!(
+                    "the env file {} sets {} twice (lines {first} and {})",
+                    path.display(),
+                    e.name,
+                    e.line
+                ),
+            );
+        }
     }
     let matches = entries
         .into_iter()

@@ -17,11 +17,13 @@ mod errors;
 mod files;
 mod hostile;
 mod hygiene;
+mod kubernetes;
 mod loader;
 mod precedence;
 mod profiles;
 mod report;
 mod secrets;
+mod validate;
 
 use settings_core::{Error, Issue, IssueKind};
 use std::path::{Path, PathBuf};

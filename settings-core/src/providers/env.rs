@@ -103,7 +103,8 @@ pub(crate) fn scan(
     scan
 }
 
-/// Writes matched variables into the tree; `label` names each one's origin and whether its
+/// Writes matched variables into the tree (a value that cannot be used is an issue, and its path
+/// is recorded in `poisoned` so that it is not also reported missing); `label` names each one's origin and whether its
 /// values are secret. A JSON object set on a nested struct goes first, so
 /// that variables naming its fields win over its keys; where several names set one field, the
 /// best-ranked (explicit before derived, exact case before other case) wins.
@@ -113,6 +114,7 @@ pub(crate) fn apply(
     names: &NameTable,
     origins: &mut Origins,
     issues: &mut Issues,
+    poisoned: &mut Vec<String>,
     label: &dyn Fn(&Match) -> (String, bool),
 ) {
     matches.sort_by_key(|m| (names.targets[m.target].keys.len(), m.rank));
@@ -126,6 +128,7 @@ pub(crate) fn apply(
                 Some(origin_label),
                 format!("the value of {} is not valid UTF-8", m.name),
             );
+            poisoned.push(target.path.clone());
             continue;
         };
         let origin = origins.add(origin_label, secret);
@@ -139,6 +142,7 @@ pub(crate) fn apply(
                         Some(origins.get(origin).label.clone()),
                         message,
                     );
+                    poisoned.push(target.path.clone());
                     continue;
                 }
             }

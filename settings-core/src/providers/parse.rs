@@ -55,6 +55,14 @@ pub(crate) fn yaml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
     if text.trim().is_empty() {
         return Ok(Table::new());
     }
+    // The YAML scanner is quadratic in flow nesting (200 KB of `[` takes half a minute), and the
+    // depth limit of the deserializer only applies after scanning: refuse deep nesting first.
+    if let Some(line) = yaml_flow_too_deep(text) {
+        return Err(ParseError {
+            message: format!("values are nested deeper than {MAX_DEPTH} levels"),
+            line: Some(line),
+        });
+    }
     let de = serde_yaml_ng::Deserializer::from_str(text);
     let value = Seed { origin, depth: 0 }
         .deserialize(de)
@@ -66,6 +74,57 @@ pub(crate) fn yaml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
         return Ok(Table::new());
     }
     into_table(value)
+}
+
+/// The line where flow collections (`[`, `{`) of YAML text first nest deeper than [`MAX_DEPTH`],
+/// skipping quoted scalars and comments. Brackets inside plain scalars are counted too, which can
+/// only make the check stricter for text that would need more than a hundred of them unclosed.
+fn yaml_flow_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut line = 1;
+    let mut chars = text.chars().peekable();
+    let mut prev = '\n';
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            '#' if prev.is_whitespace() => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        line += 1;
+                        break;
+                    }
+                }
+                prev = '\n';
+                continue;
+            }
+            '\'' | '"' if prev.is_whitespace() || matches!(prev, '[' | '{' | ',' | ':') => {
+                let quote = c;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\n' => line += 1,
+                        '\\' if quote == '"' => {
+                            chars.next();
+                        }
+                        '\'' if quote == '\'' && chars.peek() == Some(&'\'') => {
+                            chars.next();
+                        }
+                        c if c == quote => break,
+                        _ => {}
+                    }
+                }
+            }
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(line);
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Drops a trailing " at line L column C" (the line is reported separately).
@@ -282,6 +341,22 @@ mod tests {
         let deep = format!("{{\"a\": {}1{}}}", "[".repeat(200), "]".repeat(200));
         assert!(json(&deep, 0).is_err());
         assert!(json("[1]", 0).unwrap_err().message.contains("top level"));
+    }
+
+    #[test]
+    fn deep_yaml_is_refused_before_scanning() {
+        let deep = format!("x: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let e = yaml(&deep, 0).unwrap_err();
+        assert!(e.message.contains("deeper than 128"), "{}", e.message);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let quoted = format!(
+            "x: '{}'\ny: \"{}\"\n# {}\n",
+            "[".repeat(500),
+            "{".repeat(500),
+            "[".repeat(500)
+        );
+        assert_eq!(yaml(&quoted, 0).unwrap().len(), 2);
     }
 
     #[test]

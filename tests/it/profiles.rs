@@ -1,0 +1,244 @@
+//! Profiles: the profile variable (`{env_prefix}PROFILE` or `profile_env`), `.profile(...)`,
+//! `name.<profile>.ext` files beside each base file, and `[default]`/`[<profile>]`/`[global]`
+//! sections.
+
+use crate::{only, write, NO_ENV};
+use settings_core::{IssueKind, Settings};
+
+#[test]
+fn each_profile_file_is_merged_right_after_its_own_base_file() {
+    #[derive(Settings, Debug)]
+    struct S {
+        a: String,
+        b: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let first = write(dir.path(), "first.toml", "a = \"first\"\nb = \"first\"\n");
+    write(
+        dir.path(),
+        "first.prod.toml",
+        "a = \"first.prod\"\nb = \"first.prod\"\n",
+    );
+    let second = write(dir.path(), "second.yaml", "b: second\n");
+
+    // first < first.prod < second: the later base file beats the earlier profile file.
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .file(&first)
+        .file(&second)
+        .profile("prod")
+        .load()
+        .unwrap();
+    assert_eq!((s.a.as_str(), s.b.as_str()), ("first.prod", "second"));
+
+    // A profile with no file of its own changes nothing.
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .file(&first)
+        .file(&second)
+        .profile("staging")
+        .load()
+        .unwrap();
+    assert_eq!((s.a.as_str(), s.b.as_str()), ("first", "second"));
+}
+
+#[test]
+fn the_profile_variable_follows_the_prefix_and_the_case_rules() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        host: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(dir.path(), "app.yaml", "host: base\n");
+    write(dir.path(), "app.prod.yaml", "host: prod\n");
+    write(dir.path(), "app.dev.yaml", "host: dev\n");
+
+    let host = |vars: &[(&str, &str)]| {
+        S::loader()
+            .env_vars(vars.to_vec())
+            .file(&base)
+            .load()
+            .unwrap()
+            .host
+    };
+    assert_eq!(host(&[]), "base");
+    assert_eq!(host(&[("APP_PROFILE", "prod")]), "prod");
+    assert_eq!(host(&[("app_profile", "dev")]), "dev");
+    assert_eq!(host(&[("PROFILE", "prod")]), "base");
+
+    // `.profile(...)` overrides the variable.
+    let s = S::loader()
+        .env_vars([("APP_PROFILE", "dev")])
+        .file(&base)
+        .profile("prod")
+        .load()
+        .unwrap();
+    assert_eq!(s.host, "prod");
+}
+
+#[test]
+fn profile_env_names_another_variable() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_", profile_env = "DEPLOY_ENV")]
+    struct S {
+        host: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(dir.path(), "app.toml", "host = \"base\"\n");
+    write(dir.path(), "app.prod.toml", "host = \"prod\"\n");
+
+    let s = S::loader()
+        .env_vars([("APP_PROFILE", "prod")])
+        .file(&base)
+        .load()
+        .unwrap();
+    assert_eq!(s.host, "base");
+    let s = S::loader()
+        .env_vars([("DEPLOY_ENV", "prod")])
+        .file(&base)
+        .load()
+        .unwrap();
+    assert_eq!(s.host, "prod");
+}
+
+#[test]
+fn without_a_prefix_the_profile_variable_is_profile() {
+    #[derive(Settings, Debug)]
+    struct S {
+        host: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(dir.path(), "app.json", r#"{"host": "base"}"#);
+    write(dir.path(), "app.prod.json", r#"{"host": "prod"}"#);
+    let s = S::loader()
+        .env_vars([("PROFILE", "prod")])
+        .file(&base)
+        .load()
+        .unwrap();
+    assert_eq!(s.host, "prod");
+}
+
+#[test]
+fn sections_work_in_yaml_and_json_and_nested_tables_merge_across_sections() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        url: String,
+        pool_size: u32,
+    }
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(nested)]
+        db: Db,
+        name: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = write(
+        dir.path(),
+        "app.yaml",
+        "default:\n  name: app\n  db:\n    url: postgres://default\n    pool_size: 1\n\
+         prod:\n  db:\n    pool_size: 50\n",
+    );
+    let json = write(
+        dir.path(),
+        "app.json",
+        r#"{"default": {"name": "app", "db": {"url": "postgres://default", "pool_size": 1}},
+            "prod": {"db": {"pool_size": 50}},
+            "global": {"db": {"url": "postgres://global"}}}"#,
+    );
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .file(&yaml)
+        .profile("prod")
+        .load()
+        .unwrap();
+    assert_eq!(s.db.url, "postgres://default");
+    assert_eq!(s.db.pool_size, 50);
+    assert_eq!(s.name, "app");
+
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .file(&json)
+        .profile("prod")
+        .load()
+        .unwrap();
+    assert_eq!(s.db.url, "postgres://global");
+    assert_eq!(s.db.pool_size, 50);
+}
+
+#[test]
+fn a_file_with_a_field_at_the_top_does_not_use_sections() {
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(default = "none")]
+        host: String,
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "port = 2\n[default]\nhost = \"x\"\n",
+    );
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .profile("prod")
+        .load()
+        .unwrap_err();
+    // `[default]` is an unknown table: reported at `default` or at its leaf `default.host`.
+    let i = only(&err);
+    assert_eq!(i.kind, IssueKind::Unknown, "{err}");
+    assert!(i.path == "default" || i.path == "default.host", "{err}");
+}
+
+#[test]
+fn sections_of_other_profiles_are_not_unknown_keys() {
+    #[derive(Settings, Debug)]
+    struct S {
+        host: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "[default]\nhost = \"d\"\n[staging]\nhost = \"s\"\n[prod]\nhost = \"p\"\n",
+    );
+    let s = S::loader().env_vars(NO_ENV).file(&file).load().unwrap();
+    assert_eq!(s.host, "d");
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .profile("staging")
+        .load()
+        .unwrap();
+    assert_eq!(s.host, "s");
+}
+
+#[test]
+fn a_profile_file_is_read_even_when_its_optional_base_file_is_missing() {
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(default = "none")]
+        host: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    // Only the profile file exists: the optional base is skipped, its sibling is still read.
+    write(dir.path(), "local.prod.toml", "host = \"prod-local\"\n");
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .file_optional(dir.path().join("local.toml"))
+        .profile("prod")
+        .load()
+        .unwrap();
+    assert_eq!(s.host, "prod-local");
+}

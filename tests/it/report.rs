@@ -1,0 +1,184 @@
+//! `explain()`: every leaf with its value and origin, secrets masked, unset options listed.
+
+use crate::{mkdir, write};
+use settings_core::{Secret, Settings};
+
+#[test]
+fn every_leaf_in_field_order_with_the_origin_of_its_value() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        url: String,
+        #[settings(default = 10)]
+        pool_size: u32,
+        replica: Option<String>,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 8000)]
+        port: u16,
+        #[settings(nested)]
+        db: Db,
+        host: String,
+        region: String,
+        zone: String,
+        name: String,
+        debug: Option<bool>,
+        #[settings(default = 1)]
+        workers: u32,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "host = \"file-host\"\n[db]\nurl = \"postgres://f\"\n",
+    );
+    let config = mkdir(dir.path(), "config");
+    write(&config, "region", "eu-west-1\n");
+    let secrets = mkdir(dir.path(), "secrets");
+    write(&secrets, "APP_ZONE", "zone-a\n");
+    let env_file = write(dir.path(), "app.env", "APP_NAME=svc\n");
+
+    let report = S::loader()
+        .env_vars([("APP_DB__POOL_SIZE", "20")])
+        .file(&file)
+        .config_dir(&config)
+        .secrets_dir(&secrets)
+        .env_file(&env_file)
+        .set("workers", 4)
+        .explain()
+        .unwrap();
+    let paths: Vec<&str> = report.entries().iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "port",
+            "db.url",
+            "db.pool_size",
+            "db.replica",
+            "host",
+            "region",
+            "zone",
+            "name",
+            "debug",
+            "workers"
+        ]
+    );
+
+    let get = |path: &str| {
+        report
+            .get(path)
+            .unwrap_or_else(|| panic!("no entry {path}"))
+    };
+    assert_eq!(
+        (get("port").value.as_str(), get("port").origin.as_str()),
+        ("8000", "default")
+    );
+    assert_eq!(get("db.pool_size").value, "20");
+    assert_eq!(get("db.pool_size").origin, "env var APP_DB__POOL_SIZE");
+    let file_origin = format!("file {}", file.display());
+    assert_eq!(get("db.url").origin, file_origin);
+    assert!(get("host").value.contains("file-host"));
+    assert_eq!(get("host").origin, file_origin);
+    assert!(get("region").value.contains("eu-west-1"));
+    assert_eq!(get("region").origin, "config dir file region");
+    assert_eq!(get("zone").origin, "secrets dir file APP_ZONE");
+    assert!(get("name").value.contains("svc"));
+    assert!(
+        get("name")
+            .origin
+            .starts_with(&format!("env file {}", env_file.display())),
+        "{}",
+        get("name").origin
+    );
+    assert!(get("workers").value.contains('4'));
+    assert!(!get("workers").origin.is_empty());
+
+    // Unset options are listed, with no value and no source.
+    for path in ["db.replica", "debug"] {
+        let e = get(path);
+        assert!(!e.secret, "{e:?}");
+        for source in ["env var", "file", "default", "secrets dir", "config dir"] {
+            assert!(!e.origin.contains(source), "{e:?}");
+        }
+    }
+}
+
+#[test]
+fn secrets_are_masked_by_type_by_attribute_and_by_source() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        api_key: Secret<String>,
+        #[settings(secret)]
+        token: String,
+        from_dir: String,
+        #[settings(default = "visible-default")]
+        plain: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "from_dir", "dir-value-4711\n");
+    let report = S::loader()
+        .env_vars([
+            ("APP_API_KEY", "key-value-1234"),
+            ("APP_TOKEN", "tok-value-5678"),
+        ])
+        .secrets_dir(dir.path())
+        .explain()
+        .unwrap();
+    for path in ["api_key", "token", "from_dir"] {
+        let e = report.get(path).unwrap();
+        assert!(e.secret, "{e:?}");
+        assert!(!e.value.contains("value"), "{e:?}");
+        assert!(!e.value.is_empty(), "{e:?}");
+    }
+    assert_eq!(report.get("token").unwrap().origin, "env var APP_TOKEN");
+    let plain = report.get("plain").unwrap();
+    assert!(!plain.secret);
+    assert_eq!(plain.value, "visible-default");
+
+    let shown = format!(
+        "{report}\n{report:?}\n{}",
+        serde_json::to_string(&report).unwrap()
+    );
+    for value in ["key-value-1234", "tok-value-5678", "dir-value-4711"] {
+        assert!(!shown.contains(value), "{value} in {shown}");
+    }
+    assert!(shown.contains("visible-default"), "{shown}");
+}
+
+#[test]
+fn the_table_shows_path_value_and_origin_and_serializes_to_json() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 8000)]
+        port: u16,
+        nickname: Option<String>,
+    }
+
+    let report = S::loader()
+        .env_vars([("APP_PORT", "9000")])
+        .explain()
+        .unwrap();
+    let table = report.to_string();
+    let port_line = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("port"))
+        .unwrap_or_else(|| panic!("no port row in\n{table}"));
+    assert!(port_line.contains("9000"), "{port_line}");
+    assert!(port_line.contains("env var APP_PORT"), "{port_line}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.trim_start().starts_with("nickname")),
+        "{table}"
+    );
+
+    let json = serde_json::to_value(&report).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("\"port\"") && text.contains("9000"), "{text}");
+    assert!(text.contains("env var APP_PORT"), "{text}");
+}

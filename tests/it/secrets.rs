@@ -1,0 +1,323 @@
+//! Secrets: `Secret<T>`, `#[settings(secret)]`, and the secrets directory, whose every value is
+//! secret. No error, report or print shows a secret's value.
+
+use crate::{all_text, issue, mkdir, only, origin, write, NO_ENV};
+use settings_core::{IssueKind, Secret, Settings};
+
+#[test]
+fn secret_prints_the_mask_whatever_its_type_and_depth() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        password: Secret<String>,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        pin: Secret<u32>,
+        tokens: Secret<Vec<String>>,
+        #[settings(nested)]
+        db: Db,
+        maybe: Option<Secret<String>>,
+    }
+
+    let s = S::loader()
+        .env_vars([
+            ("APP_PIN", "918273"),
+            ("APP_TOKENS", "tok-alpha,tok-beta"),
+            ("APP_DB__PASSWORD", "pw-gamma"),
+            ("APP_MAYBE", "maybe-delta"),
+        ])
+        .load()
+        .unwrap();
+    assert_eq!(*s.pin.expose_secret(), 918_273);
+    assert_eq!(s.tokens.expose_secret(), &["tok-alpha", "tok-beta"]);
+    assert_eq!(s.db.password.expose_secret(), "pw-gamma");
+    assert_eq!(
+        s.maybe.as_ref().map(|m| m.expose_secret().as_str()),
+        Some("maybe-delta")
+    );
+
+    assert_eq!(format!("{:?}", s.pin), r#"Secret("**********")"#);
+    assert_eq!(s.pin.to_string(), "**********");
+    assert_eq!(format!("{:?}", s.tokens), r#"Secret("**********")"#);
+    let whole = format!("{s:?} {s:#?}");
+    for value in ["918273", "tok-alpha", "tok-beta", "pw-gamma", "maybe-delta"] {
+        assert!(!whole.contains(value), "{value} in {whole}");
+    }
+}
+
+#[test]
+fn secret_serializes_as_the_mask_unless_exposed() {
+    let s = Secret::new(String::from("s3cr3t-value"));
+    assert_eq!(serde_json::to_value(&s).unwrap(), "**********");
+    assert_eq!(serde_json::to_value(s.exposed()).unwrap(), "s3cr3t-value");
+
+    let n = Secret::new(vec![1u16, 2]);
+    assert_eq!(serde_json::to_string(&n).unwrap(), r#""**********""#);
+    assert_eq!(serde_json::to_string(&n.exposed()).unwrap(), "[1,2]");
+
+    #[derive(serde::Serialize)]
+    struct Outer<'a> {
+        key: &'a Secret<String>,
+    }
+    assert_eq!(
+        serde_json::to_string(&Outer { key: &s }).unwrap(),
+        r#"{"key":"**********"}"#
+    );
+}
+
+#[test]
+fn an_invalid_secret_is_never_quoted_anywhere_in_the_error() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        pin: Secret<u32>,
+        ports: Secret<Vec<u16>>,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.toml", "ports = [80, \"hunter2y\"]\n");
+    let err = S::loader()
+        .env_vars([("APP_PIN", "hunter2x")])
+        .file(&file)
+        .load()
+        .unwrap_err();
+    assert_eq!(err.issues().len(), 2, "{err}");
+    let pin = issue(&err, "pin");
+    assert_eq!(pin.kind, IssueKind::Invalid);
+    assert!(origin(pin).contains("APP_PIN"), "{pin:?}");
+    assert_eq!(issue(&err, "ports").kind, IssueKind::Invalid);
+    let text = all_text(&err);
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
+#[test]
+fn a_secrets_dir_value_is_masked_in_errors_even_for_a_plain_field() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        port: u16,
+        hosts: Vec<u16>,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "port", "not-a-port-secretvalue\n");
+    write(dir.path(), "APP_HOSTS", "80,also-secretvalue\n");
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(dir.path())
+        .load()
+        .unwrap_err();
+    assert_eq!(err.issues().len(), 2, "{err}");
+    let port = issue(&err, "port");
+    assert_eq!(port.kind, IssueKind::Invalid);
+    assert_eq!(origin(port), "secrets dir file port");
+    assert_eq!(issue(&err, "hosts").kind, IssueKind::Invalid);
+    let text = all_text(&err);
+    assert!(!text.contains("secretvalue"), "{text}");
+}
+
+#[test]
+fn the_secret_attribute_masks_a_plain_field_in_errors_and_reports() {
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(rename_all = "lowercase")]
+    enum Tier {
+        Gold,
+        Silver,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(secret)]
+        token: String,
+        #[settings(secret)]
+        pin: u32,
+        #[settings(secret)]
+        tier: Tier,
+    }
+
+    let err = S::loader()
+        .env_vars([
+            ("APP_TOKEN", "tok-hunter2"),
+            ("APP_PIN", "hunter2x"),
+            ("APP_TIER", "hunter2z"),
+        ])
+        .load()
+        .unwrap_err();
+    assert_eq!(err.issues().len(), 2, "{err}");
+    assert_eq!(issue(&err, "pin").kind, IssueKind::Invalid);
+    assert_eq!(issue(&err, "tier").kind, IssueKind::Invalid);
+    let text = all_text(&err);
+    assert!(!text.contains("hunter2"), "{text}");
+
+    let report = S::loader()
+        .env_vars([
+            ("APP_TOKEN", "tok-hunter2"),
+            ("APP_PIN", "4321"),
+            ("APP_TIER", "gold"),
+        ])
+        .explain()
+        .unwrap();
+    for path in ["token", "pin", "tier"] {
+        let e = report.get(path).unwrap();
+        assert!(e.secret, "{e:?}");
+        assert!(
+            !e.value.contains("hunter2") && !e.value.contains("4321"),
+            "{e:?}"
+        );
+    }
+    let shown = format!(
+        "{report}\n{report:?}\n{}",
+        serde_json::to_string(&report).unwrap()
+    );
+    for value in ["tok-hunter2", "4321", "gold"] {
+        assert!(!shown.contains(value), "{value} in {shown}");
+    }
+}
+
+#[test]
+fn entry_names_with_or_without_prefix_nested_and_one_trailing_newline_stripped() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        password: Secret<String>,
+        user: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        api_key: Secret<String>,
+        cert: String,
+        #[settings(nested)]
+        db: Db,
+        nickname: Option<String>,
+        #[settings(default = "none")]
+        unrelated_default: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "APP_API_KEY", "key\n");
+    write(dir.path(), "cert", "line one\nline two\n\n");
+    write(dir.path(), "db__password", "pw\r\n");
+    write(dir.path(), "APP_DB__USER", "admin");
+    write(dir.path(), "nickname", "");
+    // Not a setting: ignored, whatever it holds.
+    write(dir.path(), "README", "this is not a setting\n");
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(dir.path())
+        .load()
+        .unwrap();
+    assert_eq!(s.api_key.expose_secret(), "key");
+    assert_eq!(s.cert, "line one\nline two\n");
+    assert_eq!(s.db.password.expose_secret(), "pw");
+    assert_eq!(s.db.user, "admin");
+    // Secret files are text: empty text is `None`.
+    assert_eq!(s.nickname, None);
+    assert_eq!(s.unrelated_default, "none");
+}
+
+#[test]
+fn entry_names_follow_the_case_rules_of_env() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_", case_sensitive)]
+    struct Exact {
+        #[settings(default = "none")]
+        api_key: String,
+        #[settings(default = "none")]
+        region: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Any {
+        #[settings(default = "none")]
+        api_key: String,
+        #[settings(default = "none")]
+        region: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app_api_key", "lower-prefixed");
+    write(dir.path(), "Region", "mixed");
+    let exact = Exact::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(dir.path())
+        .load()
+        .unwrap();
+    assert_eq!(
+        (exact.api_key.as_str(), exact.region.as_str()),
+        ("none", "none")
+    );
+    let any = Any::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(dir.path())
+        .load()
+        .unwrap();
+    assert_eq!(
+        (any.api_key.as_str(), any.region.as_str()),
+        ("lower-prefixed", "mixed")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "APP_API_KEY", "exact");
+    write(dir.path(), "REGION", "exact-unprefixed");
+    let exact = Exact::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(dir.path())
+        .load()
+        .unwrap();
+    assert_eq!(
+        (exact.api_key.as_str(), exact.region.as_str()),
+        ("exact", "exact-unprefixed")
+    );
+}
+
+#[test]
+fn a_declared_secrets_dir_that_does_not_exist_is_skipped_and_one_that_exists_is_read() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_", secrets_dir = "no-such-dir-3f9a/secrets")]
+    struct Missing {
+        #[settings(default = "none")]
+        token: String,
+    }
+    // Relative to the package root, where cargo runs tests.
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "FIX_", secrets_dir = "tests/it/fixtures/secrets")]
+    struct Declared {
+        #[settings(default = "none")]
+        token: Secret<String>,
+    }
+
+    let s = Missing::loader().env_vars(NO_ENV).load().unwrap();
+    assert_eq!(s.token, "none");
+
+    let s = Declared::loader().env_vars(NO_ENV).load().unwrap();
+    assert_eq!(s.token.expose_secret(), "from secrets/FIX_TOKEN");
+    // `.secrets_dir(...)` replaces the declared directory.
+    let empty = tempfile::tempdir().unwrap();
+    let s = Declared::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(empty.path())
+        .load()
+        .unwrap();
+    assert_eq!(s.token.expose_secret(), "none");
+}
+
+#[test]
+fn a_missing_secret_names_its_env_var() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        api_key: Secret<String>,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = mkdir(dir.path(), "secrets");
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(&secrets)
+        .load()
+        .unwrap_err();
+    let i = only(&err);
+    assert_eq!((i.path.as_str(), i.kind), ("api_key", IssueKind::Missing));
+    assert!(i.message.contains("APP_API_KEY"), "{}", i.message);
+}
