@@ -479,3 +479,105 @@ fn an_invalid_value_is_quoted_whatever_the_type() {
         unquoted.join("\n")
     );
 }
+
+#[test]
+fn unknown_tables_are_reported_by_leaf_with_a_suggestion_across_nesting() {
+    #[derive(Settings, Debug)]
+    struct Database {
+        url: String,
+        #[settings(default = 5)]
+        pool_size: u32,
+    }
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(nested)]
+        database: Database,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "[database]\nurl = \"u\"\n[databse]\nurl = \"x\"\npool_sise = 3\n",
+    );
+    let err = S::loader().env_vars(NO_ENV).file(&file).load().unwrap_err();
+    let url = issue(&err, "databse.url");
+    assert_eq!(url.kind, IssueKind::Unknown);
+    assert!(
+        url.message.contains("did you mean `database.url`?"),
+        "{}",
+        url.message
+    );
+    assert!(origin(url).contains("app.toml"));
+    let pool = issue(&err, "databse.pool_sise");
+    assert!(
+        pool.message.contains("did you mean `database.pool_size`?"),
+        "{}",
+        pool.message
+    );
+}
+
+#[test]
+fn an_override_of_a_path_no_field_has_is_unknown() {
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(default = 1)]
+        workers: u32,
+    }
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .set("wrokers", 4)
+        .load()
+        .unwrap_err();
+    let i = issue(&err, "wrokers");
+    assert_eq!(i.kind, IssueKind::Unknown);
+    assert!(
+        i.message.contains("did you mean `workers`?"),
+        "{}",
+        i.message
+    );
+    assert_eq!(origin(i), "override wrokers");
+}
+
+#[test]
+fn prefixed_variables_that_set_nothing_are_warnings_or_errors_under_deny_unknown_env() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        #[settings(default = "u")]
+        url: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Lenient {
+        #[settings(nested)]
+        database: Db,
+    }
+    let report = Lenient::loader()
+        .env_vars([("APP_DATABSE__URL", "x"), ("OTHER", "y")])
+        .explain()
+        .unwrap();
+    assert_eq!(report.unknown_env(), ["APP_DATABSE__URL"]);
+    assert!(
+        report.warnings()[0].contains("did you mean APP_DATABASE__URL?"),
+        "{:?}",
+        report.warnings()
+    );
+
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_", deny_unknown_env)]
+    struct Strict {
+        #[settings(nested)]
+        database: Db,
+    }
+    let err = Strict::loader()
+        .env_vars([("APP_DATABSE__URL", "x")])
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.kind, IssueKind::Unknown);
+    assert!(
+        i.message.contains("did you mean APP_DATABASE__URL?"),
+        "{}",
+        i.message
+    );
+    assert_eq!(origin(i), "env var APP_DATABSE__URL");
+}

@@ -242,3 +242,122 @@ fn a_profile_file_is_read_even_when_its_optional_base_file_is_missing() {
         .unwrap();
     assert_eq!(s.host, "prod-local");
 }
+
+#[test]
+fn the_builder_profile_wins_over_the_profile_variable() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        host: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "[default]\nhost = \"d\"\n[staging]\nhost = \"s\"\n[prod]\nhost = \"p\"\n",
+    );
+    let by_var = S::loader()
+        .env_vars([("APP_PROFILE", "staging")])
+        .file(&file);
+    assert_eq!(by_var.load().unwrap().host, "s");
+    let by_builder = S::loader()
+        .env_vars([("APP_PROFILE", "staging")])
+        .file(&file)
+        .profile("prod");
+    assert_eq!(by_builder.load().unwrap().host, "p");
+}
+
+#[test]
+fn a_profile_no_source_mentions_is_a_warning_in_the_report() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        host: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "[default]\nhost = \"d\"\n[prod]\nhost = \"p\"\n",
+    );
+    // A typo: the load still works (on the defaults), and the report says why it looks wrong.
+    let report = S::loader()
+        .env_vars([("APP_PROFILE", "prdo")])
+        .file(&file)
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("host").unwrap().value, "d");
+    assert_eq!(report.warnings().len(), 1, "{:?}", report.warnings());
+    assert!(report.warnings()[0].contains("`prdo`"));
+    assert!(report
+        .to_string()
+        .contains("warning: the active profile `prdo`"));
+
+    // Mentioned by a section, or by a profile file: no warning.
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .profile("prod")
+        .explain()
+        .unwrap();
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+    let base = write(dir.path(), "plain.toml", "host = \"base\"\n");
+    write(dir.path(), "plain.qa.toml", "host = \"qa\"\n");
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .file(&base)
+        .profile("qa")
+        .explain()
+        .unwrap();
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+    assert_eq!(report.get("host").unwrap().value, "qa");
+}
+
+#[test]
+fn a_profile_section_that_is_not_a_table_is_a_source_issue() {
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(default = "h")]
+        host: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "prod = 5\n[default]\nhost = \"d\"\n",
+    );
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .profile("prod")
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.kind, settings_core::IssueKind::Source);
+    assert!(
+        i.message.contains("`prod`") && i.message.contains("app.toml"),
+        "{}",
+        i.message
+    );
+}
+
+#[test]
+fn a_broken_profile_file_names_itself_and_its_line() {
+    #[derive(Settings, Debug)]
+    struct S {
+        host: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(dir.path(), "app.yaml", "host: base\n");
+    write(dir.path(), "app.prod.yaml", "host: prod\nport: [1, 2\n");
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .file(&base)
+        .profile("prod")
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.kind, settings_core::IssueKind::Source);
+    assert!(i.message.contains("app.prod.yaml"), "{}", i.message);
+    assert!(i.message.contains("line "), "{}", i.message);
+}
