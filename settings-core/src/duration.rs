@@ -78,7 +78,6 @@ fn parse_seconds(s: &str) -> Option<Result<Duration, String>> {
 
 /// Formats a duration in a human form that [`parse_duration`] reads back to
 /// the same value, e.g. `1h 30m`, `1s 500ms`, or `0s` for zero.
-#[allow(dead_code)] // templates show durations in this form
 pub(crate) fn format_duration(d: Duration) -> String {
     humantime::format_duration(d).to_string()
 }

@@ -65,6 +65,7 @@ mod de;
 mod duration;
 mod error;
 mod extract;
+pub mod flags;
 mod loader;
 mod meta;
 mod naming;
@@ -72,11 +73,15 @@ mod pipeline;
 mod profile;
 mod providers;
 mod report;
+mod schema;
 mod secret;
 mod settings;
 mod suggest;
+mod template;
 mod validate;
 mod value;
+#[cfg(feature = "watch")]
+mod watch;
 
 pub use crate::bytesize::ByteSize;
 pub use crate::error::{Error, Issue, IssueKind};
@@ -84,6 +89,9 @@ pub use crate::loader::Loader;
 pub use crate::report::{Entry, Report};
 pub use crate::secret::{Exposed, Secret};
 pub use crate::settings::Settings;
+pub use crate::template::Format;
+#[cfg(feature = "watch")]
+pub use crate::watch::{Live, LiveRef};
 
 /// Derives [`Settings`](trait@Settings) for a struct with named fields.
 ///

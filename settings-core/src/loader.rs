@@ -58,6 +58,12 @@ pub(crate) struct Options {
     pub(crate) overrides: Vec<(String, Result<serde_json::Value, String>)>,
     pub(crate) providers: Vec<BoxedProvider>,
     pub(crate) max_file_size: u64,
+    /// `watch`: reload on this interval too.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    pub(crate) poll_every: Option<std::time::Duration>,
+    /// `watch`: how long a burst of file events must be quiet before the reload.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    pub(crate) debounce: Option<std::time::Duration>,
 }
 
 impl<T: Settings> Default for Loader<T> {
@@ -88,6 +94,8 @@ impl<T: Settings> Loader<T> {
                 overrides: Vec::new(),
                 providers: Vec::new(),
                 max_file_size: DEFAULT_MAX_FILE_SIZE,
+                poll_every: None,
+                debounce: None,
             },
             marker: PhantomData,
         }
@@ -281,6 +289,40 @@ impl<T: Settings> Loader<T> {
     /// ```
     pub fn max_file_size(mut self, bytes: u64) -> Self {
         self.opts.max_file_size = bytes;
+        self
+    }
+
+    /// Under [`watch`](Loader::watch), also reloads on this interval (for file systems without
+    /// change events, or sources that cannot be watched); unchanged loads change nothing.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// # use std::time::Duration;
+    /// #[derive(Settings, Debug)]
+    /// struct App { #[settings(default = 1)] n: u8 }
+    /// let live = App::loader().env_vars([("X", "")]).poll_every(Duration::from_secs(5)).watch().unwrap();
+    /// assert_eq!(live.get().n, 1);
+    /// ```
+    #[cfg(feature = "watch")]
+    pub fn poll_every(mut self, interval: std::time::Duration) -> Self {
+        self.opts.poll_every = Some(interval);
+        self
+    }
+
+    /// Under [`watch`](Loader::watch), how long a burst of file events must be quiet before the
+    /// reload (25 ms unless set).
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// # use std::time::Duration;
+    /// #[derive(Settings, Debug)]
+    /// struct App { #[settings(default = 1)] n: u8 }
+    /// let live = App::loader().env_vars([("X", "")]).debounce(Duration::from_millis(100)).watch().unwrap();
+    /// assert_eq!(live.get().n, 1);
+    /// ```
+    #[cfg(feature = "watch")]
+    pub fn debounce(mut self, quiet: std::time::Duration) -> Self {
+        self.opts.debounce = Some(quiet);
         self
     }
 

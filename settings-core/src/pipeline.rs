@@ -25,9 +25,20 @@ pub(crate) fn run<T: Settings>(
     opts: &Options,
     explain: bool,
 ) -> Result<(T, Option<Report>), Error> {
+    run_with(opts, explain, &mut |_, _| {})
+}
+
+/// Runs one load of `T`, letting `inspect` see (and adjust) the merged tree before extraction:
+/// hot reload uses it to compare loads and to keep restart-only fields.
+pub(crate) fn run_with<T: Settings>(
+    opts: &Options,
+    explain: bool,
+    inspect: &mut dyn FnMut(&mut Table, &NameTable),
+) -> Result<(T, Option<Report>), Error> {
     let meta = T::__meta();
     let mut state = State::new(meta, explain);
-    let (tree, unknown_env) = gather(meta, opts, &mut state);
+    let (mut tree, unknown_env) = gather(meta, opts, &mut state);
+    inspect(&mut tree, &state.names);
     let mut cx = Extract::root(&mut state, meta, tree);
     let value = T::__extract(&mut cx);
     cx.finish();
@@ -365,5 +376,31 @@ fn read_dotenv(
     });
 }
 
-#[allow(dead_code)]
-fn _assert_names_table_is_shared(_: &NameTable) {}
+/// Every path a load reads from the file system: config files (and the directories their
+/// profile files would be in), the env file, the config and secrets directories.
+#[cfg_attr(not(feature = "watch"), allow(dead_code))]
+pub(crate) fn watched_paths(
+    meta: &'static StructMeta,
+    opts: &Options,
+) -> Vec<(std::path::PathBuf, bool)> {
+    let mut out = Vec::new();
+    for f in meta.files {
+        out.push((Path::new(f).to_owned(), false));
+    }
+    for (f, _) in &opts.files {
+        out.push((f.clone(), false));
+    }
+    let env_file = match &opts.env_file {
+        Some(choice) => choice.clone(),
+        None => meta.env_file.map(Into::into),
+    };
+    out.extend(env_file.map(|f| (f, false)));
+    let config_dir = opts.config_dir.clone().or(meta.config_dir.map(Into::into));
+    let secrets_dir = opts
+        .secrets_dir
+        .clone()
+        .or(meta.secrets_dir.map(Into::into));
+    out.extend(config_dir.map(|d| (d, true)));
+    out.extend(secrets_dir.map(|d| (d, true)));
+    out
+}

@@ -4,6 +4,7 @@ use crate::error::Error;
 use crate::extract::Extract;
 use crate::loader::Loader;
 use crate::meta::StructMeta;
+use crate::template::Format;
 
 /// A settings struct: typed, documented values loaded from defaults, files, a secrets directory,
 /// the environment and overrides. Implemented by `#[derive(Settings)]`; see the derive's
@@ -56,6 +57,74 @@ pub trait Settings: Sized + 'static {
     /// ```
     fn loader() -> Loader<Self> {
         Loader::new()
+    }
+
+    /// An example config file, `.env` file or Markdown reference: every setting with its doc
+    /// comment, constraints, env names and default (a secret's default never appears). Settings
+    /// with a default, and `Option`s, are commented out; required ones hold a
+    /// `"<required: TYPE>"` placeholder. The TOML, YAML and env templates parse as they are.
+    ///
+    /// ```
+    /// use settings_core::{Format, Settings};
+    ///
+    /// /// Settings of the billing service.
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App {
+    ///     /// Port the HTTP server listens on.
+    ///     #[settings(default = 8000, range(min = 1, max = 65535))]
+    ///     port: u16,
+    ///     #[settings(env = "DATABASE_URL")]
+    ///     database_url: String,
+    /// }
+    ///
+    /// let toml = App::template(Format::Toml);
+    /// assert!(toml.starts_with("# Settings of the billing service.\n"));
+    /// assert!(toml.contains("# range: 1 to 65535\n# env: APP_PORT\n# default: 8000\n#port = 8000\n"));
+    /// assert!(toml.contains("# required\ndatabase_url = \"<required: String>\"\n"));
+    ///
+    /// let env = App::template(Format::Env);
+    /// assert!(env.contains("#APP_PORT=8000\n"));
+    /// assert!(env.contains("DATABASE_URL=<required: String>\n"));
+    /// ```
+    fn template(format: Format) -> String {
+        crate::template::render(Self::__meta(), format)
+    }
+
+    /// The JSON Schema (draft 2020-12) of the settings in file form: nested objects, file keys,
+    /// types, `required`, constraints as keywords, doc comments as `description`, defaults
+    /// (never a secret's), secrets `writeOnly`.
+    ///
+    /// ```
+    /// use settings_core::Settings;
+    ///
+    /// /// Settings of the billing service.
+    /// #[derive(Settings)]
+    /// struct App {
+    ///     /// Port the HTTP server listens on.
+    ///     #[settings(default = 8000, range(min = 1))]
+    ///     port: u16,
+    ///     name: String,
+    /// }
+    ///
+    /// let schema = App::json_schema();
+    /// assert_eq!(schema["title"], "App");
+    /// assert_eq!(schema["description"], "Settings of the billing service.");
+    /// assert_eq!(schema["required"], serde_json::json!(["name"]));
+    /// assert_eq!(schema["additionalProperties"], false);
+    /// assert_eq!(
+    ///     schema["properties"]["port"],
+    ///     serde_json::json!({
+    ///         "description": "Port the HTTP server listens on.",
+    ///         "type": "integer",
+    ///         "minimum": 1,
+    ///         "maximum": 65535,
+    ///         "default": 8000,
+    ///     })
+    /// );
+    /// ```
+    fn json_schema() -> serde_json::Value {
+        crate::schema::schema(Self::__meta())
     }
 
     /// The static description the derive emits.

@@ -157,6 +157,62 @@ pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
     }
 }
 
+/// The value at `keys` below `table`.
+#[cfg_attr(not(feature = "watch"), allow(dead_code))]
+pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = keys.split_first()?;
+    let value = table.get(*first)?;
+    if rest.is_empty() {
+        return Some(value);
+    }
+    match &value.node {
+        Node::Table(t) => get_path(t, rest),
+        _ => None,
+    }
+}
+
+/// Puts `value` at `keys` (replacing what is there, not merging), or removes it when `None`.
+#[cfg_attr(not(feature = "watch"), allow(dead_code))]
+pub(crate) fn replace_path(table: &mut Table, keys: &[&str], value: Option<Value>) {
+    remove_path(table, keys);
+    if let Some(value) = value {
+        insert_path(table, keys, value);
+    }
+}
+
+/// Removes the value at `keys`, if there is one.
+fn remove_path(table: &mut Table, keys: &[&str]) {
+    let Some((first, rest)) = keys.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        table.remove(*first);
+    } else if let Some(Value {
+        node: Node::Table(inner),
+        ..
+    }) = table.get_mut(*first)
+    {
+        remove_path(inner, rest);
+    }
+}
+
+/// Whether two values are the same, wherever they came from.
+#[cfg_attr(not(feature = "watch"), allow(dead_code))]
+pub(crate) fn same(a: &Value, b: &Value) -> bool {
+    match (&a.node, &b.node) {
+        (Node::Array(x), Node::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
+        (Node::Table(x), Node::Table(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+        }
+        (x, y) => x == y,
+    }
+}
+
 /// What an origin is: enough to render its label and to know whether its values are secret.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
@@ -243,6 +299,21 @@ mod tests {
             a.display(),
             r#"{"a": [3], "s": "keep", "t": {"x": 1, "y": 3}}"#
         );
+    }
+
+    #[test]
+    fn replace_and_compare_ignore_origins() {
+        let mut t = Table::new();
+        insert_path(&mut t, &["db", "url"], text("u", 0));
+        insert_path(&mut t, &["db", "pool"], text("5", 1));
+        let before = get_path(&t, &["db"]).unwrap().clone();
+        replace_path(&mut t, &["db", "url"], Some(text("u", 7)));
+        assert!(same(&before, get_path(&t, &["db"]).unwrap()));
+        replace_path(&mut t, &["db", "url"], None);
+        assert!(get_path(&t, &["db", "url"]).is_none());
+        assert!(!same(&before, get_path(&t, &["db"]).unwrap()));
+        replace_path(&mut t, &["x", "y"], Some(text("z", 0)));
+        assert_eq!(get_path(&t, &["x", "y"]).unwrap().display(), "z");
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod profiles;
 mod report;
 mod secrets;
 mod validate;
+mod watch;
 
 use settings_core::{Error, Issue, IssueKind};
 use std::path::{Path, PathBuf};

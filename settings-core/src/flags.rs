@@ -1,0 +1,1307 @@
+//! Feature flags read from any source: on/off switches, percentage rollouts that every process
+//! of a fleet agrees on, and allow and deny lists.
+//!
+//! ```
+//! use settings_core::flags::Flags;
+//! use settings_core::Settings;
+//!
+//! #[derive(Settings, Debug)]
+//! #[settings(env_prefix = "APP_")]
+//! struct App {
+//!     #[settings(default)]
+//!     flags: Flags,
+//! }
+//!
+//! let app = App::loader()
+//!     .env_vars([(
+//!         "APP_FLAGS",
+//!         r#"{"dark_mode": true, "new_checkout": {"rollout": 25, "allow": ["user-1"]}}"#,
+//!     )])
+//!     .load()?;
+//! assert!(app.flags.is_enabled("dark_mode"));
+//! assert!(app.flags.is_enabled_for("new_checkout", "user-1"));
+//! assert!(!app.flags.is_enabled("no_such_flag"));
+//! # Ok::<(), settings_core::Error>(())
+//! ```
+//!
+//! # Details
+//!
+//! - In a file, a flag is a bool (`dark_mode = true`) or a table
+//!   `{ enabled = true, rollout = 25.0, allow = ["user-1"], deny = [] }`. Every key of the table
+//!   is optional: `enabled` defaults to `true` (writing the table is how a flag is configured),
+//!   `rollout` to 100, `allow` and `deny` to empty. Any other key is an error.
+//! - Values given as text (environment variables, dotenv and INI files) are understood:
+//!   `true`/`false`, `yes`/`no`, `on`/`off`, `1`/`0` in any case for a bool, `"12.5"` for a
+//!   rollout, `a,b` or a JSON array for a list, and a JSON object for a table or for all flags.
+//! - `rollout` is a percentage from 0 to 100, with a resolution of 0.01; anything else, or a
+//!   value that is not a number, fails the load with an `Invalid` issue at the field.
+//! - [`Flags::is_enabled_for`] decides in this order: an unknown or disabled flag is off; a key
+//!   on `deny` is off; a key on `allow` is on; otherwise the key is on when its [`bucket`] falls
+//!   below the rollout.
+//! - [`Flags::is_enabled`] has no key, so it answers for a flag that is on for every key outside
+//!   the lists: enabled, with a rollout of 100 (after rounding to hundredths). A partial
+//!   rollout is off here, so that code without a key never enters an experiment by accident.
+//! - The [`bucket`] of a key is a documented hash, the same in every process, release and
+//!   platform (see its docs for the specification), so a fleet agrees on who is in a rollout.
+//! - With the cargo feature `openfeature`, `FlagsProvider` serves the flags to the
+//!   [OpenFeature](https://openfeature.dev) Rust SDK (crate `open-feature`).
+
+use crate::de::parse_bool;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+#[cfg(feature = "openfeature")]
+pub use self::openfeature::FlagsProvider;
+
+/// The number of rollout buckets: one per hundredth of a percent.
+const BUCKETS: u16 = 10_000;
+
+/// Named feature flags, deserialized from a table of flag name to [`Flag`].
+///
+/// ```
+/// use settings_core::flags::{Flag, Flags};
+///
+/// let flags: Flags = [
+///     ("dark_mode", Flag::new(true)),
+///     ("new_checkout", Flag::new(true).with_rollout(50.0).with_deny(["user-7"])),
+/// ]
+/// .into_iter()
+/// .collect();
+/// assert!(flags.is_enabled("dark_mode"));
+/// assert!(!flags.is_enabled("new_checkout")); // a partial rollout needs a key
+/// assert!(!flags.is_enabled_for("new_checkout", "user-7"));
+/// assert_eq!(flags.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Flags {
+    flags: BTreeMap<String, Flag>,
+}
+
+/// One feature flag: a switch, a rollout percentage and allow and deny lists.
+///
+/// `true` in a file is `Flag::new(true)`: enabled for every key. Two flags are equal when they
+/// answer the same for every key, so `true` equals `{ enabled = true, rollout = 100 }`.
+///
+/// ```
+/// use settings_core::flags::Flag;
+///
+/// let flag = Flag::new(true).with_rollout(12.5).with_allow(["qa-1", "qa-2"]);
+/// assert!(flag.enabled());
+/// assert_eq!(flag.rollout(), 12.5);
+/// assert!(flag.allow().contains("qa-1"));
+/// assert!(flag.deny().is_empty());
+/// assert_eq!(Flag::from(false), Flag::new(false));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    enabled: bool,
+    /// A percentage from 0 to 100.
+    rollout: f64,
+    allow: BTreeSet<String>,
+    deny: BTreeSet<String>,
+}
+
+/// Why a flag answered as it did for one key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Why {
+    /// No flag of that name.
+    Unknown,
+    /// `enabled = false`.
+    Disabled,
+    /// The key is on the deny list.
+    Denied,
+    /// The key is on the allow list.
+    Allowed,
+    /// The flag is on for every key outside the lists (rollout 100).
+    Everyone,
+    /// The flag is off for every key outside the lists (rollout 0).
+    Nobody,
+    /// The key's bucket decided.
+    Rollout,
+}
+
+impl Flags {
+    /// Whether the flag is on for every key outside its lists: enabled, with a rollout of 100. An
+    /// unknown flag is off, and so is a partial rollout (it needs a key: use
+    /// [`Flags::is_enabled_for`]). A bool flag answers here as it does for every key.
+    ///
+    /// ```
+    /// use settings_core::flags::{Flag, Flags};
+    ///
+    /// let flags: Flags = [
+    ///     ("on", Flag::new(true)),
+    ///     ("off", Flag::new(false)),
+    ///     ("half", Flag::new(true).with_rollout(50.0)),
+    /// ]
+    /// .into_iter()
+    /// .collect();
+    /// assert!(flags.is_enabled("on"));
+    /// assert!(!flags.is_enabled("off"));
+    /// assert!(!flags.is_enabled("half"));
+    /// assert!(!flags.is_enabled("unknown"));
+    /// ```
+    pub fn is_enabled(&self, name: &str) -> bool {
+        self.flags
+            .get(name)
+            .is_some_and(|flag| flag.enabled && flag.threshold() == BUCKETS)
+    }
+
+    /// Whether the flag is on for this key (a user id, a tenant, a host name). An unknown or
+    /// disabled flag is off; else a key on `deny` is off; else a key on `allow` is on; else the
+    /// key is on when its [`bucket`] is below the rollout, which every process computes alike.
+    ///
+    /// ```
+    /// use settings_core::flags::{Flag, Flags};
+    ///
+    /// let flags: Flags = [(
+    ///     "new_checkout",
+    ///     Flag::new(true)
+    ///         .with_rollout(0.0)
+    ///         .with_allow(["user-1", "user-2"])
+    ///         .with_deny(["user-2"]),
+    /// )]
+    /// .into_iter()
+    /// .collect();
+    /// assert!(flags.is_enabled_for("new_checkout", "user-1")); // allowed beats the rollout
+    /// assert!(!flags.is_enabled_for("new_checkout", "user-2")); // denied beats allowed
+    /// assert!(!flags.is_enabled_for("new_checkout", "user-3")); // rollout 0
+    /// assert!(!flags.is_enabled_for("unknown", "user-1"));
+    /// ```
+    pub fn is_enabled_for(&self, name: &str, key: &str) -> bool {
+        self.decide(name, key).0
+    }
+
+    /// The answer for one key and the rule that gave it.
+    fn decide(&self, name: &str, key: &str) -> (bool, Why) {
+        let Some(flag) = self.flags.get(name) else {
+            return (false, Why::Unknown);
+        };
+        if !flag.enabled {
+            return (false, Why::Disabled);
+        }
+        if flag.deny.contains(key) {
+            return (false, Why::Denied);
+        }
+        if flag.allow.contains(key) {
+            return (true, Why::Allowed);
+        }
+        match flag.threshold() {
+            BUCKETS => (true, Why::Everyone),
+            0 => (false, Why::Nobody),
+            threshold => (bucket(name, key) < threshold, Why::Rollout),
+        }
+    }
+
+    /// The flag of this name, if there is one.
+    ///
+    /// ```
+    /// use settings_core::flags::{Flag, Flags};
+    ///
+    /// let flags: Flags = [("beta", Flag::new(true).with_rollout(5.0))].into_iter().collect();
+    /// assert_eq!(flags.get("beta").map(|f| f.rollout()), Some(5.0));
+    /// assert_eq!(flags.get("gamma"), None);
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&Flag> {
+        self.flags.get(name)
+    }
+
+    /// The names of the flags, in sorted order.
+    ///
+    /// ```
+    /// use settings_core::flags::{Flag, Flags};
+    ///
+    /// let flags: Flags = [("b", Flag::new(true)), ("a", Flag::new(false))].into_iter().collect();
+    /// assert_eq!(flags.names().collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
+    pub fn names(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.flags.keys().map(String::as_str)
+    }
+
+    /// The number of flags.
+    ///
+    /// ```
+    /// use settings_core::flags::Flags;
+    ///
+    /// assert_eq!(Flags::default().len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.flags.len()
+    }
+
+    /// Whether there are no flags at all.
+    ///
+    /// ```
+    /// use settings_core::flags::Flags;
+    ///
+    /// assert!(Flags::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.flags.is_empty()
+    }
+}
+
+/// Collects named flags; a later flag of the same name replaces an earlier one.
+///
+/// ```
+/// use settings_core::flags::{Flag, Flags};
+///
+/// let flags: Flags = [("a", Flag::new(false)), ("a", Flag::new(true))].into_iter().collect();
+/// assert!(flags.is_enabled("a"));
+/// ```
+impl<S: Into<String>> FromIterator<(S, Flag)> for Flags {
+    fn from_iter<I: IntoIterator<Item = (S, Flag)>>(iter: I) -> Self {
+        Flags {
+            flags: iter
+                .into_iter()
+                .map(|(name, flag)| (name.into(), flag))
+                .collect(),
+        }
+    }
+}
+
+impl Flag {
+    /// A flag that is on (`true`) or off (`false`) for every key: rollout 100, empty lists.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert!(Flag::new(true).enabled());
+    /// assert_eq!(Flag::new(true).rollout(), 100.0);
+    /// ```
+    pub fn new(enabled: bool) -> Self {
+        Flag {
+            enabled,
+            rollout: 100.0,
+            allow: BTreeSet::new(),
+            deny: BTreeSet::new(),
+        }
+    }
+
+    /// The same flag with this rollout percentage.
+    ///
+    /// # Panics
+    ///
+    /// If `percent` is not from 0 to 100 (a `NaN` included). A rollout read from a source is
+    /// checked by the load instead, which reports it as an issue.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert_eq!(Flag::new(true).with_rollout(12.5).rollout(), 12.5);
+    /// ```
+    pub fn with_rollout(mut self, percent: f64) -> Self {
+        assert!(
+            is_percentage(percent),
+            "a rollout is a percentage from 0 to 100, not {percent}"
+        );
+        self.rollout = percent;
+        self
+    }
+
+    /// The same flag with these keys added to its allow list.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// let flag = Flag::new(true).with_allow(["a"]).with_allow(["b"]);
+    /// assert_eq!(flag.allow().len(), 2);
+    /// ```
+    pub fn with_allow<I, S>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allow.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// The same flag with these keys added to its deny list.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert!(Flag::new(true).with_deny(["bot-1"]).deny().contains("bot-1"));
+    /// ```
+    pub fn with_deny<I, S>(mut self, keys: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.deny.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the flag is switched on at all; a disabled flag is off for every key, even those
+    /// on its allow list.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert!(!Flag::new(false).enabled());
+    /// ```
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The percentage of keys (outside the lists) that the flag is on for, from 0 to 100.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert_eq!(Flag::new(true).with_rollout(0.5).rollout(), 0.5);
+    /// ```
+    pub fn rollout(&self) -> f64 {
+        self.rollout
+    }
+
+    /// The keys the flag is on for, whatever the rollout (unless also denied).
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert!(Flag::new(true).allow().is_empty());
+    /// ```
+    pub fn allow(&self) -> &BTreeSet<String> {
+        &self.allow
+    }
+
+    /// The keys the flag is off for, whatever the rollout and the allow list.
+    ///
+    /// ```
+    /// use settings_core::flags::Flag;
+    ///
+    /// assert!(Flag::new(true).deny().is_empty());
+    /// ```
+    pub fn deny(&self) -> &BTreeSet<String> {
+        &self.deny
+    }
+
+    /// The rollout in buckets: a key is in when its bucket is below this.
+    fn threshold(&self) -> u16 {
+        // `rollout` is from 0 to 100, so this is from 0 to 10 000.
+        (self.rollout * 100.0).round() as u16
+    }
+
+    /// A flag that a bool says all about.
+    fn is_plain(&self) -> bool {
+        self.rollout == 100.0 && self.allow.is_empty() && self.deny.is_empty()
+    }
+}
+
+/// `true` and `false` as flags that are on or off for every key.
+///
+/// ```
+/// use settings_core::flags::Flag;
+///
+/// assert!(Flag::from(true).enabled());
+/// ```
+impl From<bool> for Flag {
+    fn from(enabled: bool) -> Self {
+        Flag::new(enabled)
+    }
+}
+
+fn is_percentage(value: f64) -> bool {
+    (0.0..=100.0).contains(&value)
+}
+
+/// The rollout bucket of a key for a flag: a number from 0 to 9 999, the same in every process.
+///
+/// A key is in a flag's rollout when its bucket is below the rollout percentage times 100,
+/// rounded to the nearest integer (so `rollout = 12.5` takes buckets 0 to 1 249). The bucket is
+/// specified so that any process, in any language, computes the same one:
+///
+/// 1. The input is the UTF-8 bytes of the flag name, one `0x00` byte, then the UTF-8 bytes of
+///    the key: `name ‖ 0x00 ‖ key`. The flag name is part of it so that the keys in the first
+///    10% of one flag are not also those of every other flag.
+/// 2. `h` is the 64-bit FNV-1a hash of the input: start from the offset basis
+///    `0xcbf29ce484222325`; for each byte, `h = (h XOR byte) × 0x100000001b3 mod 2⁶⁴`.
+/// 3. `h` goes through MurmurHash3's 64-bit finalizer (`fmix64`), all arithmetic mod 2⁶⁴:
+///    `h ^= h >> 33; h ×= 0xff51afd7ed558ccd; h ^= h >> 33; h ×= 0xc4ceb9fe1a85ec53;
+///    h ^= h >> 33`. FNV-1a alone mixes its last bytes into few of its high bits, and keys such as
+///    `user-1`, `user-2` differ only there.
+/// 4. The bucket is `h mod 10000`.
+///
+/// ```
+/// use settings_core::flags::bucket;
+///
+/// // A value to check another implementation against.
+/// assert_eq!(bucket("new_checkout", "user-42"), 6745);
+/// ```
+pub fn bucket(flag: &str, key: &str) -> u16 {
+    let h = [flag.as_bytes(), &[0], key.as_bytes()]
+        .into_iter()
+        .fold(FNV_OFFSET_BASIS, fnv1a);
+    (fmix64(h) % u64::from(BUCKETS)) as u16
+}
+
+const FNV_OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Continues a 64-bit FNV-1a hash over more bytes.
+fn fnv1a(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+/// MurmurHash3's 64-bit finalizer: every input bit affects every output bit.
+fn fmix64(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^= h >> 33;
+    h
+}
+
+// Deserialization is written by hand (settings-core does not depend on serde's derive) and asks
+// for `deserialize_any` below the table of flags, so that a flag may be a bool or a table and
+// text from the environment is understood whichever deserializer hands it over.
+
+const FIELDS: &[&str] = &["enabled", "rollout", "allow", "deny"];
+
+/// A table of flag name to flag, or text holding a JSON object of them.
+///
+/// ```
+/// use settings_core::flags::Flags;
+///
+/// let flags: Flags = serde_json::from_str(r#"{"a": true, "b": {"rollout": "12.5"}}"#).unwrap();
+/// assert_eq!(flags.get("b").unwrap().rollout(), 12.5);
+/// ```
+impl<'de> Deserialize<'de> for Flags {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FlagsVisitor)
+    }
+}
+
+struct FlagsVisitor;
+
+impl<'de> Visitor<'de> for FlagsVisitor {
+    type Value = Flags;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table of flag name to flag")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Flags, A::Error> {
+        let mut flags = BTreeMap::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let flag = map.next_value::<Flag>()?;
+            if flags.contains_key(&name) {
+                return Err(de::Error::custom(format_args!(
+                    "the flag `{name}` is given twice"
+                )));
+            }
+            flags.insert(name, flag);
+        }
+        Ok(Flags { flags })
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Flags, E> {
+        if text.trim().is_empty() {
+            return Ok(Flags::default());
+        }
+        from_json(text, &self)
+    }
+}
+
+/// A bool (also as text: `yes`, `off`, ...) or a table with `enabled`, `rollout`, `allow` and
+/// `deny`, each optional (`enabled` defaults to `true`).
+///
+/// ```
+/// use settings_core::flags::Flag;
+///
+/// let flag: Flag = serde_json::from_str(r#""on""#).unwrap();
+/// assert_eq!(flag, Flag::new(true));
+/// let flag: Flag = serde_json::from_str(r#"{"rollout": 25, "deny": ["bot"]}"#).unwrap();
+/// assert!(flag.enabled());
+/// let err = serde_json::from_str::<Flag>(r#"{"rollout": 150}"#).unwrap_err();
+/// assert!(err.to_string().contains("expected a percentage from 0 to 100, found 150"));
+/// ```
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FlagVisitor)
+    }
+}
+
+struct FlagVisitor;
+
+const BOOL_WORDS: &str = "a boolean (true/false, yes/no, on/off, 1/0)";
+
+impl<'de> Visitor<'de> for FlagVisitor {
+    type Value = Flag;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{BOOL_WORDS} or a table with `enabled`, `rollout`, `allow`, `deny`"
+        )
+    }
+
+    fn visit_bool<E: de::Error>(self, enabled: bool) -> Result<Flag, E> {
+        Ok(Flag::new(enabled))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Flag, E> {
+        Switch::from_digit(n, de::Unexpected::Signed(n)).map(|Switch(b)| Flag::new(b))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Flag, E> {
+        Switch::from_digit(n, de::Unexpected::Unsigned(n)).map(|Switch(b)| Flag::new(b))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Flag, E> {
+        if text.trim_start().starts_with('{') {
+            return from_json(text, &self);
+        }
+        match parse_bool(text) {
+            Some(enabled) => Ok(Flag::new(enabled)),
+            None => Err(de::Error::invalid_value(de::Unexpected::Str(text), &self)),
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Flag, A::Error> {
+        let mut enabled = None;
+        let mut rollout = None;
+        let mut allow = None;
+        let mut deny = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "enabled" => once(&mut enabled, "enabled", map.next_value::<Switch>()?.0)?,
+                "rollout" => once(&mut rollout, "rollout", map.next_value::<Percent>()?.0)?,
+                "allow" => once(&mut allow, "allow", map.next_value::<BTreeSet<String>>()?)?,
+                "deny" => once(&mut deny, "deny", map.next_value::<BTreeSet<String>>()?)?,
+                other => return Err(de::Error::unknown_field(other, FIELDS)),
+            }
+        }
+        Ok(Flag {
+            enabled: enabled.unwrap_or(true),
+            rollout: rollout.unwrap_or(100.0),
+            allow: allow.unwrap_or_default(),
+            deny: deny.unwrap_or_default(),
+        })
+    }
+}
+
+/// Sets a field of a flag table, failing when the table gives it twice.
+fn once<T, E: de::Error>(slot: &mut Option<T>, name: &'static str, value: T) -> Result<(), E> {
+    if slot.replace(value).is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    Ok(())
+}
+
+/// Text holding a JSON object, where a flag or the flags are expected.
+fn from_json<'de, T, V, E>(text: &str, visitor: &V) -> Result<T, E>
+where
+    T: de::DeserializeOwned,
+    V: Visitor<'de>,
+    E: de::Error,
+{
+    let trimmed = text.trim();
+    if !trimmed.starts_with('{') {
+        return Err(de::Error::invalid_value(de::Unexpected::Str(text), visitor));
+    }
+    // serde_json's messages name a line and column, and quote no more than the bad token.
+    serde_json::from_str(trimmed).map_err(|e| de::Error::custom(format_args!("in JSON text: {e}")))
+}
+
+/// `enabled`: a bool, or text or 0/1 meaning one.
+struct Switch(bool);
+
+impl Switch {
+    /// `0` or `1` as a bool; `n` is the number as `shown`.
+    fn from_digit<E: de::Error>(
+        n: impl TryInto<u8>,
+        shown: de::Unexpected<'_>,
+    ) -> Result<Switch, E> {
+        match n.try_into() {
+            Ok(0) => Ok(Switch(false)),
+            Ok(1) => Ok(Switch(true)),
+            _ => Err(de::Error::invalid_value(shown, &BOOL_WORDS)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Switch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SwitchVisitor)
+    }
+}
+
+struct SwitchVisitor;
+
+impl<'de> Visitor<'de> for SwitchVisitor {
+    type Value = Switch;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(BOOL_WORDS)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Switch, E> {
+        Ok(Switch(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Switch, E> {
+        Switch::from_digit(n, de::Unexpected::Signed(n))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Switch, E> {
+        Switch::from_digit(n, de::Unexpected::Unsigned(n))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Switch, E> {
+        parse_bool(text)
+            .map(Switch)
+            .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(text), &self))
+    }
+}
+
+/// `rollout`: a number, or text holding one, from 0 to 100.
+struct Percent(f64);
+
+const PERCENT: &str = "a percentage from 0 to 100";
+
+impl Percent {
+    fn new<E: de::Error>(value: f64, shown: &dyn fmt::Display) -> Result<Percent, E> {
+        if is_percentage(value) {
+            Ok(Percent(value))
+        } else {
+            Err(de::Error::custom(format_args!(
+                "expected {PERCENT}, found {shown}"
+            )))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(PercentVisitor)
+    }
+}
+
+struct PercentVisitor;
+
+impl<'de> Visitor<'de> for PercentVisitor {
+    type Value = Percent;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(PERCENT)
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Percent, E> {
+        Percent::new(n as f64, &n)
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Percent, E> {
+        Percent::new(n as f64, &n)
+    }
+
+    fn visit_i128<E: de::Error>(self, n: i128) -> Result<Percent, E> {
+        Percent::new(n as f64, &n)
+    }
+
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Percent, E> {
+        Percent::new(f, &f)
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Percent, E> {
+        let shown = crate::error::quote(text);
+        match text.trim().parse::<f64>() {
+            Ok(f) => Percent::new(f, &shown),
+            Err(_) => Err(de::Error::custom(format_args!(
+                "expected {PERCENT}, found {shown}"
+            ))),
+        }
+    }
+}
+
+/// A table of flag name to flag, each flag in its shortest form (see [`Flag`]'s `Serialize`).
+///
+/// ```
+/// use settings_core::flags::{Flag, Flags};
+///
+/// let flags: Flags = [("a", Flag::new(true))].into_iter().collect();
+/// assert_eq!(serde_json::to_string(&flags).unwrap(), r#"{"a":true}"#);
+/// ```
+impl Serialize for Flags {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.flags.len()))?;
+        for (name, flag) in &self.flags {
+            map.serialize_entry(name, flag)?;
+        }
+        map.end()
+    }
+}
+
+/// A bool when the flag has a rollout of 100 and empty lists; else a table with `enabled`, and
+/// `rollout`, `allow` and `deny` where they differ from their defaults. Deserializing the output
+/// gives an equal flag.
+///
+/// ```
+/// use settings_core::flags::Flag;
+///
+/// let flag = Flag::new(true).with_rollout(25.0);
+/// let json = serde_json::to_string(&flag).unwrap();
+/// assert_eq!(json, r#"{"enabled":true,"rollout":25.0}"#);
+/// assert_eq!(serde_json::from_str::<Flag>(&json).unwrap(), flag);
+/// ```
+impl Serialize for Flag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.is_plain() {
+            return serializer.serialize_bool(self.enabled);
+        }
+        let has_rollout = self.rollout != 100.0;
+        let fields = 1
+            + usize::from(has_rollout)
+            + usize::from(!self.allow.is_empty())
+            + usize::from(!self.deny.is_empty());
+        let mut table = serializer.serialize_struct("Flag", fields)?;
+        table.serialize_field("enabled", &self.enabled)?;
+        if has_rollout {
+            table.serialize_field("rollout", &self.rollout)?;
+        } else {
+            table.skip_field("rollout")?;
+        }
+        for (name, keys) in [("allow", &self.allow), ("deny", &self.deny)] {
+            if keys.is_empty() {
+                table.skip_field(name)?;
+            } else {
+                table.serialize_field(name, keys)?;
+            }
+        }
+        table.end()
+    }
+}
+
+#[cfg(feature = "openfeature")]
+mod openfeature {
+    //! The OpenFeature provider: boolean flags through the `open-feature` crate's client.
+
+    use super::{Flags, Why};
+    use open_feature::provider::{FeatureProvider, ProviderMetadata, ResolutionDetails};
+    use open_feature::{
+        async_trait, EvaluationContext, EvaluationError, EvaluationErrorCode, EvaluationReason,
+        EvaluationResult, StructValue,
+    };
+    use std::borrow::Borrow;
+    use std::fmt;
+
+    /// Hands the current flags to a visitor: the borrow may not outlive the call (a guard).
+    type ReadFlags = dyn Fn(&mut dyn FnMut(&Flags)) + Send + Sync;
+
+    /// Serves [`Flags`] to the [OpenFeature](https://openfeature.dev) Rust SDK (cargo feature
+    /// `openfeature`).
+    ///
+    /// Flags resolve as booleans only. With a targeting key in the evaluation context, a flag
+    /// answers as [`Flags::is_enabled_for`] with that key; without one, as
+    /// [`Flags::is_enabled`], except that a partial rollout fails with
+    /// `TARGETING_KEY_MISSING` rather than answering for a key it was not given. An unknown
+    /// flag fails with `FLAG_NOT_FOUND`, and resolving a flag as an integer, a float, a string
+    /// or a structure fails with `TYPE_MISMATCH`: the client then returns an error, and the
+    /// caller's default applies (`unwrap_or(false)`).
+    ///
+    /// The reason of a resolution is `DISABLED` for a disabled flag, `TARGETING_MATCH` for a
+    /// key on the allow or deny list, `SPLIT` when the key's bucket decided and `STATIC`
+    /// otherwise; the variant is `"on"` or `"off"`.
+    ///
+    /// ```
+    /// use open_feature::{EvaluationContext, OpenFeature};
+    /// use settings_core::flags::{Flag, Flags, FlagsProvider};
+    ///
+    /// # async fn run() {
+    /// let flags: Flags = [(
+    ///     "new_checkout",
+    ///     Flag::new(true).with_rollout(25.0).with_allow(["user-42"]),
+    /// )]
+    /// .into_iter()
+    /// .collect();
+    /// let mut api = OpenFeature::singleton_mut().await;
+    /// api.set_provider(FlagsProvider::new(flags)).await;
+    /// let client = api.create_client();
+    /// let user = EvaluationContext::default().with_targeting_key("user-42");
+    /// let on = client.get_bool_value("new_checkout", Some(&user), None).await;
+    /// assert!(on.unwrap_or(false));
+    /// // An unknown flag fails with FLAG_NOT_FOUND, so the caller's default applies.
+    /// let unknown = client.get_bool_value("no_such_flag", Some(&user), None).await;
+    /// assert!(!unknown.unwrap_or(false));
+    /// # }
+    /// # // Nothing here waits: one poll with a no-op waker runs it, without an async runtime.
+    /// # use std::future::Future;
+    /// # let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// # assert!(std::pin::pin!(run()).poll(&mut cx).is_ready());
+    /// ```
+    pub struct FlagsProvider {
+        read: Box<ReadFlags>,
+        metadata: ProviderMetadata,
+    }
+
+    impl FlagsProvider {
+        /// A provider of these flags, fixed for its lifetime.
+        ///
+        /// ```
+        /// use open_feature::provider::FeatureProvider;
+        /// use settings_core::flags::{Flags, FlagsProvider};
+        ///
+        /// let provider = FlagsProvider::new(Flags::default());
+        /// assert_eq!(provider.metadata().name, "settings-core flags");
+        /// ```
+        pub fn new(flags: Flags) -> Self {
+            FlagsProvider::from_fn(move || flags.clone())
+        }
+
+        /// A provider that reads the flags from `current` at every evaluation, so that flags
+        /// that change at runtime (a `Live` value, an `ArcSwap`) are served as they are now.
+        /// `current` returns the flags or anything that borrows as them (`Arc<Flags>`, a
+        /// guard).
+        ///
+        /// ```
+        /// use settings_core::flags::{Flag, Flags, FlagsProvider};
+        /// use std::sync::{Arc, RwLock};
+        ///
+        /// let shared = Arc::new(RwLock::new(Arc::new(Flags::default())));
+        /// let reader = Arc::clone(&shared);
+        /// let provider = FlagsProvider::from_fn(move || Arc::clone(&reader.read().unwrap()));
+        /// // Later, a reload swaps in new flags; the provider serves them from then on.
+        /// *shared.write().unwrap() = Arc::new([("beta", Flag::new(true))].into_iter().collect());
+        /// # let _ = provider;
+        /// ```
+        pub fn from_fn<F, R>(current: F) -> Self
+        where
+            F: Fn() -> R + Send + Sync + 'static,
+            R: Borrow<Flags>,
+        {
+            FlagsProvider {
+                read: Box::new(move |visit: &mut dyn FnMut(&Flags)| visit(current().borrow())),
+                metadata: ProviderMetadata::new("settings-core flags"),
+            }
+        }
+
+        /// Runs `f` on the current flags.
+        fn with_flags<T>(&self, f: impl FnOnce(&Flags) -> T) -> T {
+            let mut f = Some(f);
+            let mut out = None;
+            (self.read)(&mut |flags: &Flags| {
+                if let Some(f) = f.take() {
+                    out = Some(f(flags));
+                }
+            });
+            out.expect("`FlagsProvider::from_fn` reads the flags once per evaluation")
+        }
+
+        fn resolve_bool(
+            &self,
+            name: &str,
+            context: &EvaluationContext,
+        ) -> EvaluationResult<ResolutionDetails<bool>> {
+            self.with_flags(|flags| {
+                let Some(flag) = flags.get(name) else {
+                    return Err(not_found(name));
+                };
+                let (value, why) = match context.targeting_key.as_deref() {
+                    Some(key) => flags.decide(name, key),
+                    None if !flag.enabled => (false, Why::Disabled),
+                    None => match flag.threshold() {
+                        super::BUCKETS => (true, Why::Everyone),
+                        0 => (false, Why::Nobody),
+                        _ => {
+                            return Err(EvaluationError::builder()
+                                .code(EvaluationErrorCode::TargetingKeyMissing)
+                                .message(format!(
+                                    "the flag `{name}` is rolled out to {}% of keys; \
+                                     its evaluation context needs a targeting key",
+                                    flag.rollout()
+                                ))
+                                .build())
+                        }
+                    },
+                };
+                let reason = match why {
+                    Why::Disabled => EvaluationReason::Disabled,
+                    Why::Denied | Why::Allowed => EvaluationReason::TargetingMatch,
+                    Why::Rollout => EvaluationReason::Split,
+                    Why::Everyone | Why::Nobody | Why::Unknown => EvaluationReason::Static,
+                };
+                Ok(ResolutionDetails::builder()
+                    .value(value)
+                    .variant(if value { "on" } else { "off" })
+                    .reason(reason)
+                    .build())
+            })
+        }
+
+        /// The error for a resolution of a type other than bool.
+        fn not_bool<T>(&self, name: &str, ty: &str) -> EvaluationResult<T> {
+            if self.with_flags(|flags| flags.get(name).is_none()) {
+                return Err(not_found(name));
+            }
+            Err(EvaluationError::builder()
+                .code(EvaluationErrorCode::TypeMismatch)
+                .message(format!(
+                    "the flag `{name}` is a boolean flag and cannot be resolved as {ty}"
+                ))
+                .build())
+        }
+    }
+
+    fn not_found(name: &str) -> EvaluationError {
+        EvaluationError::builder()
+            .code(EvaluationErrorCode::FlagNotFound)
+            .message(format!("no flag `{name}`"))
+            .build()
+    }
+
+    impl fmt::Debug for FlagsProvider {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.with_flags(|flags| {
+                f.debug_struct("FlagsProvider")
+                    .field("flags", flags)
+                    .finish_non_exhaustive()
+            })
+        }
+    }
+
+    #[async_trait]
+    impl FeatureProvider for FlagsProvider {
+        fn metadata(&self) -> &ProviderMetadata {
+            &self.metadata
+        }
+
+        async fn resolve_bool_value(
+            &self,
+            flag_key: &str,
+            evaluation_context: &EvaluationContext,
+        ) -> EvaluationResult<ResolutionDetails<bool>> {
+            self.resolve_bool(flag_key, evaluation_context)
+        }
+
+        async fn resolve_int_value(
+            &self,
+            flag_key: &str,
+            _evaluation_context: &EvaluationContext,
+        ) -> EvaluationResult<ResolutionDetails<i64>> {
+            self.not_bool(flag_key, "an integer")
+        }
+
+        async fn resolve_float_value(
+            &self,
+            flag_key: &str,
+            _evaluation_context: &EvaluationContext,
+        ) -> EvaluationResult<ResolutionDetails<f64>> {
+            self.not_bool(flag_key, "a float")
+        }
+
+        async fn resolve_string_value(
+            &self,
+            flag_key: &str,
+            _evaluation_context: &EvaluationContext,
+        ) -> EvaluationResult<ResolutionDetails<String>> {
+            self.not_bool(flag_key, "a string")
+        }
+
+        async fn resolve_struct_value(
+            &self,
+            flag_key: &str,
+            _evaluation_context: &EvaluationContext,
+        ) -> EvaluationResult<ResolutionDetails<StructValue>> {
+            self.not_bool(flag_key, "a structure")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_published_test_vectors() {
+        // From the FNV reference test suite (http://www.isthe.com/chongo/src/fnv/test_fnv.c).
+        assert_eq!(fnv1a(FNV_OFFSET_BASIS, b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a(FNV_OFFSET_BASIS, b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a(FNV_OFFSET_BASIS, b"foobar"), 0x85944171f73967e8);
+        // Hashing in pieces is hashing the concatenation.
+        assert_eq!(
+            fnv1a(fnv1a(FNV_OFFSET_BASIS, b"foo"), b"bar"),
+            fnv1a(FNV_OFFSET_BASIS, b"foobar")
+        );
+    }
+
+    #[test]
+    fn fmix64_matches_murmur3() {
+        assert_eq!(fmix64(0), 0);
+        // Computed with an independent Python implementation of fmix64.
+        assert_eq!(fmix64(1), 0xb456bcfc34c2cb2c);
+    }
+
+    #[test]
+    fn the_bucket_hashes_name_nul_key() {
+        let mut input = b"new_checkout".to_vec();
+        input.push(0);
+        input.extend_from_slice(b"user-42");
+        let h = fmix64(fnv1a(FNV_OFFSET_BASIS, &input));
+        assert_eq!(u64::from(bucket("new_checkout", "user-42")), h % 10_000);
+        // The separator keeps ("ab", "c") and ("a", "bc") apart.
+        assert_ne!(bucket("ab", "c"), bucket("a", "bc"));
+    }
+
+    #[test]
+    fn thresholds_round_to_hundredths() {
+        let t = |p| Flag::new(true).with_rollout(p).threshold();
+        assert_eq!(t(0.0), 0);
+        assert_eq!(t(0.07), 7);
+        assert_eq!(t(12.5), 1250);
+        assert_eq!(t(99.999), 10_000);
+        assert_eq!(t(100.0), 10_000);
+    }
+
+    #[test]
+    #[should_panic(expected = "a rollout is a percentage from 0 to 100")]
+    fn a_rollout_out_of_range_panics_in_code() {
+        let _ = Flag::new(true).with_rollout(100.5);
+    }
+
+    #[test]
+    fn decisions_name_their_rule() {
+        let flags: Flags = [
+            ("off", Flag::new(false).with_allow(["k"])),
+            (
+                "half",
+                Flag::new(true)
+                    .with_rollout(50.0)
+                    .with_allow(["a"])
+                    .with_deny(["d"]),
+            ),
+            ("none", Flag::new(true).with_rollout(0.0)),
+            ("all", Flag::new(true)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(flags.decide("nope", "k"), (false, Why::Unknown));
+        assert_eq!(flags.decide("off", "k"), (false, Why::Disabled));
+        assert_eq!(flags.decide("half", "d"), (false, Why::Denied));
+        assert_eq!(flags.decide("half", "a"), (true, Why::Allowed));
+        assert_eq!(flags.decide("none", "k"), (false, Why::Nobody));
+        assert_eq!(flags.decide("all", "k"), (true, Why::Everyone));
+        let (_, why) = flags.decide("half", "k");
+        assert_eq!(why, Why::Rollout);
+    }
+
+    #[test]
+    fn text_forms_are_understood() {
+        let flags: Flags = serde_json::from_str(
+            r#"{
+                "a": "Yes", "b": "OFF", "c": 1, "d": "{\"rollout\": 5}",
+                "e": {"enabled": "no", "rollout": " 12.5 ", "allow": ["x"]}
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(flags.get("a"), Some(&Flag::new(true)));
+        assert_eq!(flags.get("b"), Some(&Flag::new(false)));
+        assert_eq!(flags.get("c"), Some(&Flag::new(true)));
+        assert_eq!(flags.get("d"), Some(&Flag::new(true).with_rollout(5.0)));
+        let e = flags.get("e").unwrap();
+        assert!(!e.enabled());
+        assert_eq!(e.rollout(), 12.5);
+        // Deserializers that hand text to a map (figment's, for one) may give all flags as JSON.
+        let text = |t| Flags::deserialize(de::value::StrDeserializer::<de::value::Error>::new(t));
+        assert!(text(r#"{"a": true}"#).unwrap().is_enabled("a"));
+        assert!(text("  ").unwrap().is_empty());
+        assert!(text("a=1")
+            .unwrap_err()
+            .to_string()
+            .starts_with("invalid value: string \"a=1\", expected a table of flag name to flag"));
+    }
+
+    #[test]
+    fn bad_values_have_clear_messages() {
+        let err = |json: &str| serde_json::from_str::<Flags>(json).unwrap_err().to_string();
+        assert!(err(r#"{"a": {"rollout": 150}}"#)
+            .starts_with("expected a percentage from 0 to 100, found 150"));
+        assert!(err(r#"{"a": {"rollout": -0.5}}"#)
+            .starts_with("expected a percentage from 0 to 100, found -0.5"));
+        assert!(err(r#"{"a": {"rollout": "lots"}}"#)
+            .starts_with("expected a percentage from 0 to 100, found \"lots\""));
+        assert!(err(r#"{"a": {"rollout": true}}"#)
+            .starts_with("invalid type: boolean `true`, expected a percentage from 0 to 100"));
+        assert!(err(r#"{"a": {"rolout": 5}}"#).starts_with(
+            "unknown field `rolout`, expected one of `enabled`, `rollout`, `allow`, `deny`"
+        ));
+        assert!(err(r#"{"a": "maybe"}"#).starts_with(
+            "invalid value: string \"maybe\", expected a boolean (true/false, yes/no, on/off, \
+             1/0) or a table"
+        ));
+        assert!(err(r#"{"a": {"enabled": 2}}"#).starts_with("invalid value: integer `2`"));
+        assert!(err(r#"{"a": -1}"#).starts_with("invalid value: integer `-1`"));
+        assert!(err(r#"{"a": {"enabled": true, "enabled": false}}"#)
+            .starts_with("duplicate field `enabled`"));
+        assert!(err(r#"{"a": true, "a": false}"#).starts_with("the flag `a` is given twice"));
+        assert!(err(r#"{"a": "{\"rollout\": }"}"#).starts_with("in JSON text: expected value"));
+        assert!(err(r#"[true]"#).starts_with("invalid type: sequence, expected a table of flag"));
+    }
+
+    #[test]
+    fn serialization_round_trips() {
+        let flags: Flags = [
+            ("plain", Flag::new(false)),
+            (
+                "full",
+                Flag::new(false)
+                    .with_rollout(12.5)
+                    .with_allow(["b", "a"])
+                    .with_deny(["c"]),
+            ),
+            ("listed", Flag::new(true).with_deny(["c"])),
+        ]
+        .into_iter()
+        .collect();
+        let json = serde_json::to_string(&flags).unwrap();
+        assert_eq!(
+            json,
+            r#"{"full":{"enabled":false,"rollout":12.5,"allow":["a","b"],"deny":["c"]},"listed":{"enabled":true,"deny":["c"]},"plain":false}"#
+        );
+        assert_eq!(serde_json::from_str::<Flags>(&json).unwrap(), flags);
+        let toml = r#"
+            plain = false
+            full = { enabled = false, rollout = 12.5, allow = ["a", "b"], deny = ["c"] }
+            [listed]
+            deny = ["c"]
+        "#;
+        assert_eq!(toml::from_str::<Flags>(toml).unwrap(), flags);
+    }
+
+    #[cfg(feature = "openfeature")]
+    mod openfeature {
+        use super::super::{Flag, Flags, FlagsProvider};
+        use open_feature::provider::FeatureProvider;
+        use open_feature::{EvaluationContext, EvaluationErrorCode, EvaluationReason, OpenFeature};
+        use std::future::Future;
+        use std::pin::pin;
+        use std::sync::{Arc, RwLock};
+        use std::task::{Context, Poll, Waker};
+
+        /// Runs a future that never waits on anything to completion (no runtime needed).
+        fn block_on<F: Future>(future: F) -> F::Output {
+            let mut future = pin!(future);
+            let mut cx = Context::from_waker(Waker::noop());
+            for _ in 0..1000 {
+                if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                    return out;
+                }
+            }
+            panic!("the future kept waiting")
+        }
+
+        fn flags() -> Flags {
+            [
+                ("on", Flag::new(true)),
+                ("off", Flag::new(false).with_allow(["vip"])),
+                (
+                    "half",
+                    Flag::new(true)
+                        .with_rollout(50.0)
+                        .with_allow(["vip"])
+                        .with_deny(["bot"]),
+                ),
+            ]
+            .into_iter()
+            .collect()
+        }
+
+        fn key(k: &str) -> EvaluationContext {
+            EvaluationContext::default().with_targeting_key(k)
+        }
+
+        #[test]
+        fn booleans_resolve_with_reasons() {
+            let p = FlagsProvider::new(flags());
+            let resolve = |name, cx: &EvaluationContext| {
+                block_on(p.resolve_bool_value(name, cx))
+                    .map(|d| (d.value, d.reason.unwrap(), d.variant.unwrap()))
+            };
+            let none = EvaluationContext::default();
+            let on = (true, EvaluationReason::Static, "on".to_owned());
+            assert_eq!(resolve("on", &none).unwrap(), on);
+            assert_eq!(resolve("on", &key("u")).unwrap(), on);
+            let disabled = (false, EvaluationReason::Disabled, "off".to_owned());
+            assert_eq!(resolve("off", &key("vip")).unwrap(), disabled);
+            assert_eq!(resolve("off", &none).unwrap(), disabled);
+            let matched = |v| (v, EvaluationReason::TargetingMatch);
+            let strip = |r: (bool, EvaluationReason, String)| (r.0, r.1);
+            assert_eq!(strip(resolve("half", &key("vip")).unwrap()), matched(true));
+            assert_eq!(strip(resolve("half", &key("bot")).unwrap()), matched(false));
+            let flags = flags();
+            for k in ["user-1", "user-2", "user-3", "user-4"] {
+                let (value, reason, _) = resolve("half", &key(k)).unwrap();
+                assert_eq!(value, flags.is_enabled_for("half", k));
+                assert_eq!(reason, EvaluationReason::Split);
+            }
+            let code = |r: Result<_, open_feature::EvaluationError>| r.unwrap_err().code;
+            assert_eq!(
+                code(resolve("half", &none)),
+                EvaluationErrorCode::TargetingKeyMissing
+            );
+            assert_eq!(
+                code(resolve("nope", &key("u"))),
+                EvaluationErrorCode::FlagNotFound
+            );
+        }
+
+        #[test]
+        fn other_types_are_a_type_mismatch() {
+            let p = FlagsProvider::new(flags());
+            let cx = EvaluationContext::default();
+            let err = block_on(p.resolve_int_value("on", &cx)).unwrap_err();
+            assert_eq!(err.code, EvaluationErrorCode::TypeMismatch);
+            assert_eq!(
+                err.message.as_deref(),
+                Some("the flag `on` is a boolean flag and cannot be resolved as an integer")
+            );
+            let err = block_on(p.resolve_float_value("on", &cx)).unwrap_err();
+            assert_eq!(err.code, EvaluationErrorCode::TypeMismatch);
+            let err = block_on(p.resolve_string_value("on", &cx)).unwrap_err();
+            assert_eq!(err.code, EvaluationErrorCode::TypeMismatch);
+            let err = block_on(p.resolve_struct_value("on", &cx)).unwrap_err();
+            assert_eq!(err.code, EvaluationErrorCode::TypeMismatch);
+            let err = block_on(p.resolve_string_value("nope", &cx)).unwrap_err();
+            assert_eq!(err.code, EvaluationErrorCode::FlagNotFound);
+        }
+
+        #[test]
+        fn the_sdk_client_falls_back_to_the_callers_default() {
+            block_on(async {
+                let mut api = OpenFeature::default();
+                api.set_provider(FlagsProvider::new(flags())).await;
+                let client = api.create_client();
+                let vip = key("vip");
+                assert!(client
+                    .get_bool_value("half", Some(&vip), None)
+                    .await
+                    .unwrap());
+                assert!(client.get_bool_value("on", None, None).await.unwrap());
+                let unknown = client.get_bool_value("nope", Some(&vip), None).await;
+                assert!(!unknown.unwrap_or(false));
+                let details = client.get_bool_details("half", Some(&vip), None).await;
+                assert_eq!(
+                    details.unwrap().reason,
+                    Some(EvaluationReason::TargetingMatch)
+                );
+                assert_eq!(api.provider_metadata().await.name, "settings-core flags");
+            });
+        }
+
+        #[test]
+        fn a_provider_from_a_function_serves_the_current_flags() {
+            let shared = Arc::new(RwLock::new(Arc::new(Flags::default())));
+            let reader = Arc::clone(&shared);
+            let p = FlagsProvider::from_fn(move || Arc::clone(&reader.read().unwrap()));
+            let cx = EvaluationContext::default();
+            assert!(block_on(p.resolve_bool_value("on", &cx)).is_err());
+            *shared.write().unwrap() = Arc::new(flags());
+            assert!(block_on(p.resolve_bool_value("on", &cx)).unwrap().value);
+            assert!(format!("{p:?}").starts_with("FlagsProvider { flags: Flags"));
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! `Settings::json_schema()`: a JSON Schema (draft 2020-12) of the settings in file form.
+//!
+//! The schema describes a complete config file: nested structs are nested objects, keys are file
+//! keys (`rename` applied), never env names. Built from the metadata alone:
+//!
+//! - types from the field's shape: `boolean`, `integer` (with the bounds of the integer type,
+//!   `0` to `65535` for a `u16`), `number`, `string` (`format: "uri"` for a `Url`), `array`,
+//!   `object`; a `Duration` or a `ByteSize` is a string (`"30s"`, `"512 MiB"`) or a non-negative
+//!   integer (seconds, bytes); a type the derive cannot see into has no type constraint. List
+//!   items and map values get a type where the written type names a known scalar
+//!   (`Vec<String>`, `HashMap<String, u32>`);
+//! - `required`: the fields without a default that are not `Option`; a nested struct is
+//!   required when something inside it is;
+//! - `additionalProperties: false` where `deny_unknown` holds;
+//! - `range` gives `minimum`/`maximum` (`exclusiveMinimum`/`exclusiveMaximum` for `gt`/`lt`) on
+//!   numbers; bounds of durations and sizes, written as text, have no JSON Schema keyword;
+//! - `len` gives `minLength`/`maxLength`, `minItems`/`maxItems` or
+//!   `minProperties`/`maxProperties`; `regex` gives `pattern`, `url` gives `format: "uri"`,
+//!   `one_of` gives `enum` (or, with `ignore_case`, a `pattern` that ignores ASCII case); on a
+//!   list, `regex`, `url` and `one_of` apply to `items`. A keyword that is already taken goes
+//!   into `allOf`;
+//! - doc comments are `description` (the struct's at the top, `title` its name), secrets
+//!   `writeOnly: true`, defaults `default` (never a secret's);
+//! - an `Option` field is simply not required (TOML cannot write `null`).
+
+use crate::meta::{Constraint, FieldMeta, Lit, Shape, StructMeta};
+use crate::template::{default_value, is_required, lit_value};
+use serde_json::{json, Map, Value};
+
+/// The draft the schema follows.
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Deepest nesting of settings structs followed.
+const MAX_DEPTH: usize = 32;
+
+/// The JSON Schema of a settings struct.
+pub(crate) fn schema(meta: &'static StructMeta) -> Value {
+    let mut root = Map::new();
+    root.insert("$schema".into(), DRAFT.into());
+    root.extend(object(meta, 0));
+    Value::Object(root)
+}
+
+/// The schema of one settings struct as an object.
+fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
+    let mut s = Map::new();
+    s.insert("title".into(), meta.name.into());
+    if !meta.doc.trim().is_empty() {
+        s.insert("description".into(), meta.doc.into());
+    }
+    s.insert("type".into(), "object".into());
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in meta.fields {
+        let schema = match field.nested_meta() {
+            Some(nested) if depth + 1 < MAX_DEPTH => {
+                let mut inner = object(nested, depth + 1);
+                if !field.doc.trim().is_empty() {
+                    inner.insert("description".into(), field.doc.into());
+                }
+                let needs_keys = inner
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .is_some_and(|r| !r.is_empty());
+                if needs_keys && is_required(field) {
+                    required.push(Value::from(field.key));
+                }
+                inner
+            }
+            Some(_) => Map::new(),
+            None => {
+                if is_required(field) {
+                    required.push(Value::from(field.key));
+                }
+                leaf(field)
+            }
+        };
+        properties.insert(field.key.into(), Value::Object(schema));
+    }
+    s.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        s.insert("required".into(), Value::Array(required));
+    }
+    if meta.deny_unknown {
+        s.insert("additionalProperties".into(), false.into());
+    }
+    s
+}
+
+/// The schema of a leaf field.
+fn leaf(field: &FieldMeta) -> Map<String, Value> {
+    let mut s = Map::new();
+    if !field.doc.trim().is_empty() {
+        s.insert("description".into(), field.doc.into());
+    }
+    let inner = scalar_type(field.ty);
+    match field.shape {
+        Shape::Bool
+        | Shape::Integer
+        | Shape::Float
+        | Shape::Text
+        | Shape::Duration
+        | Shape::ByteSize => s.extend(scalar_schema(field.shape, inner)),
+        Shape::List => {
+            s.insert("type".into(), "array".into());
+            let (item, fixed) = list_item(inner);
+            if let Some(item) = item {
+                s.insert("items".into(), Value::Object(item));
+            }
+            if let Some(n) = fixed {
+                s.insert("minItems".into(), n.into());
+                s.insert("maxItems".into(), n.into());
+            }
+        }
+        Shape::Map => {
+            s.insert("type".into(), "object".into());
+            if let Some(value) = map_value(inner) {
+                s.insert("additionalProperties".into(), Value::Object(value));
+            }
+        }
+        Shape::Struct | Shape::Other => {}
+    }
+    for c in field.constraints {
+        constraint(&mut s, field, c);
+    }
+    if field.secret {
+        s.insert("writeOnly".into(), true.into());
+    } else if let Some(default) = default_value(field) {
+        s.insert("default".into(), default);
+    }
+    s
+}
+
+/// The schema of a scalar of this shape; `ty` is the type as written without `Option` and
+/// `Secret`, for the bounds of integer types and `Url`.
+fn scalar_schema(shape: Shape, ty: &str) -> Map<String, Value> {
+    let mut s = Map::new();
+    match shape {
+        Shape::Bool => {
+            s.insert("type".into(), "boolean".into());
+        }
+        Shape::Integer => {
+            s.insert("type".into(), "integer".into());
+            if let Some((min, max)) = int_bounds(last_segment(ty)) {
+                s.insert("minimum".into(), min);
+                s.insert("maximum".into(), max);
+            }
+        }
+        Shape::Float => {
+            s.insert("type".into(), "number".into());
+        }
+        Shape::Text => {
+            s.insert("type".into(), "string".into());
+            if last_segment(ty) == "Url" {
+                s.insert("format".into(), "uri".into());
+            }
+        }
+        Shape::Duration | Shape::ByteSize => {
+            s.insert(
+                "anyOf".into(),
+                json!([{"type": "string"}, {"type": "integer", "minimum": 0}]),
+            );
+        }
+        _ => {}
+    }
+    s
+}
+
+/// The shape of a type named by its last path segment, as the derive reads it.
+fn shape_of(ty: &str) -> Shape {
+    match last_segment(ty) {
+        "bool" => Shape::Bool,
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" | "i8" | "i16" | "i32" | "i64" | "i128"
+        | "isize" | "NonZeroU8" | "NonZeroU16" | "NonZeroU32" | "NonZeroU64" | "NonZeroUsize" => {
+            Shape::Integer
+        }
+        "f32" | "f64" => Shape::Float,
+        "String" | "PathBuf" | "Url" | "IpAddr" | "Ipv4Addr" | "Ipv6Addr" | "SocketAddr"
+        | "OsString" => Shape::Text,
+        "Duration" => Shape::Duration,
+        "ByteSize" => Shape::ByteSize,
+        _ => Shape::Other,
+    }
+}
+
+/// The item schema of a list type and, for an array `[T; N]`, its length.
+fn list_item(ty: &str) -> (Option<Map<String, Value>>, Option<u64>) {
+    if let Some(inner) = ty.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if let Some((item, n)) = inner.rsplit_once(';') {
+            return (item_schema(item.trim()), n.trim().parse().ok());
+        }
+        return (item_schema(inner.trim()), None);
+    }
+    (
+        generic_args(ty)
+            .and_then(|a| a.first().copied())
+            .and_then(item_schema),
+        None,
+    )
+}
+
+/// The value schema of a map type (`HashMap<K, V>`).
+fn map_value(ty: &str) -> Option<Map<String, Value>> {
+    generic_args(ty)
+        .filter(|a| a.len() == 2)
+        .and_then(|a| item_schema(a[1]))
+}
+
+fn item_schema(ty: &str) -> Option<Map<String, Value>> {
+    let s = scalar_schema(shape_of(ty), ty);
+    (!s.is_empty()).then_some(s)
+}
+
+/// The generic arguments of `Name<A, B>`, split at top-level commas.
+fn generic_args(ty: &str) -> Option<Vec<&str>> {
+    let open = ty.find('<')?;
+    let inner = ty[open + 1..].strip_suffix('>')?;
+    let mut args = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                args.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner[start..].trim());
+    Some(args)
+}
+
+/// The type inside `Option<...>` and `Secret<...>`.
+fn scalar_type(ty: &str) -> &str {
+    let mut ty = ty.trim();
+    for wrapper in ["Option", "Secret"] {
+        if last_segment(ty) == wrapper {
+            if let Some([inner]) = generic_args(ty).as_deref() {
+                ty = inner;
+            }
+        }
+    }
+    ty
+}
+
+/// `Url` of `url::Url`, `HashMap` of `std::collections::HashMap<K, V>`.
+fn last_segment(ty: &str) -> &str {
+    let head = ty.split('<').next().unwrap_or(ty).trim();
+    head.rsplit("::").next().unwrap_or(head)
+}
+
+/// The range of the fixed-size integer types.
+fn int_bounds(name: &str) -> Option<(Value, Value)> {
+    Some(match name {
+        "u8" => (0.into(), u8::MAX.into()),
+        "u16" => (0.into(), u16::MAX.into()),
+        "u32" => (0.into(), u32::MAX.into()),
+        "u64" => (0.into(), u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" => (i64::MIN.into(), i64::MAX.into()),
+        "NonZeroU8" => (1.into(), u8::MAX.into()),
+        "NonZeroU16" => (1.into(), u16::MAX.into()),
+        "NonZeroU32" => (1.into(), u32::MAX.into()),
+        "NonZeroU64" => (1.into(), u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// Adds a keyword; when it is already there with another value, the new one goes into `allOf`
+/// so both hold.
+fn add(s: &mut Map<String, Value>, key: &str, value: Value) {
+    match s.get(key) {
+        None => {
+            s.insert(key.into(), value);
+        }
+        Some(old) if *old == value => {}
+        Some(_) => {
+            let all = s.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(all) = all {
+                all.push(json!({ key: value }));
+            }
+        }
+    }
+}
+
+/// The keywords of one constraint.
+fn constraint(s: &mut Map<String, Value>, field: &FieldMeta, c: &Constraint) {
+    let numeric = matches!(field.shape, Shape::Integer | Shape::Float);
+    let list = field.shape == Shape::List;
+    match c {
+        Constraint::Range { min, max, gt, lt } if numeric => {
+            if let Some(min) = min.as_ref().and_then(number) {
+                tighten(s, "minimum", min, true);
+            }
+            if let Some(max) = max.as_ref().and_then(number) {
+                tighten(s, "maximum", max, false);
+            }
+            if let Some(gt) = gt.as_ref().and_then(number) {
+                add(s, "exclusiveMinimum", gt);
+            }
+            if let Some(lt) = lt.as_ref().and_then(number) {
+                add(s, "exclusiveMaximum", lt);
+            }
+        }
+        Constraint::Len { min, max } => {
+            let (lo, hi) = match field.shape {
+                Shape::Text => ("minLength", "maxLength"),
+                Shape::List => ("minItems", "maxItems"),
+                Shape::Map => ("minProperties", "maxProperties"),
+                _ => return,
+            };
+            if let Some(min) = min {
+                tighten(s, lo, Value::from(*min), true);
+            }
+            if let Some(max) = max {
+                tighten(s, hi, Value::from(*max), false);
+            }
+        }
+        Constraint::Regex(pattern) => {
+            on_value(s, list, |s| add(s, "pattern", pattern.source().into()));
+        }
+        Constraint::Url { .. } => on_value(s, list, |s| add(s, "format", "uri".into())),
+        Constraint::OneOf {
+            values,
+            ignore_case,
+        } if !matches!(field.shape, Shape::Duration | Shape::ByteSize) => {
+            let strings: Option<Vec<&str>> = values
+                .iter()
+                .map(|v| match v {
+                    Lit::Str(s) => Some(*s),
+                    _ => None,
+                })
+                .collect();
+            match strings {
+                Some(strings) if *ignore_case => {
+                    let pattern = any_case_pattern(&strings);
+                    on_value(s, list, |s| add(s, "pattern", pattern.into()));
+                }
+                _ => {
+                    let item_shape = if list {
+                        shape_of(list_item_type(field.ty))
+                    } else {
+                        field.shape
+                    };
+                    let values: Vec<Value> =
+                        values.iter().map(|v| lit_value(v, item_shape)).collect();
+                    on_value(s, list, |s| add(s, "enum", Value::Array(values)));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The written item type of a list type, for literal conversion.
+fn list_item_type(ty: &str) -> &str {
+    let ty = scalar_type(ty);
+    generic_args(ty)
+        .and_then(|a| a.first().copied())
+        .unwrap_or(ty)
+}
+
+/// Applies keywords to the value itself, or to `items` for a list.
+fn on_value(s: &mut Map<String, Value>, list: bool, apply: impl FnOnce(&mut Map<String, Value>)) {
+    if !list {
+        apply(s);
+        return;
+    }
+    let items = s
+        .entry("items")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(items) = items {
+        apply(items);
+    }
+}
+
+/// Sets a bound, keeping the one already there when it is tighter (a `u8`'s `maximum` 255
+/// against `range(max = 1000)`).
+fn tighten(s: &mut Map<String, Value>, key: &str, bound: Value, lower: bool) {
+    let tighter = match (s.get(key).and_then(Value::as_f64), bound.as_f64()) {
+        (Some(old), Some(new)) => (lower && new > old) || (!lower && new < old),
+        _ => true,
+    };
+    if tighter {
+        s.insert(key.into(), bound);
+    }
+}
+
+/// A numeric bound as a JSON number.
+fn number(lit: &Lit) -> Option<Value> {
+    let shape = match lit {
+        Lit::Int(_) => Shape::Integer,
+        _ => Shape::Float,
+    };
+    Some(lit_value(lit, shape)).filter(Value::is_number)
+}
+
+/// `^(?:[dD][eE][bB][uU][gG]|...)$`: one of the strings, ASCII case ignored, in the regex
+/// syntax JSON Schema shares with ECMA-262.
+fn any_case_pattern(values: &[&str]) -> String {
+    let alternatives: Vec<String> = values
+        .iter()
+        .map(|v| {
+            v.chars()
+                .map(|c| {
+                    if c.is_ascii_alphabetic() {
+                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
+                    } else if c.is_ascii_alphanumeric() || c == '_' || c == '-' || !c.is_ascii() {
+                        c.to_string()
+                    } else {
+                        format!("\\{c}")
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    format!("^(?:{})$", alternatives.join("|"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_types_are_unwrapped() {
+        assert_eq!(scalar_type("Option<Secret<u32>>"), "u32");
+        assert_eq!(scalar_type("Secret<String>"), "String");
+        assert_eq!(scalar_type("Option<Vec<u8>>"), "Vec<u8>");
+        assert_eq!(scalar_type("u16"), "u16");
+        assert_eq!(last_segment("url::Url"), "Url");
+        assert_eq!(
+            last_segment("std::collections::HashMap<String, u32>"),
+            "HashMap"
+        );
+    }
+
+    #[test]
+    fn list_and_map_items() {
+        let (item, fixed) = list_item("Vec<String>");
+        assert_eq!(Value::Object(item.unwrap()), json!({"type": "string"}));
+        assert_eq!(fixed, None);
+        let (item, fixed) = list_item("[u8; 4]");
+        assert_eq!(
+            Value::Object(item.unwrap()),
+            json!({"type": "integer", "minimum": 0, "maximum": 255})
+        );
+        assert_eq!(fixed, Some(4));
+        assert_eq!(list_item("Vec<MyThing>").0, None);
+        let value = map_value("HashMap<String, Vec<u8>>");
+        assert_eq!(value, None);
+        let value = map_value("BTreeMap<String, std::time::Duration>").unwrap();
+        assert!(value.contains_key("anyOf"));
+    }
+
+    #[test]
+    fn taken_keywords_go_into_all_of() {
+        let mut s = Map::new();
+        add(&mut s, "pattern", "a".into());
+        add(&mut s, "pattern", "b".into());
+        add(&mut s, "pattern", "a".into());
+        assert_eq!(
+            Value::Object(s),
+            json!({"pattern": "a", "allOf": [{"pattern": "b"}]})
+        );
+    }
+
+    #[test]
+    fn bounds_keep_the_tighter_one() {
+        let mut s = scalar_schema(Shape::Integer, "u8");
+        tighten(&mut s, "minimum", 1.into(), true);
+        tighten(&mut s, "maximum", 1000.into(), false);
+        assert_eq!(
+            Value::Object(s),
+            json!({"type": "integer", "minimum": 1, "maximum": 255})
+        );
+    }
+
+    #[test]
+    fn case_insensitive_pattern() {
+        let p = any_case_pattern(&["info", "a.b"]);
+        assert_eq!(p, r"^(?:[iI][nN][fF][oO]|[aA]\.[bB])$");
+        let re = regex::Regex::new(&p).unwrap();
+        assert!(re.is_match("INFO") && re.is_match("A.b") && !re.is_match("aXb"));
+    }
+}
