@@ -11,7 +11,7 @@ use crate::naming::NameTable;
 use crate::report::Entry;
 use crate::settings::Settings;
 use crate::validate::Checkable;
-use crate::value::{Node, OriginId, Origins, Table, Value};
+use crate::value::{Merger, Node, OriginId, Origins, Table, Value};
 use serde::de::DeserializeOwned;
 
 /// What one load keeps while it runs.
@@ -19,6 +19,8 @@ pub(crate) struct State {
     pub(crate) origins: Origins,
     pub(crate) issues: Issues,
     pub(crate) names: NameTable,
+    /// How each source merges into the tree (`extend` lists grow).
+    pub(crate) merger: Merger,
     pub(crate) default_origin: OriginId,
     /// Report entries, when the load explains itself.
     pub(crate) report: Option<Vec<Entry>>,
@@ -34,10 +36,12 @@ impl State {
     pub(crate) fn new(root: &'static StructMeta, explain: bool) -> Self {
         let mut origins = Origins::default();
         let default_origin = origins.add("default".to_owned(), false);
+        let names = NameTable::new(root);
         State {
             origins,
             issues: Issues::default(),
-            names: NameTable::new(root),
+            merger: Merger::new(&names),
+            names,
             default_origin,
             report: explain.then(Vec::new),
             warnings: Vec::new(),

@@ -150,6 +150,7 @@ pub use crate::watch::{Live, LiveRef};
 /// | `url`, `url(schemes = [...])` | an absolute URL, optionally of these schemes |
 /// | `one_of = [...]`, `one_of(values = [...], ignore_case)` | one of these values |
 /// | `separator = ":"` | the separator of a list given as text |
+/// | `extend` | a list that grows across sources (lower sources' items first) instead of being replaced |
 /// | `validate = path` | `fn(&T) -> Result<(), String>` |
 #[cfg(feature = "derive")]
 pub use settings_derive::Settings;

@@ -62,6 +62,8 @@ pub struct FieldMeta {
     pub restart: bool,
     /// `separator = "..."` for lists given as text (`,` when `None`).
     pub separator: Option<&'static str>,
+    /// `extend`: a list that grows across sources instead of being replaced.
+    pub extend: bool,
     /// The value checks declared on the field.
     pub constraints: &'static [Constraint],
     /// `Some(meta)` for a `nested` field: the nested struct's own description.

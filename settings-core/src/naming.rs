@@ -211,6 +211,7 @@ mod tests {
             secret: false,
             restart: false,
             separator: None,
+            extend: false,
             constraints: &[],
             nested,
         }

@@ -17,7 +17,7 @@ use crate::providers::file::{self, Format};
 use crate::providers::{dotenv, figment};
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::value::{from_json, insert_path, merge_tables, Table};
+use crate::value::{from_json, Table};
 use std::path::Path;
 
 /// Runs one load of `T`.
@@ -124,6 +124,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
             &**provider,
             profile,
             &mut tree,
+            &state.merger,
             &mut state.origins,
             &mut state.issues,
         );
@@ -176,7 +177,9 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
         match value {
             Ok(json) => {
                 let keys: Vec<&str> = path.split('.').collect();
-                insert_path(&mut tree, &keys, from_json(json.clone(), origin));
+                state
+                    .merger
+                    .insert(&mut tree, &keys, from_json(json.clone(), origin));
             }
             Err(why) => state.issues.push(
                 path.clone(),
@@ -199,14 +202,7 @@ fn apply_matches(
     if matches.is_empty() {
         return;
     }
-    let State {
-        origins,
-        issues,
-        names,
-        poisoned,
-        ..
-    } = state;
-    env::apply(tree, matches, names, origins, issues, poisoned, label);
+    env::apply(tree, matches, state, label);
 }
 
 /// A config file: read, parsed, profile sections selected, merged.
@@ -261,7 +257,7 @@ fn read_file(
                     ),
                 );
             }
-            merge_tables(tree, selected.table);
+            state.merger.merge(tree, selected.table);
         }
         Err(e) => {
             let at = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();

@@ -41,6 +41,14 @@ impl Value {
         Value { node, origin }
     }
 
+    #[cfg(test)]
+    pub(crate) fn into_table(self) -> Table {
+        match self.node {
+            Node::Table(t) => t,
+            _ => Table::new(),
+        }
+    }
+
     pub(crate) fn table(origin: OriginId) -> Self {
         Value::new(Node::Table(Table::new()), origin)
     }
@@ -158,7 +166,6 @@ pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
 }
 
 /// The value at `keys` below `table`.
-#[cfg_attr(not(feature = "watch"), allow(dead_code))]
 pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value> {
     let (first, rest) = keys.split_first()?;
     let value = table.get(*first)?;
@@ -172,7 +179,6 @@ pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value>
 }
 
 /// Puts `value` at `keys` (replacing what is there, not merging), or removes it when `None`.
-#[cfg_attr(not(feature = "watch"), allow(dead_code))]
 pub(crate) fn replace_path(table: &mut Table, keys: &[&str], value: Option<Value>) {
     remove_path(table, keys);
     if let Some(value) = value {
@@ -193,6 +199,87 @@ fn remove_path(table: &mut Table, keys: &[&str]) {
     }) = table.get_mut(*first)
     {
         remove_path(inner, rest);
+    }
+}
+
+/// Merges each source into the tree: tables key by key, lists and scalars replaced, except the
+/// lists of fields declared `extend`, which grow: the higher source's items come after the lower
+/// one's. Text lists (`a,b` or a JSON array) are split into items to be joined.
+pub(crate) struct Merger {
+    /// The path of every `extend` field, with its list separator.
+    extend: Vec<(Vec<&'static str>, &'static str)>,
+}
+
+impl Merger {
+    pub(crate) fn new(names: &crate::naming::NameTable) -> Self {
+        let extend = names
+            .targets
+            .iter()
+            .filter(|t| t.field.extend)
+            .map(|t| (t.keys.clone(), t.field.separator.unwrap_or(",")))
+            .collect();
+        Merger { extend }
+    }
+
+    /// Merges a whole source's table into the tree.
+    pub(crate) fn merge(&self, tree: &mut Table, mut incoming: Table) {
+        for (keys, sep) in &self.extend {
+            if let (Some(old), Some(new)) = (get_path(tree, keys), get_path(&incoming, keys)) {
+                let joined = join_lists(old, new.clone(), sep);
+                replace_path(&mut incoming, keys, Some(joined));
+            }
+        }
+        merge_tables(tree, incoming);
+    }
+
+    /// Sets one value (an environment variable, an override) in the tree.
+    pub(crate) fn insert(&self, tree: &mut Table, keys: &[&str], mut value: Value) {
+        if let Some((_, sep)) = self.extend.iter().find(|(k, _)| k == keys) {
+            if let Some(old) = get_path(tree, keys) {
+                value = join_lists(old, value, sep);
+            }
+        }
+        insert_path(tree, keys, value);
+    }
+}
+
+/// `old`'s items then `new`'s, as one array with `new`'s origin; `new` unchanged where either
+/// side is not a list (the conversion then reports what is wrong with it).
+fn join_lists(old: &Value, new: Value, sep: &str) -> Value {
+    let origin = new.origin;
+    match (list_items(old.clone(), sep), list_items(new.clone(), sep)) {
+        (Some(mut items), Some(more)) => {
+            items.extend(more);
+            Value::new(Node::Array(items), origin)
+        }
+        _ => new,
+    }
+}
+
+fn list_items(value: Value, sep: &str) -> Option<Vec<Value>> {
+    let origin = value.origin;
+    match value.node {
+        Node::Array(items) => Some(items),
+        Node::Text(s) | Node::Str(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Some(Vec::new())
+            } else if t.starts_with('[') {
+                match serde_json::from_str::<serde_json::Value>(t).ok()? {
+                    serde_json::Value::Array(items) => {
+                        Some(items.into_iter().map(|j| from_json(j, origin)).collect())
+                    }
+                    _ => None,
+                }
+            } else {
+                Some(
+                    t.split(sep)
+                        .map(|i| Value::new(Node::Text(i.trim().to_owned()), origin))
+                        .collect(),
+                )
+            }
+        }
+        _ => None,
     }
 }
 
@@ -314,6 +401,29 @@ mod tests {
         assert!(!same(&before, get_path(&t, &["db"]).unwrap()));
         replace_path(&mut t, &["x", "y"], Some(text("z", 0)));
         assert_eq!(get_path(&t, &["x", "y"]).unwrap().display(), "z");
+    }
+
+    #[test]
+    fn extend_lists_grow_across_sources() {
+        let merger = Merger {
+            extend: vec![(vec!["hosts"], ",")],
+        };
+        let mut tree = Table::new();
+        merger.merge(
+            &mut tree,
+            from_json(serde_json::json!({"hosts": ["a"], "other": [1]}), 0).into_table(),
+        );
+        merger.merge(
+            &mut tree,
+            from_json(serde_json::json!({"hosts": ["b"], "other": [2]}), 1).into_table(),
+        );
+        merger.insert(&mut tree, &["hosts"], text("c, d", 2));
+        merger.insert(&mut tree, &["hosts"], text(r#"["e"]"#, 3));
+        let t = Value::new(Node::Table(tree), 0);
+        assert_eq!(
+            t.display(),
+            r#"{"hosts": ["a", "b", "c", "d", "e"], "other": [2]}"#
+        );
     }
 
     #[test]

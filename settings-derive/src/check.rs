@@ -9,6 +9,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
         env_only_needs_env(cx, field);
+        extend_needs_a_list(cx, field);
         constraints_fit_the_type(cx, field);
         bounds_are_ordered(cx, field);
         regex_compiles(cx, field);
@@ -86,6 +87,22 @@ fn env_only_needs_env(cx: &Ctxt, field: &Field) {
                 format!("`{ENV_ONLY}` needs at least one `{ENV} = \"NAME\"`"),
             );
         }
+    }
+}
+
+/// `extend` makes a list grow across sources: a value that is not a list cannot.
+fn extend_needs_a_list(cx: &Ctxt, field: &Field) {
+    let Some(span) = field.attrs.extend else {
+        return;
+    };
+    if field.attrs.nested.is_some() {
+        cx.error_at(
+            span,
+            format!("`#[settings({NESTED})]` cannot take `{EXTEND}`: nested tables always merge key by key"),
+        );
+    } else if !matches!(field.shape.kind, Kind::List | Kind::Other) {
+        let ty = crate::expand::type_name(&field.ty);
+        cx.error_at(span, format!("`{EXTEND}` applies to lists, not to `{ty}`"));
     }
 }
 

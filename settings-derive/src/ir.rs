@@ -59,6 +59,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) restart: Option<Span>,
     pub(crate) secret: Option<Span>,
     pub(crate) separator: Option<Sp<String>>,
+    pub(crate) extend: Option<Span>,
     pub(crate) validate: Option<syn::Path>,
     pub(crate) constraints: Vec<Sp<Constraint>>,
 }

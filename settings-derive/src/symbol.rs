@@ -23,6 +23,7 @@ pub(crate) const RENAME: &str = "rename";
 pub(crate) const RESTART: &str = "restart";
 pub(crate) const SECRET: &str = "secret";
 pub(crate) const SEPARATOR: &str = "separator";
+pub(crate) const EXTEND: &str = "extend";
 pub(crate) const RANGE: &str = "range";
 pub(crate) const LEN: &str = "len";
 pub(crate) const REGEX: &str = "regex";
@@ -63,6 +64,7 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     RESTART,
     SECRET,
     SEPARATOR,
+    EXTEND,
     RANGE,
     LEN,
     REGEX,

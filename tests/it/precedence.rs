@@ -425,3 +425,44 @@ fn defaults_of_every_form_are_turned_into_the_field_type() {
         }
     );
 }
+
+/// `#[settings(extend)]`: the one way to make a list grow across sources, as dynaconf's
+/// `dynaconf_merge` does; every other list is replaced by the source above it.
+#[test]
+fn extend_lists_grow_from_the_lowest_source_to_the_highest() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(extend, default = ["default"])]
+        plugins: Vec<String>,
+        #[settings(extend, separator = ":")]
+        paths: Vec<String>,
+        hosts: Vec<String>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = crate::write(
+        dir.path(),
+        "base.toml",
+        "plugins = [\"auth\"]\npaths = [\"/usr/lib\"]\nhosts = [\"a\"]\n",
+    );
+    let local = crate::write(dir.path(), "local.yaml", "plugins: [metrics]\nhosts: [b]\n");
+    let s = S::loader()
+        .file(&base)
+        .file(&local)
+        .env_vars([
+            ("APP_PLUGINS", "tracing,audit"),
+            ("APP_PATHS", "/opt/a:/opt/b"),
+        ])
+        .set("plugins", ["debug"])
+        .load()
+        .unwrap();
+    assert_eq!(s.plugins, ["auth", "metrics", "tracing", "audit", "debug"]);
+    assert_eq!(s.paths, ["/usr/lib", "/opt/a", "/opt/b"]);
+    assert_eq!(s.hosts, ["b"]);
+    // With no source, the default list; a default is not extended, it is the fallback.
+    let s = S::loader()
+        .env_vars([("APP_HOSTS", "x"), ("APP_PATHS", "/p")])
+        .load()
+        .unwrap();
+    assert_eq!(s.plugins, ["default"]);
+}

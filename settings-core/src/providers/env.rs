@@ -1,9 +1,10 @@
 //! Environment variables (the process's, or the pairs given to `Loader::env_vars`), matched in
 //! one pass against the name table, kept as text.
 
-use crate::error::{IssueKind, Issues};
+use crate::error::IssueKind;
+use crate::extract::State;
 use crate::naming::{NameTable, Rank, TargetId};
-use crate::value::{from_json, insert_path, Node, Origins, Table, Value};
+use crate::value::{from_json, Node, Table, Value};
 use std::ffi::{OsStr, OsString};
 
 /// Where environment variables come from.
@@ -111,12 +112,17 @@ pub(crate) fn scan(
 pub(crate) fn apply(
     tree: &mut Table,
     mut matches: Vec<Match>,
-    names: &NameTable,
-    origins: &mut Origins,
-    issues: &mut Issues,
-    poisoned: &mut Vec<String>,
+    state: &mut State,
     label: &dyn Fn(&Match) -> (String, bool),
 ) {
+    let State {
+        origins,
+        issues,
+        names,
+        merger,
+        poisoned,
+        ..
+    } = state;
     matches.sort_by_key(|m| (names.targets[m.target].keys.len(), m.rank));
     for m in matches {
         let target = &names.targets[m.target];
@@ -149,7 +155,7 @@ pub(crate) fn apply(
         } else {
             Value::new(Node::Text(text), origin)
         };
-        insert_path(tree, &target.keys, value);
+        merger.insert(tree, &target.keys, value);
     }
 }
 

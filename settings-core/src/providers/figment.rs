@@ -1,7 +1,7 @@
 //! Any `figment::Provider` (remote stores, custom sources), merged above files and below env.
 
 use crate::error::{IssueKind, Issues};
-use crate::value::{merge_tables, Node, OriginId, Origins, Table, Value};
+use crate::value::{Merger, Node, OriginId, Origins, Table, Value};
 use figment::value::{Num, Value as FValue};
 use figment::{Profile, Provider};
 
@@ -15,6 +15,7 @@ pub(crate) fn apply(
     provider: &dyn Provider,
     profile: Option<&str>,
     tree: &mut Table,
+    merger: &Merger,
     origins: &mut Origins,
     issues: &mut Issues,
 ) -> bool {
@@ -45,7 +46,7 @@ pub(crate) fn apply(
                 .iter()
                 .map(|(k, v)| (k.clone(), convert(v, origin)))
                 .collect();
-            merge_tables(tree, table);
+            merger.merge(tree, table);
         }
     }
     mentioned

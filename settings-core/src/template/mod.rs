@@ -640,6 +640,7 @@ mod tests {
             secret: false,
             restart: false,
             separator: None,
+            extend: false,
             constraints: &[],
             nested: None,
         }

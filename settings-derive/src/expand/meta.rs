@@ -122,6 +122,7 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
     };
     let secret = a.secret.is_some() || field.shape.secret;
     let restart = a.restart.is_some();
+    let extend = a.extend.is_some();
     let separator = match &a.separator {
         Some(s) => {
             let s = &s.value;
@@ -159,6 +160,7 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             secret: #secret,
             restart: #restart,
             separator: #separator,
+            extend: #extend,
             constraints: &[#(#constraints),*],
             nested: #nested,
         }

@@ -84,6 +84,7 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
         NESTED => flag(cx, &mut f.nested, meta, NESTED)?,
         RESTART => flag(cx, &mut f.restart, meta, RESTART)?,
         SECRET => flag(cx, &mut f.secret, meta, SECRET)?,
+        EXTEND => flag(cx, &mut f.extend, meta, EXTEND)?,
         RENAME => {
             let name = string_value(meta)?;
             if name.value.is_empty() || name.value.contains('.') {
