@@ -407,7 +407,7 @@ fn suggest_path(meta: &'static StructMeta, keys: &[String]) -> Option<String> {
 const MASK: &str = "**********";
 
 /// A literal default as a tree value: strings are text, turned into the type as config text is.
-fn lit_value(lit: &Lit, origin: OriginId) -> Value {
+pub(crate) fn lit_value(lit: &Lit, origin: OriginId) -> Value {
     let node = match *lit {
         Lit::Str(s) => Node::Text(s.to_owned()),
         Lit::Int(i) => Node::Int(i),

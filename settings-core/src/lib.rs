@@ -66,6 +66,7 @@ mod duration;
 mod error;
 mod extract;
 pub mod flags;
+mod interpolate;
 mod loader;
 mod meta;
 mod naming;

@@ -17,7 +17,7 @@ use crate::providers::file::{self, Format};
 use crate::providers::{dotenv, figment};
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::value::{from_json, Table};
+use crate::value::{from_json, Node, Table};
 use std::path::Path;
 
 /// Runs one load of `T`.
@@ -189,6 +189,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
             ),
         }
     }
+    crate::interpolate::resolve(&mut tree, state, &opts.env);
     (tree, scan.unknown)
 }
 
@@ -205,7 +206,7 @@ fn apply_matches(
     env::apply(tree, matches, state, label);
 }
 
-/// A config file: read, parsed, profile sections selected, merged.
+/// A config file: read, parsed (with the files it extends), profile sections selected, merged.
 fn read_file(
     tree: &mut Table,
     path: &Path,
@@ -215,50 +216,64 @@ fn read_file(
     opts: &Options,
     state: &mut State,
 ) {
+    if file::format_of(path) == Some(Format::Dotenv) {
+        read_dotenv(tree, path, required, &opts.env, opts.max_file_size, state);
+        return;
+    }
+    let cx = FileCx {
+        meta,
+        profile,
+        opts,
+    };
+    let mut chain = Vec::new();
+    if let Some(table) = file_table(path, required, &cx, state, &mut chain) {
+        state.merger.merge(tree, table);
+    }
+}
+
+/// What reading typed config files needs besides the state of the load.
+struct FileCx<'a> {
+    meta: &'static StructMeta,
+    profile: Option<&'a str>,
+    opts: &'a Options,
+}
+
+/// The deepest chain of `extends` followed.
+const MAX_EXTENDS: usize = 32;
+
+/// The settings of one typed file: the files it `extends` first (each with its own bases and
+/// profile file), then the file itself over them. `chain` holds the files being read, to find
+/// cycles.
+fn file_table(
+    path: &Path,
+    required: bool,
+    cx: &FileCx<'_>,
+    state: &mut State,
+    chain: &mut Vec<std::path::PathBuf>,
+) -> Option<Table> {
     let label = format!("file {}", path.display());
-    let Some(format) = file::format_of(path) else {
+    let Some(format) = file::format_of(path).filter(|f| *f != Format::Dotenv) else {
         state.issues.push(
             "",
             IssueKind::Source,
             Some(label),
             format!(
-                "the file {} has no known format; use .toml, .yaml, .yml, .json, .ini or .env",
+                "the file {} has no known format; use .toml, .yaml, .yml, .json or .ini",
                 path.display()
             ),
         );
-        return;
+        return None;
     };
-    if format == Format::Dotenv {
-        read_dotenv(tree, path, required, &opts.env, opts.max_file_size, state);
-        return;
-    }
-    let Some(text) = read_source(
+    let text = read_source(
         path,
         required,
         &label,
-        opts.max_file_size,
+        cx.opts.max_file_size,
         &mut state.issues,
-    ) else {
-        return;
-    };
+    )?;
     let origin = state.origins.add(label.clone(), false);
-    match file::parse_table(format, &text, origin) {
-        Ok(table) => {
-            let selected = crate::profile::select(table, meta, profile);
-            state.profile_mentioned |= selected.mentions_profile;
-            for name in selected.not_tables {
-                state.issues.push(
-                    "",
-                    IssueKind::Source,
-                    Some(label.clone()),
-                    format!(
-                        "the profile section `{name}` in the file {} is not a table of settings",
-                        path.display()
-                    ),
-                );
-            }
-            state.merger.merge(tree, selected.table);
-        }
+    let mut table = match file::parse_table(format, &text, origin) {
+        Ok(table) => table,
         Err(e) => {
             let at = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();
             state.issues.push(
@@ -271,8 +286,127 @@ fn read_file(
                     e.message
                 ),
             );
+            return None;
+        }
+    };
+    let bases = take_extends(&mut table, cx.meta, path, state);
+    let selected = crate::profile::select(table, cx.meta, cx.profile);
+    state.profile_mentioned |= selected.mentions_profile;
+    for name in selected.not_tables {
+        state.issues.push(
+            "",
+            IssueKind::Source,
+            Some(label.clone()),
+            format!(
+                "the profile section `{name}` in the file {} is not a table of settings",
+                path.display()
+            ),
+        );
+    }
+    if bases.is_empty() {
+        return Some(selected.table);
+    }
+    chain.push(path.to_owned());
+    let mut merged = Table::new();
+    for base in bases {
+        let base = path.parent().unwrap_or(Path::new("")).join(base);
+        let shown = || {
+            chain
+                .iter()
+                .chain([&base])
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let same = |p: &std::path::PathBuf| p == &base || same_file(p, &base);
+        if chain.iter().any(same) {
+            let message = format!("the files extend each other in a cycle: {}", shown());
+            state
+                .issues
+                .push("", IssueKind::Source, Some(label.clone()), message);
+            continue;
+        }
+        if chain.len() >= MAX_EXTENDS {
+            let message = format!(
+                "files extend files more than {MAX_EXTENDS} deep: {}",
+                shown()
+            );
+            state
+                .issues
+                .push("", IssueKind::Source, Some(label.clone()), message);
+            continue;
+        }
+        if std::fs::symlink_metadata(&base).is_err() {
+            let message = format!(
+                "the extended file {} does not exist: {}",
+                base.display(),
+                shown()
+            );
+            state
+                .issues
+                .push("", IssueKind::Source, Some(label.clone()), message);
+            continue;
+        }
+        if let Some(t) = file_table(&base, true, cx, state, chain) {
+            state.merger.merge(&mut merged, t);
+        }
+        if let Some(sibling) = cx.profile.and_then(|p| file::profile_sibling(&base, p)) {
+            state.profile_mentioned |= sibling.exists();
+            if let Some(t) = file_table(&sibling, false, cx, state, chain) {
+                state.merger.merge(&mut merged, t);
+            }
         }
     }
+    chain.pop();
+    state.merger.merge(&mut merged, selected.table);
+    Some(merged)
+}
+
+/// Whether two paths name one file (both exist and resolve to the same place).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Takes the top-level `extends` (a file name or a list of them) out of a file's table, unless
+/// the struct has a field of that name.
+fn take_extends(
+    table: &mut Table,
+    meta: &StructMeta,
+    path: &Path,
+    state: &mut State,
+) -> Vec<String> {
+    if meta.field_index("extends").is_some() {
+        return Vec::new();
+    }
+    let Some(value) = table.remove("extends") else {
+        return Vec::new();
+    };
+    let names = match value.node {
+        Node::Str(s) | Node::Text(s) => Some(vec![s]),
+        Node::Array(items) => items
+            .into_iter()
+            .map(|i| match i.node {
+                Node::Str(s) | Node::Text(s) => Some(s),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    };
+    names.unwrap_or_else(|| {
+        state.issues.push(
+            "extends",
+            IssueKind::Source,
+            Some(format!("file {}", path.display())),
+            format!(
+                "`extends` in the file {} must be a file name or a list of file names",
+                path.display()
+            ),
+        );
+        Vec::new()
+    })
 }
 
 /// Reads a source file's text; `None` (with an issue where it is a problem) when there is none.
@@ -357,11 +491,17 @@ fn read_dotenv(
         .into_iter()
         .filter_map(|e| {
             let (target, rank) = state.names.lookup(&e.name)?;
+            // A single-quoted dotenv value is literal: keep `${` from being read as a reference.
+            let value = if e.literal {
+                e.value.replace("${", "$${")
+            } else {
+                e.value
+            };
             Some(Match {
                 target,
                 rank,
                 name: e.name,
-                value: Some(e.value),
+                value: Some(value),
                 line: Some(e.line),
             })
         })

@@ -11,6 +11,7 @@
 #![allow(dead_code)]
 
 mod coerce;
+mod composition;
 mod dotenv;
 mod env;
 mod errors;

@@ -62,9 +62,20 @@ fn a_file_write_is_seen_without_a_call() {
 
 #[test]
 fn readers_only_ever_see_whole_valid_values_during_hundreds_of_reloads() {
+    // Both required: a file caught half-written (even empty) fails to load instead of giving
+    // defaults, so the values only ever grow.
+    #[derive(Settings, Debug)]
+    struct Pair {
+        a: u64,
+        b: u64,
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "app.toml", "a = 0\nb = 0\n");
-    let live = live(&file);
+    let live = Pair::loader()
+        .env_vars([("X", "")])
+        .file(&file)
+        .watch()
+        .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let reads = Arc::new(AtomicUsize::new(0));
     let readers: Vec<_> = (0..2)

@@ -36,6 +36,8 @@ pub(crate) struct Entry {
     pub value: String,
     /// 1-based line on which the entry starts.
     pub line: usize,
+    /// The value was single-quoted: literal text, not to be interpolated by anything.
+    pub literal: bool,
 }
 
 /// A problem found on one line; parsing goes on with the following lines.
@@ -85,12 +87,18 @@ pub(crate) fn parse(
         };
         match parse_statement(&lines, i, &resolver) {
             Statement::Skip => i += 1,
-            Statement::Entry { name, value, next } => {
+            Statement::Entry {
+                name,
+                value,
+                literal,
+                next,
+            } => {
                 defined.insert(name.clone(), value.clone());
                 entries.push(Entry {
                     name,
                     value,
                     line: line_no,
+                    literal,
                 });
                 i = next;
             }
@@ -116,6 +124,8 @@ enum Statement {
         name: String,
         /// The fully processed value.
         value: String,
+        /// Single-quoted.
+        literal: bool,
         /// Index of the first line after the assignment.
         next: usize,
     },
@@ -209,6 +219,7 @@ fn parse_statement(lines: &[&str], i: usize, resolver: &Resolver<'_>) -> Stateme
             return Statement::Entry {
                 name,
                 value,
+                literal: false,
                 next: i + 1,
             };
         }
@@ -241,6 +252,7 @@ fn parse_statement(lines: &[&str], i: usize, resolver: &Resolver<'_>) -> Stateme
     Statement::Entry {
         name,
         value,
+        literal: quote == '\'',
         next: found.end_index + 1,
     }
 }

@@ -1,0 +1,334 @@
+//! `${path}` and `${env:NAME}` in text values: resolved once, after every source is merged and
+//! before conversion, so a reference sees the final merged value of what it names.
+//!
+//! - `${db.host}`: another setting's merged value (or its literal default), as text;
+//! - `${env:NAME}`: a variable of the environment the load uses (the process's or `env_vars`);
+//! - `${db.host:-localhost}`, `${env:NAME:-x}`: a fallback when the target is unset;
+//! - `$${`: a literal `${`.
+//!
+//! A value built from a secret (a referenced secret field, or a secret source) is secret. An
+//! unknown reference, a cycle or a `${` never closed is an `Invalid` issue at the referencing
+//! path that names the reference.
+
+use crate::error::IssueKind;
+use crate::extract::State;
+use crate::meta::{DefaultMeta, Lit};
+use crate::providers::env::EnvInput;
+use crate::value::{get_path, Node, OriginId, Table, Value};
+use std::collections::HashMap;
+
+/// One step from the root of the tree to a value.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A resolved text and whether anything secret went into it.
+#[derive(Debug, Clone)]
+struct Resolved {
+    text: String,
+    secret: bool,
+}
+
+/// Resolves every reference in the tree.
+pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
+    place_defaults_with_references(tree, state);
+    let mut found = Vec::new();
+    collect(tree, &mut Vec::new(), &mut found);
+    if found.is_empty() {
+        return;
+    }
+    let mut resolver = Resolver {
+        tree,
+        state,
+        env,
+        memo: HashMap::new(),
+        visiting: Vec::new(),
+    };
+    let mut changes = Vec::new();
+    let mut problems = Vec::new();
+    for (location, text, origin) in found {
+        let path = dotted(&location);
+        match resolver.expand(&text, origin, &path) {
+            Ok(r) => changes.push((location, r, origin)),
+            Err(message) => problems.push((location, path, origin, message)),
+        }
+    }
+    for (location, path, origin, message) in problems {
+        let label = state.origins.get(origin).label.clone();
+        state
+            .issues
+            .push(path, IssueKind::Invalid, Some(label), message);
+        // The text with its reference must not be used as it is: the whole field is taken out
+        // of the tree and marked, so it is neither converted nor reported missing.
+        let field: Vec<Step> = location
+            .into_iter()
+            .take_while(|s| matches!(s, Step::Key(_)))
+            .collect();
+        let keys: Vec<&str> = field
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => k.as_str(),
+                Step::Index(_) => unreachable!("only keys were taken"),
+            })
+            .collect();
+        crate::value::replace_path(tree, &keys, None);
+        state.poisoned.push(keys.join("."));
+    }
+    for (location, resolved, origin) in changes {
+        let origin = if resolved.secret && !state.origins.get(origin).secret {
+            let label = state.origins.get(origin).label.clone();
+            state.origins.add(label, true)
+        } else {
+            origin
+        };
+        if let Some(value) = locate(tree, &location) {
+            value.node = match value.node {
+                Node::Text(_) => Node::Text(resolved.text),
+                _ => Node::Str(resolved.text),
+            };
+            value.origin = origin;
+        }
+    }
+}
+
+/// Literal defaults are applied where no source set a value, after this step; a default that
+/// holds a reference is put in the tree first, so that it is resolved like any value. (Not
+/// inside an optional nested struct that no source set: that must stay `None`.)
+fn place_defaults_with_references(tree: &mut Table, state: &State) {
+    for target in &state.names.targets {
+        let DefaultMeta::Literal(lit) = &target.field.default else {
+            continue;
+        };
+        if !lit_has_reference(lit) || get_path(tree, &target.keys).is_some() {
+            continue;
+        }
+        let inside_unset_option = (1..target.keys.len()).any(|n| {
+            let parent = &target.keys[..n];
+            let optional = state
+                .names
+                .target_of(&parent.join("."))
+                .is_some_and(|id| state.names.targets[id].field.optional);
+            optional && get_path(tree, parent).is_none()
+        });
+        if !inside_unset_option {
+            crate::value::insert_path(
+                tree,
+                &target.keys,
+                crate::extract::lit_value(lit, state.default_origin),
+            );
+        }
+    }
+}
+
+fn lit_has_reference(lit: &Lit) -> bool {
+    match lit {
+        Lit::Str(s) => s.contains("${"),
+        Lit::Array(items) => items.iter().any(lit_has_reference),
+        _ => false,
+    }
+}
+
+/// Every string of the tree that holds `${` (references, or escaped `$${`).
+fn collect(table: &Table, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String, OriginId)>) {
+    for (key, value) in table {
+        at.push(Step::Key(key.clone()));
+        collect_value(value, at, out);
+        at.pop();
+    }
+}
+
+fn collect_value(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String, OriginId)>) {
+    match &value.node {
+        Node::Text(s) | Node::Str(s) if s.contains("${") => {
+            out.push((at.clone(), s.clone(), value.origin))
+        }
+        Node::Table(t) => collect(t, at, out),
+        Node::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                at.push(Step::Index(i));
+                collect_value(item, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn locate<'a>(table: &'a mut Table, location: &[Step]) -> Option<&'a mut Value> {
+    let (Step::Key(first), rest) = location.split_first()? else {
+        return None;
+    };
+    let mut value = table.get_mut(first)?;
+    for step in rest {
+        value = match (step, &mut value.node) {
+            (Step::Key(k), Node::Table(t)) => t.get_mut(k)?,
+            (Step::Index(i), Node::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// The dotted path of a location, as issues name it (`hosts[2]` for an element).
+fn dotted(location: &[Step]) -> String {
+    let mut out = String::new();
+    for step in location {
+        match step {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+struct Resolver<'a> {
+    tree: &'a Table,
+    state: &'a State,
+    env: &'a EnvInput,
+    /// Settings already resolved, by dotted path.
+    memo: HashMap<String, Resolved>,
+    /// Settings being resolved, to find cycles.
+    visiting: Vec<String>,
+}
+
+impl Resolver<'_> {
+    /// Expands every reference in `text`, found at `path`.
+    fn expand(&mut self, text: &str, origin: OriginId, path: &str) -> Result<Resolved, String> {
+        let mut out = String::with_capacity(text.len());
+        let mut secret = self.state.origins.get(origin).secret;
+        let mut rest = text;
+        while let Some(at) = rest.find('$') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at..];
+            if let Some(tail) = after.strip_prefix("$${") {
+                out.push_str("${");
+                rest = tail;
+            } else if let Some(tail) = after.strip_prefix("${") {
+                let Some(end) = tail.find('}') else {
+                    return Err(format!("`${{` is never closed in the value of `{path}`"));
+                };
+                let (reference, fallback) = match tail[..end].split_once(":-") {
+                    Some((r, f)) => (r.trim(), Some(f)),
+                    None => (tail[..end].trim(), None),
+                };
+                let found = self.reference(reference, path)?;
+                match (found, fallback) {
+                    (Some(r), _) => {
+                        secret |= r.secret;
+                        out.push_str(&r.text);
+                    }
+                    (None, Some(f)) => out.push_str(f),
+                    (None, None) => return Err(unset(reference, path)),
+                }
+                rest = &tail[end + 1..];
+            } else {
+                out.push('$');
+                rest = &after[1..];
+            }
+        }
+        out.push_str(rest);
+        Ok(Resolved { text: out, secret })
+    }
+
+    /// The value a reference names; `None` when it names something unset.
+    fn reference(&mut self, reference: &str, from: &str) -> Result<Option<Resolved>, String> {
+        if let Some(name) = reference.strip_prefix("env:") {
+            return Ok(self.env.get(name.trim()).map(|text| Resolved {
+                text,
+                secret: false,
+            }));
+        }
+        if reference.is_empty() {
+            return Err(format!(
+                "an empty reference `${{}}` in the value of `{from}`"
+            ));
+        }
+        if let Some(done) = self.memo.get(reference) {
+            return Ok(Some(done.clone()));
+        }
+        if self.visiting.iter().any(|v| v == reference) {
+            let mut cycle = self.visiting.clone();
+            cycle.push(reference.to_owned());
+            return Err(format!(
+                "the references form a cycle: {}",
+                cycle.join(" → ")
+            ));
+        }
+        let target = self.state.names.target_of(reference);
+        let field_secret = target.is_some_and(|id| self.state.names.targets[id].field.secret);
+        let keys: Vec<&str> = reference.split('.').collect();
+        let resolved = match get_path(self.tree, &keys) {
+            Some(value) => {
+                let text = match &value.node {
+                    Node::Text(s) | Node::Str(s) => s.clone(),
+                    Node::Int(_) | Node::Float(_) | Node::Bool(_) => value.display(),
+                    Node::Null => return Ok(None),
+                    Node::Array(_) | Node::Table(_) => return Err(format!(
+                        "`${{{reference}}}` in the value of `{from}` names {}, not a single value",
+                        value.kind_name()
+                    )),
+                };
+                self.visiting.push(reference.to_owned());
+                let inner = if text.contains("${") {
+                    self.expand(&text, value.origin, reference)
+                } else {
+                    Ok(Resolved {
+                        secret: self.state.origins.get(value.origin).secret,
+                        text,
+                    })
+                };
+                self.visiting.pop();
+                let mut inner = inner?;
+                inner.secret |= field_secret;
+                inner
+            }
+            None => match target.map(|id| &self.state.names.targets[id].field.default) {
+                Some(DefaultMeta::Literal(lit)) => match lit_text(lit) {
+                    Some(text) => Resolved {
+                        text,
+                        secret: field_secret,
+                    },
+                    None => return Ok(None),
+                },
+                Some(_) => return Ok(None),
+                None => {
+                    return Err(format!(
+                        "`${{{reference}}}` in the value of `{from}` names no setting"
+                    ))
+                }
+            },
+        };
+        self.memo.insert(reference.to_owned(), resolved.clone());
+        Ok(Some(resolved))
+    }
+}
+
+fn unset(reference: &str, from: &str) -> String {
+    match reference.strip_prefix("env:") {
+        Some(name) => format!(
+            "the environment variable {} used in the value of `{from}` is not set (give a fallback with `${{env:{}:-...}}`)",
+            name.trim(),
+            name.trim()
+        ),
+        None => format!(
+            "`${{{reference}}}` in the value of `{from}` names a setting that has no value (give a fallback with `${{{reference}:-...}}`)"
+        ),
+    }
+}
+
+fn lit_text(lit: &Lit) -> Option<String> {
+    Some(match *lit {
+        Lit::Str(s) => s.to_owned(),
+        Lit::Int(i) => i.to_string(),
+        Lit::Float(f) => f.to_string(),
+        Lit::Bool(b) => b.to_string(),
+        Lit::Array(_) => return None,
+    })
+}
