@@ -82,6 +82,9 @@ impl<'a> Extract<'a> {
     }
 
     /// A field that is not nested and has no function default.
+    // Never inlined: one copy per field type, not one per field, keeps big structs cheap to
+    // compile (the call is nothing next to the conversion it does).
+    #[inline(never)]
     pub fn leaf<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
         let field = &self.meta.fields[index];
         match self.table.remove(field.key) {
@@ -98,6 +101,7 @@ impl<'a> Extract<'a> {
 
     /// A field with a bare `default` or `default_with`: `default` gives the value when no source
     /// sets it; `describe` shows it in reports.
+    #[inline(never)]
     pub fn leaf_or<T: DeserializeOwned>(
         &mut self,
         index: usize,
@@ -155,6 +159,7 @@ impl<'a> Extract<'a> {
         None
     }
 
+    #[inline(never)]
     fn convert<T: DeserializeOwned>(&mut self, index: usize, value: Value) -> Option<T> {
         let field = &self.meta.fields[index];
         let origin = value.origin;
@@ -253,12 +258,14 @@ impl<'a> Extract<'a> {
     }
 
     /// A `nested` field: the nested struct loads from this field's table.
+    #[inline(never)]
     pub fn nested<T: Settings>(&mut self, index: usize) -> Option<T> {
         let table = self.take_table(index).ok()?;
         self.child(index, table.unwrap_or_default())
     }
 
     /// A `nested` field of type `Option<T>`: `None` when no source sets any key under it.
+    #[inline(never)]
     pub fn nested_opt<T: Settings>(&mut self, index: usize) -> Option<Option<T>> {
         match self.take_table(index).ok()? {
             None => {
@@ -274,6 +281,7 @@ impl<'a> Extract<'a> {
 
     /// A `nested` field with a bare `default` or `default_with`, used when no source sets any
     /// key under it.
+    #[inline(never)]
     pub fn nested_or<T: Settings>(&mut self, index: usize, default: fn() -> T) -> Option<T> {
         match self.take_table(index).ok()? {
             None => {

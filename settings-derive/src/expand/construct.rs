@@ -27,7 +27,18 @@ pub(super) fn extract_fn(input: &Input) -> TokenStream {
         .enumerate()
         .filter_map(|(i, (f, var))| custom_check(i, f, var));
     let names = input.fields.iter().map(|f| &f.ident);
-    let build = quote!(Self { #(#names: #vars?),* });
+    // One match over all fields at once: a `?` per field would give every early return its own
+    // drops of all the other fields, which grows as fields squared and makes big structs slow
+    // to compile.
+    let bound: Vec<syn::Ident> = (0..input.fields.len())
+        .map(|i| format_ident!("__v{}", i))
+        .collect();
+    let build = quote! {
+        match (#(#vars,)*) {
+            (#(::core::option::Option::Some(#bound),)*) => Self { #(#names: #bound),* },
+            _ => return ::core::option::Option::None,
+        }
+    };
     let finish = match &input.attrs.validate {
         Some(path) => quote_spanned!(path.span()=> __cx.check_struct(__value, #path)),
         None => quote!(::core::option::Option::Some(__value)),
