@@ -1,12 +1,18 @@
 //! The main job: load real settings from `examples/config/` plus the environment, and print where
-//! every value came from, secrets masked.
+//! every value came from, secrets masked. The ready-made `config` command (`settings_core::cli`)
+//! comes with it.
 //!
 //! ```sh
 //! cargo run --example quickstart
 //! APP_PORT=9000 APP_PROFILE=prod cargo run --example quickstart
+//! cargo run --example quickstart -- config check
+//! cargo run --example quickstart -- config show --set db.pool_size=20 --profile prod
+//! cargo run --example quickstart -- config template --format yaml
+//! cargo run --example quickstart -- config schema
 //! ```
 
-use settings_core::{Secret, Settings};
+use settings_core::{cli, Secret, Settings};
+use std::process::ExitCode;
 use std::time::Duration;
 use url::Url;
 
@@ -55,18 +61,22 @@ struct DatabaseSettings {
     password: Secret<String>,
 }
 
-fn main() {
+fn main() -> ExitCode {
     // The declared paths are relative to the repository root.
     if let Err(e) = std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")) {
         eprintln!("cannot enter the repository root: {e}");
-        std::process::exit(2);
+        return ExitCode::from(2);
+    }
+    // `quickstart config check|show|template|schema`: the command runs and the program ends.
+    if let Some(code) = cli::run::<AppSettings>(std::env::args_os()) {
+        return code;
     }
     let loaded = AppSettings::load().and_then(|s| Ok((s, AppSettings::loader().explain()?)));
     let (settings, report) = match loaded {
         Ok(loaded) => loaded,
         Err(err) => {
             eprintln!("invalid settings:\n{err}");
-            std::process::exit(1);
+            return ExitCode::FAILURE;
         }
     };
     print!("{report}");
@@ -83,4 +93,5 @@ fn main() {
         settings.api_key,
         settings.db.password,
     );
+    ExitCode::SUCCESS
 }

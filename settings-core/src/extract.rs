@@ -30,6 +30,8 @@ pub(crate) struct State {
     pub(crate) profile_mentioned: bool,
     /// Paths whose value was unusable (already an issue), so not also missing.
     pub(crate) poisoned: Vec<String>,
+    /// The age identities, read when the first encrypted value or file needs them.
+    pub(crate) keyring: crate::encrypted::Keyring,
 }
 
 impl State {
@@ -47,6 +49,7 @@ impl State {
             warnings: Vec::new(),
             profile_mentioned: false,
             poisoned: Vec::new(),
+            keyring: crate::encrypted::Keyring::default(),
         }
     }
 }

@@ -270,10 +270,12 @@ impl Resolver<'_> {
                     Node::Text(s) | Node::Str(s) => s.clone(),
                     Node::Int(_) | Node::Float(_) | Node::Bool(_) => value.display(),
                     Node::Null => return Ok(None),
-                    Node::Array(_) | Node::Table(_) => return Err(format!(
+                    Node::Array(_) | Node::Table(_) => {
+                        return Err(format!(
                         "`${{{reference}}}` in the value of `{from}` names {}, not a single value",
                         value.kind_name()
-                    )),
+                    ))
+                    }
                 };
                 self.visiting.push(reference.to_owned());
                 let inner = if text.contains("${") {

@@ -56,13 +56,22 @@
 //! - [`Error`] lists every problem of a load, each an [`Issue`] with a path, an [`IssueKind`],
 //!   the origin of the bad value and a sentence; no issue ever contains a secret's value.
 //! - [`Secret`] masks a value in every print and wipes it on drop.
+//! - A value `ENC[age:<base64>]` in any source, and a whole `*.age` file, is decrypted at load
+//!   with the age identities of `{env_prefix}AGE_KEY`, `{env_prefix}AGE_KEY_FILE`,
+//!   [`Loader::age_identity`] or [`Loader::age_identity_file`], and is secret (cargo feature
+//!   `age`, on by default; without it, an encrypted value fails the load).
 //! - [`Loader::explain`] gives a [`Report`] of where every value came from.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "cli")]
+mod args;
 mod bytesize;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod de;
 mod duration;
+mod encrypted;
 mod error;
 mod extract;
 pub mod flags;
@@ -73,6 +82,8 @@ mod naming;
 mod pipeline;
 mod profile;
 mod providers;
+#[cfg(any(feature = "aws", feature = "vault", feature = "etcd"))]
+pub mod remote;
 mod report;
 mod schema;
 mod secret;

@@ -58,6 +58,13 @@ pub(crate) struct Options {
     pub(crate) overrides: Vec<(String, Result<serde_json::Value, String>)>,
     pub(crate) providers: Vec<BoxedProvider>,
     pub(crate) max_file_size: u64,
+    /// `age_identity`: key texts (wiped on drop).
+    pub(crate) age_keys: Vec<zeroize::Zeroizing<String>>,
+    /// `age_identity_file`: key files.
+    pub(crate) age_key_files: Vec<PathBuf>,
+    /// `args`: command-line arguments, applied above the environment.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub(crate) args: Option<Vec<std::ffi::OsString>>,
     /// `watch`: reload on this interval too.
     #[cfg_attr(not(feature = "watch"), allow(dead_code))]
     pub(crate) poll_every: Option<std::time::Duration>,
@@ -94,6 +101,9 @@ impl<T: Settings> Loader<T> {
                 overrides: Vec::new(),
                 providers: Vec::new(),
                 max_file_size: DEFAULT_MAX_FILE_SIZE,
+                age_keys: Vec::new(),
+                age_key_files: Vec::new(),
+                args: None,
                 poll_every: None,
                 debounce: None,
             },
@@ -275,6 +285,70 @@ impl<T: Settings> Loader<T> {
         self
     }
 
+    /// Adds an age identity that decrypts `ENC[age:…]` values and `*.age` files: the
+    /// `AGE-SECRET-KEY-1…` text that `age-keygen` writes (several lines and `#` comments
+    /// allowed). May be called more than once; the identities given here, in
+    /// `{env_prefix}AGE_KEY` and in the key files are all tried, and read only when an
+    /// encrypted value or file is there. A key that is not valid is then a `Source` issue
+    /// naming where it was given, never its text.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { db_password: String }
+    /// // An example key, never to be used for real secrets (`age-keygen` makes yours).
+    /// let key = "AGE-SECRET-KEY-1SNQ3Z2L9S4S8UPHFAYN9L6H3XSGWCRN5P64CVPX8CAQ9HEZWA7CQK30CQE";
+    /// // printf %s 'hunter2' | age -r age12htktaxyyfsu34c5zj4pajxh505yckajfxe4l9j4je0w3xya43psau9m2g | base64 -w0
+    /// let encrypted = "ENC[age:YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSA0bXdkL2EwZ0o2ellzejU3Rlo2UWs0QWx2MmNhSms0Z1YzYVIvQU52OUVjCldZQ1BTWUVYSE1QM2h1NmhuQmQ3UmRwZmxKalB0Vk91SmJYZXBFdm8zN2MKLS0tIG4vZW5DdVNHaWVibkllUEh6aGVRc29CNUc0TzJ3ZGk3Rm5wN1lVSENVV0EKV45ArFoto28P8INeG99a7Cxmtug/yPp42Q5mQFMxCUbu9iSgw7mQ]";
+    /// let report = App::loader()
+    ///     .env_vars([("APP_DB_PASSWORD", encrypted)])
+    ///     .age_identity(key)
+    ///     .explain()
+    ///     .unwrap();
+    /// let entry = report.get("db_password").unwrap();
+    /// assert_eq!(entry.origin, "env var APP_DB_PASSWORD (decrypted)");
+    /// assert!(entry.secret);
+    /// ```
+    pub fn age_identity(mut self, key: &str) -> Self {
+        self.opts
+            .age_keys
+            .push(zeroize::Zeroizing::new(key.to_owned()));
+        self
+    }
+
+    /// Adds the age identities of a key file as `age-keygen -o` writes it (`#` comment lines
+    /// allowed). A missing or unreadable file is a `Source` issue at load, but only when an
+    /// encrypted value or file needs the keys; a file that group or others can read is a
+    /// warning in the report.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { port: u16 }
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let key_file = dir.path().join("key.txt");
+    /// std::fs::write(
+    ///     &key_file,
+    ///     "# public key: age12htktaxyyfsu34c5zj4pajxh505yckajfxe4l9j4je0w3xya43psau9m2g\n\
+    ///      AGE-SECRET-KEY-1SNQ3Z2L9S4S8UPHFAYN9L6H3XSGWCRN5P64CVPX8CAQ9HEZWA7CQK30CQE\n",
+    /// )
+    /// .unwrap();
+    /// // printf %s 8443 | age -r age12htk… | base64 -w0
+    /// let port = "ENC[age:YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSAxQmsxUVM0bDFWUWUxejk3eVNGcmVPNUpnSVZuQ2RUYWtDYVpySEhoWHpZClE1eVRSajVXTW11UUtWenZ2M3FxWDFEc3h4azNOb3lNVjY5K1lFUHg4ejAKLS0tIEJnK2xycGdka0tvWXBRWGtCT3pIcC80VDF2dGxsUGpDa3M5OXdzV0htck0KP+HUDVs0MTqKHTfunuVT7YEXkXPbfXYLmxRKy4E4LgsUwCi9]";
+    /// let app = App::loader()
+    ///     .env_vars([("APP_PORT", port)])
+    ///     .age_identity_file(&key_file)
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!(app.port, 8443);
+    /// ```
+    pub fn age_identity_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        self.opts.age_key_files.push(path.as_ref().to_owned());
+        self
+    }
+
     /// The largest file read, in bytes (64 MiB unless set); a larger file is a `Source` issue.
     ///
     /// ```
@@ -326,6 +400,58 @@ impl<T: Settings> Loader<T> {
         self
     }
 
+    /// Sets fields from command-line flags derived from the settings: `--port 8080`,
+    /// `--db.pool-size=20` (the dotted path, `-` or `_`), `--debug` / `--no-debug` for bools,
+    /// repeated flags or commas for lists. They rank above the environment and below
+    /// [`set`](Loader::set); the origin is `argument --db.pool-size`. An unknown flag is an
+    /// `Unknown` issue with the closest real flag. With `--help` (or `-h`), [`load`](Loader::load)
+    /// prints [`args_help`](Loader::args_help) and exits the process with status 0.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings, Debug)]
+    /// struct Db { #[settings(default = 10)] pool_size: u32 }
+    /// #[derive(Settings, Debug)]
+    /// struct App { #[settings(default = 8000)] port: u16, debug: Option<bool>, #[settings(nested)] db: Db }
+    /// let app = App::loader()
+    ///     .env_vars([("PORT", "1")])
+    ///     .args(["--port", "8080", "--db.pool-size=20", "--debug"])
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!((app.port, app.db.pool_size, app.debug), (8080, 20, Some(true)));
+    /// ```
+    #[cfg(feature = "cli")]
+    pub fn args<I>(mut self, args: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<std::ffi::OsString>,
+    {
+        self.opts.args = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The help text of the command-line flags [`args`](Loader::args) takes: one per setting,
+    /// with its doc comment, environment variables and default.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings, Debug)]
+    /// struct App {
+    ///     /// Port the HTTP server listens on.
+    ///     #[settings(default = 8000)]
+    ///     port: u16,
+    /// }
+    /// let help = App::loader().args_help();
+    /// assert!(help.contains("--port"));
+    /// assert!(help.contains("Port the HTTP server listens on."));
+    /// assert!(help.contains("default: 8000"));
+    /// ```
+    #[cfg(feature = "cli")]
+    pub fn args_help(&self) -> String {
+        let meta = T::__meta();
+        crate::args::help(meta, &crate::naming::NameTable::new(meta))
+    }
+
     /// Loads the settings, reporting every problem at once.
     ///
     /// ```
@@ -337,6 +463,16 @@ impl<T: Settings> Loader<T> {
     /// assert_eq!(err.issues().len(), 2);
     /// ```
     pub fn load(&self) -> Result<T, Error> {
+        #[cfg(feature = "cli")]
+        if self
+            .opts
+            .args
+            .as_deref()
+            .is_some_and(crate::args::wants_help)
+        {
+            print!("{}", self.args_help());
+            std::process::exit(0);
+        }
         crate::pipeline::run::<T>(&self.opts, false).map(|(value, _)| value)
     }
 

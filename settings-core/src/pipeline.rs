@@ -12,13 +12,14 @@ use crate::loader::Options;
 use crate::meta::StructMeta;
 use crate::naming::NameTable;
 use crate::providers::dir::{self, DirKind};
-use crate::providers::env::{self, EnvInput, Match};
+use crate::providers::env::{self, Match};
 use crate::providers::file::{self, Format};
 use crate::providers::{dotenv, figment};
 use crate::report::Report;
 use crate::settings::Settings;
 use crate::value::{from_json, Node, Table};
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// Runs one load of `T`.
 pub(crate) fn run<T: Settings>(
@@ -98,7 +99,10 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     let mut tree = Table::new();
     // One pass over the environment, first: it also names the active profile.
     let profile_var = crate::profile::variable(meta);
-    let scan = env::scan(&opts.env, &state.names, &profile_var, meta.case_sensitive);
+    let mut scan = env::scan(&opts.env, &state.names, &profile_var, meta.case_sensitive);
+    // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
+    let key_vars = crate::encrypted::key_vars(meta);
+    scan.unknown.retain(|name| !key_vars.contains(name));
     let profile = opts
         .profile
         .clone()
@@ -149,13 +153,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
         (secrets_dir, DirKind::Secrets),
     ] {
         let Some(dir) = dir else { continue };
-        let matches = dir::read(
-            dir,
-            kind,
-            &state.names,
-            opts.max_file_size,
-            &mut state.issues,
-        );
+        let matches = dir::read(dir, kind, opts.max_file_size, state);
         apply_matches(&mut tree, matches, state, &|m| {
             (kind.label(&m.name), kind.secret())
         });
@@ -166,11 +164,16 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
         None => meta.env_file.map(Path::new),
     };
     if let Some(path) = env_file {
-        read_dotenv(&mut tree, path, false, &opts.env, opts.max_file_size, state);
+        read_dotenv(&mut tree, path, false, opts, meta, state);
     }
 
     let env_label = |m: &Match| (format!("env var {}", m.name), false);
     apply_matches(&mut tree, scan.matches, state, &env_label);
+
+    #[cfg(feature = "cli")]
+    if let Some(args) = &opts.args {
+        crate::args::apply(&mut tree, args, meta, state);
+    }
 
     for (path, value) in &opts.overrides {
         let origin = state.origins.add(format!("override {path}"), false);
@@ -189,6 +192,9 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
             ),
         }
     }
+    // Decrypted before references are resolved: a reference to an encrypted setting sees the
+    // plaintext, and is secret.
+    crate::encrypted::decrypt_tree(&mut tree, state, opts, meta);
     crate::interpolate::resolve(&mut tree, state, &opts.env);
     (tree, scan.unknown)
 }
@@ -217,7 +223,7 @@ fn read_file(
     state: &mut State,
 ) {
     if file::format_of(path) == Some(Format::Dotenv) {
-        read_dotenv(tree, path, required, &opts.env, opts.max_file_size, state);
+        read_dotenv(tree, path, required, opts, meta, state);
         return;
     }
     let cx = FileCx {
@@ -258,20 +264,16 @@ fn file_table(
             IssueKind::Source,
             Some(label),
             format!(
-                "the file {} has no known format; use .toml, .yaml, .yml, .json or .ini",
+                "the file {} has no known format; use .toml, .yaml, .yml, .json or .ini \
+                 (followed by .age when it is encrypted)",
                 path.display()
             ),
         );
         return None;
     };
-    let text = read_source(
-        path,
-        required,
-        &label,
-        cx.opts.max_file_size,
-        &mut state.issues,
-    )?;
-    let origin = state.origins.add(label.clone(), false);
+    let text = read_source(path, required, &label, cx.opts, cx.meta, state)?;
+    // Every value of a decrypted file is secret.
+    let origin = state.origins.add(label.clone(), file::is_encrypted(path));
     let mut table = match file::parse_table(format, &text, origin) {
         Ok(table) => table,
         Err(e) => {
@@ -409,15 +411,28 @@ fn take_extends(
     })
 }
 
-/// Reads a source file's text; `None` (with an issue where it is a problem) when there is none.
+/// Reads a source file's text (a `*.age` file decrypted); `None` (with an issue where it is a
+/// problem) when there is none.
 fn read_source(
     path: &Path,
     required: bool,
     label: &str,
-    max: u64,
-    issues: &mut Issues,
-) -> Option<String> {
-    match file::read_text(path, max) {
+    opts: &Options,
+    meta: &'static StructMeta,
+    state: &mut State,
+) -> Option<Zeroizing<String>> {
+    let read = if file::is_encrypted(path) {
+        match file::read_bytes(path, opts.max_file_size) {
+            Ok(Some(bytes)) => {
+                return crate::encrypted::open_file(path, &bytes, label, state, opts, meta);
+            }
+            nothing_or_error => nothing_or_error.map(|_| None),
+        }
+    } else {
+        file::read_text(path, opts.max_file_size).map(|text| text.map(Zeroizing::new))
+    };
+    let issues = &mut state.issues;
+    match read {
         Ok(Some(text)) => Some(text),
         Ok(None) => {
             if required {
@@ -447,15 +462,17 @@ fn read_dotenv(
     tree: &mut Table,
     path: &Path,
     required: bool,
-    env: &EnvInput,
-    max: u64,
+    opts: &Options,
+    meta: &'static StructMeta,
     state: &mut State,
 ) {
     let label = format!("env file {}", path.display());
-    let Some(text) = read_source(path, required, &label, max, &mut state.issues) else {
+    let Some(text) = read_source(path, required, &label, opts, meta, state) else {
         return;
     };
-    let lookup = |name: &str| env.get(name);
+    // Every value of a decrypted file is secret.
+    let secret = file::is_encrypted(path);
+    let lookup = |name: &str| opts.env.get(name);
     let (entries, errors) = dotenv::parse(&text, &lookup);
     for e in errors {
         state.issues.push(
@@ -508,7 +525,7 @@ fn read_dotenv(
         .collect();
     apply_matches(tree, matches, state, &|m| {
         let line = m.line.unwrap_or(0);
-        (format!("{label}, {} on line {line}", m.name), false)
+        (format!("{label}, {} on line {line}", m.name), secret)
     });
 }
 

@@ -84,6 +84,8 @@ struct Shared<T: Settings> {
     on_error: Mutex<Vec<ErrorFn>>,
     /// Kept alive for as long as the settings are; dropping it ends the reload thread.
     watcher: Mutex<Option<notify::RecommendedWatcher>>,
+    /// The watches of remote sources (etcd), kept alive like `watcher`; dropping them stops them.
+    remote_watches: Mutex<Vec<Box<dyn Send>>>,
 }
 
 impl<T: Settings + Send + Sync> Loader<T> {
@@ -119,6 +121,7 @@ impl<T: Settings + Send + Sync> Loader<T> {
             on_change_paths: Mutex::new(Vec::new()),
             on_error: Mutex::new(Vec::new()),
             watcher: Mutex::new(None),
+            remote_watches: Mutex::new(Vec::new()),
         });
         start(&shared, &paths, poll, debounce);
         Ok(Live { shared })
@@ -362,6 +365,8 @@ fn start<T: Settings + Send + Sync>(
     debounce: Duration,
 ) {
     let (tx, rx) = mpsc::channel::<()>();
+    *lock(&shared.remote_watches) =
+        crate::providers::figment::watch_remotes(&shared.loader.opts.providers, &tx);
     let interesting = Interesting::new(paths);
     let handler = move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {

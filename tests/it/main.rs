@@ -10,6 +10,7 @@
 // Settings structs are declared to be loaded; many of their fields are never read back.
 #![allow(dead_code)]
 
+mod args;
 mod coerce;
 mod composition;
 mod dotenv;

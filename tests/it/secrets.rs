@@ -321,3 +321,26 @@ fn a_missing_secret_names_its_env_var() {
     assert_eq!((i.path.as_str(), i.kind), ("api_key", IssueKind::Missing));
     assert!(i.message.contains("APP_API_KEY"), "{}", i.message);
 }
+
+#[test]
+fn a_secrets_file_others_can_read_is_a_warning_in_the_report() {
+    use std::os::unix::fs::PermissionsExt;
+    #[derive(Settings, Debug)]
+    struct S {
+        token: Secret<String>,
+        key: Secret<String>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let token = write(dir.path(), "token", "t");
+    let key = write(dir.path(), "key", "k");
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(dir.path())
+        .explain()
+        .unwrap();
+    assert_eq!(report.warnings().len(), 1, "{:?}", report.warnings());
+    assert!(report.warnings()[0].contains("key") && report.warnings()[0].contains("644"));
+    assert!(!report.warnings()[0].contains("token"));
+}

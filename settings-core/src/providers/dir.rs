@@ -8,7 +8,8 @@
 
 use super::env::Match;
 use crate::error::{IssueKind, Issues};
-use crate::naming::NameTable;
+use crate::extract::State;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 /// Which kind of directory, for origins and secrecy.
@@ -32,13 +33,14 @@ impl DirKind {
 }
 
 /// Reads the entries of `dir` that name a setting. A directory that does not exist is skipped.
-pub(crate) fn read(
-    dir: &Path,
-    kind: DirKind,
-    names: &NameTable,
-    max: u64,
-    issues: &mut Issues,
-) -> Vec<Match> {
+pub(crate) fn read(dir: &Path, kind: DirKind, max: u64, state: &mut State) -> Vec<Match> {
+    let State {
+        names,
+        issues,
+        warnings,
+        ..
+    } = state;
+    let names = &*names;
     let mut matches = Vec::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -108,6 +110,9 @@ pub(crate) fn read(
                 continue;
             }
         }
+        if kind.secret() {
+            warn_if_readable_by_others(&path, name, warnings);
+        }
         match super::file::read_text(&path, max) {
             Ok(Some(mut text)) => {
                 if text.ends_with('\n') {
@@ -129,4 +134,23 @@ pub(crate) fn read(
         }
     }
     matches
+}
+
+/// A secret that any user of the machine can read is worth a warning in the report (the secret
+/// itself is still used: refusing it would take a service down over a mode bit).
+fn warn_if_readable_by_others(path: &Path, name: &str, warnings: &mut Vec<String>) {
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = meta.permissions().mode();
+        if mode & 0o044 != 0 {
+            warnings.push(format!(
+                "the secrets file {name} can be read by {} (mode {:o}); `chmod 600` it",
+                if mode & 0o004 != 0 {
+                    "every user"
+                } else {
+                    "its group"
+                },
+                mode & 0o777
+            ));
+        }
+    }
 }

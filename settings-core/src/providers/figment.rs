@@ -6,19 +6,52 @@ use figment::value::{Num, Value as FValue};
 use figment::{Profile, Provider};
 
 /// A provider as the loader keeps it.
-pub(crate) type BoxedProvider = Box<dyn Provider + Send + Sync>;
+pub(crate) type BoxedProvider = Box<dyn AnyProvider>;
+
+/// A provider that can also be seen as `Any`, so that our own remote sources are recognised
+/// (for secret values, per-key origins and watching) while any other provider works as is.
+pub(crate) trait AnyProvider: Provider + std::any::Any + Send + Sync {}
+
+impl<P: Provider + std::any::Any + Send + Sync> AnyProvider for P {}
+
+/// Starts the watches of the providers that can watch (etcd); each sends on `reload` at a
+/// change. Dropping what it returns stops them.
+#[cfg(feature = "watch")]
+pub(crate) fn watch_remotes(
+    providers: &[BoxedProvider],
+    reload: &std::sync::mpsc::Sender<()>,
+) -> Vec<Box<dyn Send>> {
+    #[cfg(feature = "etcd")]
+    return providers
+        .iter()
+        .filter_map(|p| (&**p as &dyn std::any::Any).downcast_ref::<crate::remote::Etcd>())
+        .filter_map(|etcd| etcd.watch(reload.clone()))
+        .map(|guard| Box::new(guard) as Box<dyn Send>)
+        .collect();
+    #[cfg(not(feature = "etcd"))]
+    {
+        let _ = (providers, reload);
+        Vec::new()
+    }
+}
 
 /// Merges the provider's data into the tree: its default profile, then the active profile, then
 /// its global profile. A failing provider is a `Source` issue naming it. Returns whether the
 /// provider has data for the active profile.
 pub(crate) fn apply(
-    provider: &dyn Provider,
+    provider: &dyn AnyProvider,
     profile: Option<&str>,
     tree: &mut Table,
     merger: &Merger,
     origins: &mut Origins,
     issues: &mut Issues,
 ) -> bool {
+    // Our remote sources: an origin per key, secret where the source says so.
+    #[cfg(any(feature = "aws", feature = "vault", feature = "etcd"))]
+    if let Some(remote) = crate::remote::as_remote(provider) {
+        crate::remote::apply(remote, tree, merger, origins, issues, &convert);
+        return false;
+    }
     let name = provider.metadata().name.to_string();
     let label = format!("provider {name}");
     let data = match provider.data() {

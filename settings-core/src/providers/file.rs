@@ -15,8 +15,19 @@ pub(crate) enum Format {
     Dotenv,
 }
 
-/// The format a file's name says it is in.
+/// Whether a file is age-encrypted: its name ends in `.age` (`settings.toml.age`).
+pub(crate) fn is_encrypted(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("age"))
+}
+
+/// The format a file's name says it is in; for an encrypted `name.ext.age`, the format of
+/// `name.ext`.
 pub(crate) fn format_of(path: &Path) -> Option<Format> {
+    if is_encrypted(path) {
+        return format_of(Path::new(path.file_stem()?));
+    }
     let name = path.file_name()?.to_str()?;
     if name == ".env" {
         return Some(Format::Dotenv);
@@ -32,8 +43,15 @@ pub(crate) fn format_of(path: &Path) -> Option<Format> {
     })
 }
 
-/// `name.<profile>.ext` beside `name.ext`.
+/// `name.<profile>.ext` beside `name.ext` (`name.<profile>.ext.age` beside `name.ext.age`).
 pub(crate) fn profile_sibling(path: &Path, profile: &str) -> Option<PathBuf> {
+    if is_encrypted(path) {
+        let inner = profile_sibling(Path::new(path.file_stem()?), profile)?;
+        let mut name = inner.into_os_string();
+        name.push(".");
+        name.push(path.extension()?);
+        return Some(path.with_file_name(name));
+    }
     let stem = path.file_stem()?.to_str()?;
     let ext = path.extension()?.to_str()?;
     if stem.is_empty() {
@@ -48,6 +66,30 @@ pub(crate) fn profile_sibling(path: &Path, profile: &str) -> Option<PathBuf> {
 /// UTF-8 file without NUL bytes within `max` bytes is an error sentence naming the cause; a
 /// non-regular file (directory, FIFO, socket, device) is never opened, so nothing blocks.
 pub(crate) fn read_text(path: &Path, max: u64) -> Result<Option<String>, String> {
+    let Some(bytes) = read_bytes(path, max)? else {
+        return Ok(None);
+    };
+    check_text(&bytes)?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| "is not valid UTF-8".to_owned())
+}
+
+/// Checks that bytes are text: UTF-8 without NUL bytes; else a sentence naming the line.
+pub(crate) fn check_text(bytes: &[u8]) -> Result<(), String> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(format!("contains a NUL byte (line {line})"));
+    }
+    std::str::from_utf8(bytes).map(drop).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("is not valid UTF-8 (line {line})")
+    })
+}
+
+/// Reads a file whole, as bytes, with the checks of [`read_text`] but the text ones.
+pub(crate) fn read_bytes(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -79,15 +121,7 @@ pub(crate) fn read_text(path: &Path, max: u64) -> Result<Option<String>, String>
     if bytes.len() as u64 > max {
         return Err(format!("is larger than the limit of {max} bytes"));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(format!("contains a NUL byte (line {line})"));
-    }
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        format!("is not valid UTF-8 (line {line})")
-    })
+    Ok(Some(bytes))
 }
 
 fn file_kind(meta: &std::fs::Metadata) -> &'static str {
@@ -169,6 +203,15 @@ mod tests {
         assert_eq!(format_of(Path::new(".env")), Some(Format::Dotenv));
         assert_eq!(format_of(Path::new("prod.env")), Some(Format::Dotenv));
         assert_eq!(format_of(Path::new("settings.conf")), None);
+        assert_eq!(
+            format_of(Path::new("a/settings.toml.age")),
+            Some(Format::Toml)
+        );
+        assert_eq!(format_of(Path::new("prod.env.AGE")), Some(Format::Dotenv));
+        assert_eq!(format_of(Path::new(".env.age")), Some(Format::Dotenv));
+        assert_eq!(format_of(Path::new("settings.age")), None);
+        assert!(is_encrypted(Path::new("x.yaml.age")));
+        assert!(!is_encrypted(Path::new("x.yaml")));
     }
 
     #[test]
@@ -176,6 +219,10 @@ mod tests {
         assert_eq!(
             profile_sibling(Path::new("config/settings.toml"), "prod"),
             Some(PathBuf::from("config/settings.prod.toml"))
+        );
+        assert_eq!(
+            profile_sibling(Path::new("config/settings.toml.age"), "prod"),
+            Some(PathBuf::from("config/settings.prod.toml.age"))
         );
     }
 

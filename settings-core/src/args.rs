@@ -1,0 +1,280 @@
+//! Command-line arguments as a source (`Loader::args`): one flag per setting, derived from the
+//! metadata and parsed with clap's builder API.
+//!
+//! - a setting's flag is its dotted path with `_` written as `-`: `--port 8080`,
+//!   `--db.pool-size=20`; the `_` spelling is accepted too (`--db.pool_size`);
+//! - a `bool` is a bare `--debug`, turned off with `--no-debug`;
+//! - a list takes the flag repeated (`--host a --host b`) or a comma list (`--host a,b`);
+//! - values are text and become the declared types like environment values;
+//! - precedence: above the environment, below `.set`; origin `argument --db.pool-size`;
+//! - an unknown flag is an `Unknown` issue with the closest real flag; a flag without its value
+//!   and a flag naming a nested table as a whole are `Invalid` issues;
+//! - `--help` prints a help text made from the doc comments, defaults and environment names
+//!   (see [`Loader::args_help`](crate::Loader::args_help)).
+
+use crate::error::IssueKind;
+use crate::extract::State;
+use crate::meta::{DefaultMeta, Lit, Shape, StructMeta};
+use crate::naming::NameTable;
+use crate::value::{Node, Table, Value};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, Command};
+use std::ffi::OsString;
+
+/// The flag of a dotted path: `db.pool_size` → `db.pool-size`.
+fn flag(path: &str) -> String {
+    path.replace('_', "-")
+}
+
+/// Whether a field takes a bare flag.
+fn is_bool(ty: &str, shape: Shape) -> bool {
+    shape == Shape::Bool || ty.replace(' ', "") == "Option<bool>"
+}
+
+/// The clap command for a settings type.
+pub(crate) fn command(meta: &'static StructMeta, names: &NameTable) -> Command {
+    let mut cmd = Command::new(meta.name.to_owned())
+        .no_binary_name(true)
+        .disable_version_flag(true)
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("help")
+                .long("help")
+                .short('h')
+                .action(ArgAction::Help)
+                .help("Print help"),
+        );
+    if !meta.doc.is_empty() {
+        cmd = cmd.about(meta.doc.to_owned());
+    }
+    for (id, target) in names.targets.iter().enumerate() {
+        let field = target.field;
+        let long = flag(&target.path);
+        if field.nested.is_some() {
+            // Registered so that `--db x` can be told to name the fields.
+            cmd = cmd.arg(
+                Arg::new(format!("group:{id}"))
+                    .long(long)
+                    .hide(true)
+                    .action(ArgAction::Append)
+                    .num_args(0..=1),
+            );
+            continue;
+        }
+        let mut arg = Arg::new(format!("{id}"))
+            .long(long.clone())
+            .help(help_line(field.doc));
+        if long != target.path {
+            arg = arg.alias(target.path.clone());
+        }
+        let mut details = Vec::new();
+        if !field.doc.is_empty() {
+            details.push(field.doc.to_owned());
+        }
+        let env = names.names_of(id);
+        if !env.is_empty() {
+            details.push(format!("env: {}", env.join(", ")));
+        }
+        if let DefaultMeta::Literal(lit) = &field.default {
+            if !field.secret {
+                details.push(format!("default: {}", lit_text(lit)));
+            }
+        }
+        arg = arg.long_help(details.join("\n"));
+        if is_bool(field.ty, field.shape) {
+            arg = arg.action(ArgAction::SetTrue);
+            let no = Arg::new(format!("no:{id}"))
+                .long(format!("no-{long}"))
+                .action(ArgAction::SetTrue)
+                .help(format!("Turn off --{long}"))
+                .overrides_with(format!("{id}"));
+            cmd = cmd.arg(no);
+            arg = arg.overrides_with(format!("no:{id}"));
+        } else if field.shape == Shape::List {
+            arg = arg.action(ArgAction::Append).value_name("VALUE");
+        } else {
+            arg = arg.action(ArgAction::Set).value_name("VALUE");
+        }
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+fn help_line(doc: &str) -> String {
+    doc.lines().next().unwrap_or("").to_owned()
+}
+
+fn lit_text(lit: &Lit) -> String {
+    match *lit {
+        Lit::Str(s) => s.to_owned(),
+        Lit::Int(i) => i.to_string(),
+        Lit::Float(f) => f.to_string(),
+        Lit::Bool(b) => b.to_string(),
+        Lit::Array(items) => items.iter().map(lit_text).collect::<Vec<_>>().join(","),
+    }
+}
+
+/// The help text.
+pub(crate) fn help(meta: &'static StructMeta, names: &NameTable) -> String {
+    command(meta, names).render_long_help().to_string()
+}
+
+/// Whether the arguments ask for help.
+pub(crate) fn wants_help(args: &[OsString]) -> bool {
+    args.iter().any(|a| a == "--help" || a == "-h")
+}
+
+/// Parses the arguments and writes what they set into the tree.
+pub(crate) fn apply(
+    tree: &mut Table,
+    args: &[OsString],
+    meta: &'static StructMeta,
+    state: &mut State,
+) {
+    let matches = match command(meta, &state.names).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            parse_error(&e, state);
+            return;
+        }
+    };
+    for (id, target) in state.names.targets.iter().enumerate() {
+        let long = flag(&target.path);
+        let label = format!("argument --{long}");
+        if target.field.nested.is_some() {
+            if matches.contains_id(&format!("group:{id}")) {
+                let fields: Vec<String> = state
+                    .names
+                    .targets
+                    .iter()
+                    .filter(|t| {
+                        t.path.starts_with(&format!("{}.", target.path)) && t.field.nested.is_none()
+                    })
+                    .map(|t| format!("--{}", flag(&t.path)))
+                    .collect();
+                state.issues.push(
+                    target.path.clone(),
+                    IssueKind::Invalid,
+                    Some(label),
+                    format!(
+                        "--{long} names a group of settings, not one value; set its fields: {}",
+                        fields.join(", ")
+                    ),
+                );
+            }
+            continue;
+        }
+        let key = format!("{id}");
+        let value = if is_bool(target.field.ty, target.field.shape) {
+            if matches.get_flag(&key) {
+                Some(Node::Bool(true))
+            } else if matches.get_flag(&format!("no:{id}")) {
+                Some(Node::Bool(false))
+            } else {
+                None
+            }
+        } else {
+            match matches.get_raw(&key) {
+                None => None,
+                Some(raw) => {
+                    let mut texts = Vec::new();
+                    for v in raw {
+                        match v.to_str() {
+                            Some(t) => texts.push(t.to_owned()),
+                            None => {
+                                state.issues.push(
+                                    target.path.clone(),
+                                    IssueKind::Invalid,
+                                    Some(label.clone()),
+                                    format!("the value of --{long} is not valid UTF-8"),
+                                );
+                                state.poisoned.push(target.path.clone());
+                                texts.clear();
+                                break;
+                            }
+                        }
+                    }
+                    match texts.len() {
+                        0 => None,
+                        1 => Some(Node::Text(texts.remove(0))),
+                        _ => Some(texts_to_array(&texts)),
+                    }
+                }
+            }
+        };
+        if let Some(node) = value {
+            let origin = state.origins.add(label, false);
+            let value = match node {
+                Node::Array(items) => Value::new(
+                    Node::Array(
+                        items
+                            .into_iter()
+                            .map(|i| Value::new(i.node, origin))
+                            .collect(),
+                    ),
+                    origin,
+                ),
+                node => Value::new(node, origin),
+            };
+            state.merger.insert(tree, &target.keys, value);
+        }
+    }
+}
+
+fn texts_to_array(texts: &[String]) -> Node {
+    Node::Array(
+        texts
+            .iter()
+            .map(|t| Value::new(Node::Text(t.clone()), 0))
+            .collect(),
+    )
+}
+
+/// A clap error as an issue, without repeating any value (it may be a secret).
+fn parse_error(e: &clap::Error, state: &mut State) {
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    // Only the flag itself, never what follows `=`.
+    let arg =
+        context(ContextKind::InvalidArg).map(|a| a.split('=').next().unwrap_or("").to_owned());
+    let shown = arg.clone().unwrap_or_else(|| "an argument".to_owned());
+    match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let name = shown.trim_start_matches('-').to_owned();
+            let hint = match context(ContextKind::SuggestedArg) {
+                Some(s) => format!("; did you mean {s}?"),
+                None => {
+                    let known: Vec<String> =
+                        state.names.targets.iter().map(|t| flag(&t.path)).collect();
+                    match crate::suggest::closest(&name, known.iter().map(String::as_str)) {
+                        Some(k) => format!("; did you mean --{k}?"),
+                        None => String::new(),
+                    }
+                }
+            };
+            state.issues.push(
+                "",
+                IssueKind::Unknown,
+                Some(format!("argument {shown}")),
+                format!("unknown argument {shown}: no setting has this flag{hint}"),
+            );
+        }
+        ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::TooFewValues => {
+            state.issues.push(
+                "",
+                IssueKind::Invalid,
+                Some(format!("argument {shown}")),
+                format!("the argument {shown} needs a value"),
+            )
+        }
+        _ => state.issues.push(
+            "",
+            IssueKind::Invalid,
+            arg.map(|a| format!("argument {a}")),
+            format!("the command-line arguments cannot be read: {}", e.kind()),
+        ),
+    }
+}

@@ -1,0 +1,492 @@
+//! AWS Secrets Manager and SSM Parameter Store, on the official AWS SDK for Rust.
+//!
+//! The SDK is async; `figment::Provider::data` is not. Each read runs on a private tokio
+//! current-thread runtime on a short-lived thread of its own, so a load works from a plain
+//! `main` and from inside a tokio runtime alike (no nested `block_on`, no runtime thread used).
+//! Region, endpoint (`AWS_ENDPOINT_URL`) and credentials come from the standard chain
+//! (environment, profile files, web identity / IRSA on EKS, ECS, IMDS) unless given. The SDK
+//! needs Rust 1.94 or later.
+
+use super::{common_builders, host_port, object_entries, split_key, Common, Entry};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_secretsmanager::config::http::HttpResponse;
+use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
+use std::future::Future;
+use std::time::Duration;
+
+/// Where to find AWS: region and endpoint, when not from the environment.
+#[derive(Debug, Clone, Default)]
+struct Aws {
+    region: Option<String>,
+    endpoint: Option<String>,
+}
+
+/// A secret of AWS Secrets Manager as settings: the keys of a JSON secret merge as settings,
+/// each secret (masked in reports and errors) with the origin `aws secrets manager <name>:
+/// <key>`; a plain-string secret becomes one named key with
+/// [`single_key`](AwsSecretsManager::single_key).
+///
+/// ```no_run
+/// use settings_core::remote::AwsSecretsManager;
+/// use settings_core::{Secret, Settings};
+///
+/// #[derive(Settings, Debug)]
+/// struct Db {
+///     host: String,
+///     #[settings(default = 5432)]
+///     port: u16,
+///     password: Secret<String>,
+/// }
+///
+/// #[derive(Settings, Debug)]
+/// struct App {
+///     #[settings(nested)]
+///     db: Db,
+/// }
+///
+/// // The secret "prod/app/db" holds {"host": "db.internal", "port": "6432", "password": "…"}.
+/// let app = App::loader()
+///     .provider(AwsSecretsManager::secret("prod/app/db").nest("db"))
+///     .load()?;
+/// assert_eq!(app.db.port, 6432);
+/// # Ok::<(), settings_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AwsSecretsManager {
+    common: Common,
+    aws: Aws,
+    secret_id: String,
+    stage: Option<String>,
+    single_key: Option<String>,
+}
+
+impl AwsSecretsManager {
+    /// The secret with this name or ARN (its `AWSCURRENT` version unless
+    /// [`version_stage`](AwsSecretsManager::version_stage) says).
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsSecretsManager;
+    /// let source = AwsSecretsManager::secret("prod/app");
+    /// ```
+    pub fn secret(name: impl Into<String>) -> Self {
+        let secret_id = name.into();
+        AwsSecretsManager {
+            common: Common::new(format!("aws secrets manager {secret_id}")),
+            aws: Aws::default(),
+            secret_id,
+            stage: None,
+            single_key: None,
+        }
+    }
+
+    /// Reads the version with this staging label (`"AWSPREVIOUS"`, `"AWSPENDING"`, or your own)
+    /// instead of `AWSCURRENT`.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsSecretsManager;
+    /// let source = AwsSecretsManager::secret("prod/app").version_stage("AWSPREVIOUS");
+    /// ```
+    pub fn version_stage(mut self, stage: impl Into<String>) -> Self {
+        let stage = stage.into();
+        self.common.name = format!("aws secrets manager {} ({stage})", self.secret_id);
+        self.stage = Some(stage);
+        self
+    }
+
+    /// Reads the whole secret as the value of this one key, instead of a JSON object whose keys
+    /// are settings: for a plain-string secret (a password, a token).
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsSecretsManager;
+    /// let source = AwsSecretsManager::secret("prod/app/api-token").single_key("api_token");
+    /// ```
+    pub fn single_key(mut self, key: impl Into<String>) -> Self {
+        self.single_key = Some(key.into());
+        self
+    }
+
+    /// The AWS region, instead of the one the environment gives (`AWS_REGION`, the profile).
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsSecretsManager;
+    /// let source = AwsSecretsManager::secret("prod/app").region("eu-west-1");
+    /// ```
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.aws.region = Some(region.into());
+        self
+    }
+
+    /// The endpoint, instead of AWS's own or `AWS_ENDPOINT_URL` (a VPC endpoint, LocalStack,
+    /// moto).
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsSecretsManager;
+    /// let source = AwsSecretsManager::secret("prod/app").endpoint_url("http://127.0.0.1:5000");
+    /// ```
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.aws.endpoint = Some(url.into());
+        self
+    }
+
+    fn read(&self) -> Result<Vec<Entry>, String> {
+        let common = self.common.clone();
+        let aws = self.aws.clone();
+        let secret_id = self.secret_id.clone();
+        let stage = self.stage.clone();
+        let where_ = place(&aws);
+        let raw = run(self.common.timeout, &where_, move || async move {
+            let sdk = sdk_config(&common, &aws).await?;
+            let client = aws_sdk_secretsmanager::Client::new(&sdk);
+            let out = client
+                .get_secret_value()
+                .secret_id(&secret_id)
+                .set_version_stage(stage)
+                .send()
+                .await
+                .map_err(|e| match e.code() {
+                    Some("ResourceNotFoundException") => format!(
+                        "there is no secret {secret_id} ({})",
+                        sdk_error(&e, &place(&aws))
+                    ),
+                    _ => sdk_error(&e, &place(&aws)),
+                })?;
+            if let Some(s) = out.secret_string() {
+                Ok(s.as_bytes().to_vec())
+            } else if let Some(b) = out.secret_binary() {
+                Ok(b.as_ref().to_vec())
+            } else {
+                Err(format!("the secret {secret_id} has no value"))
+            }
+        })?;
+        let name = &self.common.name;
+        if raw.len() as u64 > self.common.max_size {
+            return Err(format!(
+                "the secret {} is larger than the limit of {} bytes (raise it with .max_size(..))",
+                self.secret_id, self.common.max_size
+            ));
+        }
+        if let Some(key) = &self.single_key {
+            let text = String::from_utf8(raw)
+                .map_err(|_| format!("the secret {} is not UTF-8 text", self.secret_id))?;
+            return Ok(vec![Entry {
+                keys: vec![key.clone()],
+                label: format!("{name}: {key}"),
+                secret: true,
+                value: serde_json::Value::String(text),
+            }]);
+        }
+        // serde_json's message gives a position, never the text.
+        match serde_json::from_slice::<serde_json::Value>(&raw) {
+            Ok(serde_json::Value::Object(map)) => Ok(object_entries(name, map, true)),
+            Ok(other) => Err(format!(
+                "the secret {} is JSON but not an object of keys (it is {}); read it as one \
+                 value with .single_key(\"name\")",
+                self.secret_id,
+                json_kind(&other)
+            )),
+            Err(e) => Err(format!(
+                "the secret {} is not JSON ({e}); read a plain-string secret as one value with \
+                 .single_key(\"name\")",
+                self.secret_id
+            )),
+        }
+    }
+}
+
+common_builders!(AwsSecretsManager, "AwsSecretsManager::secret(\"prod/app\")");
+
+/// Every parameter under a path of AWS SSM Parameter Store as settings, `/` becoming nesting
+/// (`/prod/app/db/url` under `/prod/app/` sets `db.url`): recursive, all pages read,
+/// SecureString parameters decrypted and secret (masked in reports and errors); origins read
+/// `aws parameter store <name>`.
+///
+/// ```no_run
+/// use settings_core::remote::AwsParameterStore;
+/// use settings_core::Settings;
+///
+/// #[derive(Settings, Debug)]
+/// struct Db {
+///     url: String,
+///     password: settings_core::Secret<String>,
+/// }
+///
+/// #[derive(Settings, Debug)]
+/// struct App {
+///     #[settings(default = 8000)]
+///     port: u16,
+///     #[settings(nested)]
+///     db: Db,
+/// }
+///
+/// // /prod/app/port (String), /prod/app/db/url (String), /prod/app/db/password (SecureString)
+/// let app = App::loader()
+///     .provider(AwsParameterStore::path("/prod/app/"))
+///     .load()?;
+/// # Ok::<(), settings_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct AwsParameterStore {
+    common: Common,
+    aws: Aws,
+    path: String,
+    recursive: bool,
+}
+
+impl AwsParameterStore {
+    /// Every parameter under this path (`"/prod/app/"`), at any depth.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsParameterStore;
+    /// let source = AwsParameterStore::path("/prod/app/");
+    /// ```
+    pub fn path(path: impl Into<String>) -> Self {
+        let path = path.into();
+        AwsParameterStore {
+            common: Common::new(format!("aws parameter store {path}")),
+            aws: Aws::default(),
+            path,
+            recursive: true,
+        }
+    }
+
+    /// Reads only the parameters directly under the path (`false`), not those deeper.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsParameterStore;
+    /// let source = AwsParameterStore::path("/prod/app/").recursive(false);
+    /// ```
+    pub fn recursive(mut self, recursive: bool) -> Self {
+        self.recursive = recursive;
+        self
+    }
+
+    /// The AWS region, instead of the one the environment gives (`AWS_REGION`, the profile).
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsParameterStore;
+    /// let source = AwsParameterStore::path("/prod/app/").region("eu-west-1");
+    /// ```
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.aws.region = Some(region.into());
+        self
+    }
+
+    /// The endpoint, instead of AWS's own or `AWS_ENDPOINT_URL`.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::AwsParameterStore;
+    /// let source = AwsParameterStore::path("/prod/app/").endpoint_url("http://127.0.0.1:5000");
+    /// ```
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.aws.endpoint = Some(url.into());
+        self
+    }
+
+    fn read(&self) -> Result<Vec<Entry>, String> {
+        let common = self.common.clone();
+        let aws = self.aws.clone();
+        let trimmed = self.path.trim_end_matches('/');
+        let query = if trimmed.is_empty() { "/" } else { trimmed }.to_owned();
+        let recursive = self.recursive;
+        let max = self.common.max_size;
+        let where_ = place(&aws);
+        let params = run(self.common.timeout, &where_, move || async move {
+            let sdk = sdk_config(&common, &aws).await?;
+            let client = aws_sdk_ssm::Client::new(&sdk);
+            let mut pages = client
+                .get_parameters_by_path()
+                .path(&query)
+                .recursive(recursive)
+                .with_decryption(true)
+                .into_paginator()
+                .send();
+            let mut params = Vec::new();
+            let mut total = 0u64;
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| sdk_error(&e, &place(&aws)))?;
+                for p in page.parameters() {
+                    let (Some(name), Some(value)) = (p.name(), p.value()) else {
+                        continue;
+                    };
+                    total += (name.len() + value.len()) as u64;
+                    if total > max {
+                        return Err(format!(
+                            "the parameters under {query} are larger than the limit of {max} \
+                             bytes (raise it with .max_size(..))"
+                        ));
+                    }
+                    let secure =
+                        p.r#type() == Some(&aws_sdk_ssm::types::ParameterType::SecureString);
+                    params.push((name.to_owned(), value.to_owned(), secure));
+                }
+            }
+            Ok(params)
+        })?;
+        let base = if trimmed.is_empty() { "" } else { trimmed };
+        Ok(params
+            .into_iter()
+            .filter_map(|(name, value, secure)| {
+                let keys = split_key(name.strip_prefix(base)?);
+                (!keys.is_empty()).then(|| Entry {
+                    keys,
+                    label: format!("aws parameter store {name}"),
+                    secret: secure,
+                    value: serde_json::Value::String(value),
+                })
+            })
+            .collect())
+    }
+}
+
+common_builders!(AwsParameterStore, "AwsParameterStore::path(\"/prod/app/\")");
+
+/// Where requests go, for messages: " at 127.0.0.1:5000" or "" (AWS's own endpoint; the
+/// region is in the SDK's message when it matters).
+fn place(aws: &Aws) -> String {
+    aws.endpoint
+        .clone()
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+        .filter(|e| !e.is_empty())
+        .map(|e| format!(" at {}", host_port(&e)))
+        .unwrap_or_default()
+}
+
+/// The SDK's configuration: the standard chain, then our timeouts, retries and overrides.
+async fn sdk_config(common: &Common, aws: &Aws) -> Result<SdkConfig, String> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(common.attempts.max(1))
+                .with_initial_backoff(Duration::from_millis(100))
+                .with_max_backoff(Duration::from_secs(2)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(common.timeout.min(Duration::from_secs(3)))
+                .operation_timeout(common.timeout)
+                .build(),
+        );
+    if let Some(region) = &aws.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(endpoint) = &aws.endpoint {
+        loader = loader.endpoint_url(endpoint);
+    }
+    let sdk = loader.load().await;
+    if sdk.region().is_none() {
+        return Err("no AWS region: set AWS_REGION or call .region(..)".into());
+    }
+    Ok(sdk)
+}
+
+/// An SDK error in one line: the service's code and message (also from the XML body AWS sends
+/// for signature and credential errors, which the JSON protocols' parser does not read), or
+/// the cause of a transport failure, naming where the request went.
+fn sdk_error<E>(e: &SdkError<E, HttpResponse>, place: &str) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let text = match e {
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => match (e.code(), e.message()) {
+            (Some(code), Some(message)) => format!("AWS{place} answered {code}: {message}"),
+            (Some(code), None) => format!("AWS{place} answered {code}"),
+            _ => match e.raw_response() {
+                Some(raw) => {
+                    let body = raw.body().bytes().unwrap_or_default();
+                    let body = String::from_utf8_lossy(body);
+                    let code = xml_field(&body, "Code");
+                    let message = xml_field(&body, "Message");
+                    match (code, message) {
+                        (Some(code), Some(message)) => {
+                            format!("AWS{place} answered {code}: {message}")
+                        }
+                        (Some(code), None) => format!("AWS{place} answered {code}"),
+                        _ => format!(
+                            "AWS{place} answered {} with a body the SDK cannot read",
+                            raw.status().as_u16()
+                        ),
+                    }
+                }
+                None => format!("{}{place}", chain(e)),
+            },
+        },
+        SdkError::TimeoutError(_) => format!("no answer from AWS{place} in time"),
+        SdkError::DispatchFailure(_) => format!("cannot reach AWS{place}: {}", chain(e)),
+        _ => format!("{}{place}", chain(e)),
+    };
+    let mut out: String = text.chars().take(400).collect();
+    if text.chars().count() > 400 {
+        out.push('…');
+    }
+    out
+}
+
+/// An error and its sources, each shown once: "dispatch failure: io error: … refused".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
+/// The text of `<name>…</name>` in an XML error body.
+fn xml_field(body: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{name}>"))? + start;
+    Some(body[start..end].trim().to_owned())
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// Runs an SDK call to completion on a private current-thread runtime, on a thread of its
+/// own, within `timeout` in all.
+fn run<T, F, Fut>(timeout: Duration, where_: &str, make: F) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let where_ = where_.to_owned();
+    let thread = std::thread::Builder::new()
+        .name("settings-aws".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the AWS client's runtime: {e}"))?;
+            let result = rt.block_on(async move {
+                match tokio::time::timeout(timeout, make()).await {
+                    Ok(result) => result,
+                    Err(_) => Err(format!(
+                        "no answer from AWS{where_} within {:.1} s",
+                        timeout.as_secs_f64()
+                    )),
+                }
+            });
+            // Don't wait for the SDK's background work (a DNS lookup, an idle connection).
+            rt.shutdown_background();
+            result
+        })
+        .map_err(|e| format!("cannot start the AWS client's thread: {e}"))?;
+    thread
+        .join()
+        .unwrap_or_else(|_| Err("the AWS client panicked".into()))
+}
