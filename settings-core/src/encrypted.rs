@@ -39,7 +39,9 @@ use crate::error::IssueKind;
 use crate::extract::State;
 use crate::loader::Options;
 use crate::meta::StructMeta;
-use crate::value::{Node, OriginId, Table, Value};
+use crate::value::{
+    dotted, field_keys, find_strings, locate, mark_holders_secret, Node, OriginId, Table, Value,
+};
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -351,13 +353,6 @@ fn add_identity(line: &str, _: &mut State) -> Result<(), &'static str> {
     }
 }
 
-/// One step from the root of the tree to a value.
-#[derive(Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
 /// Decrypts every `ENC[age:…]` string of the tree, in place.
 pub(crate) fn decrypt_tree(
     tree: &mut Table,
@@ -365,8 +360,7 @@ pub(crate) fn decrypt_tree(
     opts: &Options,
     meta: &'static StructMeta,
 ) {
-    let mut found = Vec::new();
-    collect(tree, &mut Vec::new(), &mut found);
+    let found = find_strings(tree, &is_encrypted);
     if found.is_empty() {
         return;
     }
@@ -389,15 +383,7 @@ pub(crate) fn decrypt_tree(
                 let origin: OriginId = state.origins.add(label, true);
                 // Literal text: a `${` in a secret is not a reference (`$${` reads as `${`).
                 *value = Value::new(Node::Text(plain.replace("${", "$${")), origin);
-                // The list or map holding it is shown whole by reports: secret too.
-                for depth in 1..location.len() {
-                    if let Some(holder) = locate(tree, &location[..depth]) {
-                        let origin = state.origins.get(holder.origin);
-                        if !origin.secret {
-                            holder.origin = state.origins.add(origin.label.clone(), true);
-                        }
-                    }
-                }
+                mark_holders_secret(tree, &location, &mut state.origins);
             }
             Err(failure) => {
                 let label = state.origins.get(value.origin).label.clone();
@@ -407,13 +393,7 @@ pub(crate) fn decrypt_tree(
                     .push(path, IssueKind::Invalid, Some(label), message);
                 // The field is taken out of the tree and marked, so it is neither converted
                 // nor reported missing.
-                let keys: Vec<&str> = location
-                    .iter()
-                    .map_while(|s| match s {
-                        Step::Key(k) => Some(k.as_str()),
-                        Step::Index(_) => None,
-                    })
-                    .collect();
+                let keys = field_keys(&location);
                 crate::value::replace_path(tree, &keys, None);
                 state.poisoned.push(keys.join("."));
             }
@@ -474,62 +454,6 @@ fn open_bytes(
     _: &'static StructMeta,
 ) -> Result<Zeroizing<Vec<u8>>, Failure> {
     Err(Failure::Unsupported)
-}
-
-/// The location of every encrypted string of the tree.
-fn collect(table: &Table, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-    for (key, value) in table {
-        at.push(Step::Key(key.clone()));
-        collect_value(value, at, out);
-        at.pop();
-    }
-}
-
-fn collect_value(value: &Value, at: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-    match &value.node {
-        Node::Text(s) | Node::Str(s) if is_encrypted(s) => out.push(at.clone()),
-        Node::Table(t) => collect(t, at, out),
-        Node::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                at.push(Step::Index(i));
-                collect_value(item, at, out);
-                at.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn locate<'a>(table: &'a mut Table, location: &[Step]) -> Option<&'a mut Value> {
-    let (Step::Key(first), rest) = location.split_first()? else {
-        return None;
-    };
-    let mut value = table.get_mut(first)?;
-    for step in rest {
-        value = match (step, &mut value.node) {
-            (Step::Key(k), Node::Table(t)) => t.get_mut(k)?,
-            (Step::Index(i), Node::Array(items)) => items.get_mut(*i)?,
-            _ => return None,
-        };
-    }
-    Some(value)
-}
-
-/// The dotted path of a location, as issues name it (`hosts[2]` for an element).
-fn dotted(location: &[Step]) -> String {
-    let mut out = String::new();
-    for step in location {
-        match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
 }
 
 #[cfg(all(test, feature = "age"))]

@@ -14,15 +14,11 @@ use crate::error::IssueKind;
 use crate::extract::State;
 use crate::meta::{DefaultMeta, Lit};
 use crate::providers::env::EnvInput;
-use crate::value::{get_path, Node, OriginId, Table, Value};
+use crate::value::{
+    dotted, field_keys, find_strings, get_path, locate, mark_holders_secret, Node, OriginId, Step,
+    Table,
+};
 use std::collections::HashMap;
-
-/// One step from the root of the tree to a value.
-#[derive(Debug, Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
 
 /// A resolved text and whether anything secret went into it.
 #[derive(Debug, Clone)]
@@ -34,8 +30,16 @@ struct Resolved {
 /// Resolves every reference in the tree.
 pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
     place_defaults_with_references(tree, state);
-    let mut found = Vec::new();
-    collect(tree, &mut Vec::new(), &mut found);
+    let found: Vec<(Vec<Step>, String, OriginId)> = find_strings(tree, &|s| s.contains("${"))
+        .into_iter()
+        .filter_map(|location| {
+            let value = locate(tree, &location)?;
+            let (Node::Text(text) | Node::Str(text)) = &value.node else {
+                return None;
+            };
+            Some((location, text.clone(), value.origin))
+        })
+        .collect();
     if found.is_empty() {
         return;
     }
@@ -62,17 +66,7 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
             .push(path, IssueKind::Invalid, Some(label), message);
         // The text with its reference must not be used as it is: the whole field is taken out
         // of the tree and marked, so it is neither converted nor reported missing.
-        let field: Vec<Step> = location
-            .into_iter()
-            .take_while(|s| matches!(s, Step::Key(_)))
-            .collect();
-        let keys: Vec<&str> = field
-            .iter()
-            .map(|s| match s {
-                Step::Key(k) => k.as_str(),
-                Step::Index(_) => unreachable!("only keys were taken"),
-            })
-            .collect();
+        let keys = field_keys(&location);
         crate::value::replace_path(tree, &keys, None);
         state.poisoned.push(keys.join("."));
     }
@@ -89,6 +83,9 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
                 _ => Node::Str(resolved.text),
             };
             value.origin = origin;
+        }
+        if resolved.secret {
+            mark_holders_secret(tree, &location, &mut state.origins);
         }
     }
 }
@@ -128,64 +125,6 @@ fn lit_has_reference(lit: &Lit) -> bool {
         Lit::Array(items) => items.iter().any(lit_has_reference),
         _ => false,
     }
-}
-
-/// Every string of the tree that holds `${` (references, or escaped `$${`).
-fn collect(table: &Table, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String, OriginId)>) {
-    for (key, value) in table {
-        at.push(Step::Key(key.clone()));
-        collect_value(value, at, out);
-        at.pop();
-    }
-}
-
-fn collect_value(value: &Value, at: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, String, OriginId)>) {
-    match &value.node {
-        Node::Text(s) | Node::Str(s) if s.contains("${") => {
-            out.push((at.clone(), s.clone(), value.origin))
-        }
-        Node::Table(t) => collect(t, at, out),
-        Node::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                at.push(Step::Index(i));
-                collect_value(item, at, out);
-                at.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn locate<'a>(table: &'a mut Table, location: &[Step]) -> Option<&'a mut Value> {
-    let (Step::Key(first), rest) = location.split_first()? else {
-        return None;
-    };
-    let mut value = table.get_mut(first)?;
-    for step in rest {
-        value = match (step, &mut value.node) {
-            (Step::Key(k), Node::Table(t)) => t.get_mut(k)?,
-            (Step::Index(i), Node::Array(items)) => items.get_mut(*i)?,
-            _ => return None,
-        };
-    }
-    Some(value)
-}
-
-/// The dotted path of a location, as issues name it (`hosts[2]` for an element).
-fn dotted(location: &[Step]) -> String {
-    let mut out = String::new();
-    for step in location {
-        match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
-        }
-    }
-    out
 }
 
 struct Resolver<'a> {

@@ -283,6 +283,108 @@ fn list_items(value: Value, sep: &str) -> Option<Vec<Value>> {
     }
 }
 
+/// One step from the root of the tree to a value.
+#[derive(Debug, Clone)]
+pub(crate) enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The location of every string of the tree (in tables and lists, at any depth) for which
+/// `wanted` holds.
+pub(crate) fn find_strings(table: &Table, wanted: &dyn Fn(&str) -> bool) -> Vec<Vec<Step>> {
+    fn walk(
+        value: &Value,
+        at: &mut Vec<Step>,
+        wanted: &dyn Fn(&str) -> bool,
+        out: &mut Vec<Vec<Step>>,
+    ) {
+        match &value.node {
+            Node::Text(s) | Node::Str(s) if wanted(s) => out.push(at.clone()),
+            Node::Table(t) => {
+                for (key, inner) in t {
+                    at.push(Step::Key(key.clone()));
+                    walk(inner, at, wanted, out);
+                    at.pop();
+                }
+            }
+            Node::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    at.push(Step::Index(i));
+                    walk(item, at, wanted, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = Vec::new();
+    for (key, value) in table {
+        at.push(Step::Key(key.clone()));
+        walk(value, &mut at, wanted, &mut out);
+        at.pop();
+    }
+    out
+}
+
+/// The value at a location.
+pub(crate) fn locate<'a>(table: &'a mut Table, location: &[Step]) -> Option<&'a mut Value> {
+    let (Step::Key(first), rest) = location.split_first()? else {
+        return None;
+    };
+    let mut value = table.get_mut(first)?;
+    for step in rest {
+        value = match (step, &mut value.node) {
+            (Step::Key(k), Node::Table(t)) => t.get_mut(k)?,
+            (Step::Index(i), Node::Array(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// The dotted path of a location, as issues name it (`hosts[2]` for an element).
+pub(crate) fn dotted(location: &[Step]) -> String {
+    let mut out = String::new();
+    for step in location {
+        match step {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// The keys of a location up to its first list index: the field that holds it.
+pub(crate) fn field_keys(location: &[Step]) -> Vec<&str> {
+    location
+        .iter()
+        .map_while(|s| match s {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        })
+        .collect()
+}
+
+/// Marks every list or table that holds the value at `location` secret: reports show a list
+/// whole, so a secret item makes the list secret.
+pub(crate) fn mark_holders_secret(tree: &mut Table, location: &[Step], origins: &mut Origins) {
+    for depth in 1..location.len() {
+        if let Some(holder) = locate(tree, &location[..depth]) {
+            let origin = origins.get(holder.origin);
+            if !origin.secret {
+                holder.origin = origins.add(origin.label.clone(), true);
+            }
+        }
+    }
+}
+
 /// Whether two values are the same, wherever they came from.
 #[cfg_attr(not(feature = "watch"), allow(dead_code))]
 pub(crate) fn same(a: &Value, b: &Value) -> bool {

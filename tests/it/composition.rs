@@ -253,3 +253,22 @@ fn templates_show_references_as_written() {
         "localhost:5432"
     );
 }
+
+#[test]
+fn a_list_holding_a_value_built_from_a_secret_is_masked_whole() {
+    #[derive(Settings, Debug)]
+    struct S {
+        pw: Secret<String>,
+        hosts: Vec<String>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "s.toml", "hosts = [\"a\", \"x-${pw}\"]\n");
+    let report = S::loader()
+        .env_vars([("PW", "topsecret-value")])
+        .file(&f)
+        .explain()
+        .unwrap();
+    assert!(report.get("hosts").unwrap().secret);
+    let text = format!("{report}\n{}", serde_json::to_string(&report).unwrap());
+    assert!(!text.contains("topsecret-value"), "{text}");
+}
