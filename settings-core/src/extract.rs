@@ -42,7 +42,7 @@ impl State {
         State {
             origins,
             issues: Issues::default(),
-            merger: Merger::new(&names),
+            merger: Merger::new(&names, explain),
             names,
             default_origin,
             report: explain.then(Vec::new),
@@ -212,12 +212,34 @@ impl<'a> Extract<'a> {
     fn record(&mut self, field: &FieldMeta, value: String, origin: String, secret: bool) {
         let path = self.path(field);
         let secret = secret || field.secret;
+        // What the value replaced: lower sources that also set it, and the default.
+        let mut overrode: Vec<String> = Vec::new();
+        if origin != "default" {
+            if let DefaultMeta::Literal(lit) = &field.default {
+                let shown = if secret {
+                    MASK.to_owned()
+                } else {
+                    lit_value(lit, 0).display()
+                };
+                overrode.push(format!("{shown} (default)"));
+            }
+        }
+        for old in self.state.merger.replaced(&path) {
+            let old_origin = self.state.origins.get(old.origin);
+            let shown = if secret || old_origin.secret {
+                MASK.to_owned()
+            } else {
+                old.display()
+            };
+            overrode.push(format!("{shown} ({})", old_origin.label));
+        }
         if let Some(report) = &mut self.state.report {
             report.push(Entry {
                 path,
                 value: if secret { MASK.to_owned() } else { value },
                 origin,
                 secret,
+                overrode,
             });
         }
     }

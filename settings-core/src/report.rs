@@ -59,6 +59,9 @@ pub struct Entry {
     pub origin: String,
     /// Whether the value is secret (by type, attribute or source).
     pub secret: bool,
+    /// What the value replaced, lowest precedence first, each as `value (origin)`: the default
+    /// and the lower sources that also set it (masked like the value).
+    pub overrode: Vec<String>,
 }
 
 impl Report {
@@ -146,6 +149,9 @@ impl fmt::Display for Report {
                 one_line(&e.value),
                 e.origin
             )?;
+            for old in &e.overrode {
+                writeln!(f, "{:wp$}    over {}", "", one_line(old))?;
+            }
         }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
@@ -171,11 +177,12 @@ impl serde::Serialize for Report {
 
 impl serde::Serialize for Entry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Entry", 4)?;
+        let mut s = serializer.serialize_struct("Entry", 5)?;
         s.serialize_field("path", &self.path)?;
         s.serialize_field("value", &self.value)?;
         s.serialize_field("origin", &self.origin)?;
         s.serialize_field("secret", &self.secret)?;
+        s.serialize_field("overrode", &self.overrode)?;
         s.end()
     }
 }

@@ -208,21 +208,55 @@ fn remove_path(table: &mut Table, keys: &[&str]) {
 pub(crate) struct Merger {
     /// The path of every `extend` field, with its list separator.
     extend: Vec<(Vec<&'static str>, &'static str)>,
+    /// When the load explains itself: the values each source replaced, by dotted path, lowest
+    /// source first.
+    history: Option<std::cell::RefCell<std::collections::HashMap<String, Vec<Value>>>>,
 }
 
 impl Merger {
-    pub(crate) fn new(names: &crate::naming::NameTable) -> Self {
+    pub(crate) fn new(names: &crate::naming::NameTable, keep_history: bool) -> Self {
         let extend = names
             .targets
             .iter()
             .filter(|t| t.field.extend)
             .map(|t| (t.keys.clone(), t.field.separator.unwrap_or(",")))
             .collect();
-        Merger { extend }
+        Merger {
+            extend,
+            history: keep_history.then(Default::default),
+        }
+    }
+
+    /// The values that sources of higher precedence replaced at `path`, lowest first.
+    pub(crate) fn replaced(&self, path: &str) -> Vec<Value> {
+        self.history
+            .as_ref()
+            .and_then(|h| h.borrow().get(path).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Records the leaves of `tree` that `incoming` is about to replace.
+    fn remember(&self, tree: &Table, incoming: &Table, prefix: &mut Vec<String>) {
+        let Some(history) = &self.history else { return };
+        for (key, new) in incoming {
+            let Some(old) = tree.get(key) else { continue };
+            prefix.push(key.clone());
+            match (&old.node, &new.node) {
+                (Node::Table(old_t), Node::Table(new_t)) => self.remember(old_t, new_t, prefix),
+                (Node::Table(_), _) => {}
+                _ => history
+                    .borrow_mut()
+                    .entry(prefix.join("."))
+                    .or_default()
+                    .push(old.clone()),
+            }
+            prefix.pop();
+        }
     }
 
     /// Merges a whole source's table into the tree.
     pub(crate) fn merge(&self, tree: &mut Table, mut incoming: Table) {
+        self.remember(tree, &incoming, &mut Vec::new());
         for (keys, sep) in &self.extend {
             if let (Some(old), Some(new)) = (get_path(tree, keys), get_path(&incoming, keys)) {
                 let joined = join_lists(old, new.clone(), sep);
@@ -234,6 +268,20 @@ impl Merger {
 
     /// Sets one value (an environment variable, an override) in the tree.
     pub(crate) fn insert(&self, tree: &mut Table, keys: &[&str], mut value: Value) {
+        if let (Some(history), Some(old)) = (&self.history, get_path(tree, keys)) {
+            match (&old.node, &value.node) {
+                (Node::Table(old_t), Node::Table(new_t)) => {
+                    let mut prefix = keys.iter().map(|k| (*k).to_owned()).collect();
+                    self.remember(old_t, new_t, &mut prefix);
+                }
+                (Node::Table(_), _) => {}
+                _ => history
+                    .borrow_mut()
+                    .entry(keys.join("."))
+                    .or_default()
+                    .push(old.clone()),
+            }
+        }
         if let Some((_, sep)) = self.extend.iter().find(|(k, _)| k == keys) {
             if let Some(old) = get_path(tree, keys) {
                 value = join_lists(old, value, sep);
@@ -509,6 +557,7 @@ mod tests {
     fn extend_lists_grow_across_sources() {
         let merger = Merger {
             extend: vec![(vec!["hosts"], ",")],
+            history: None,
         };
         let mut tree = Table::new();
         merger.merge(

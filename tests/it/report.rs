@@ -182,3 +182,48 @@ fn the_table_shows_path_value_and_origin_and_serializes_to_json() {
     assert!(text.contains("\"port\"") && text.contains("9000"), "{text}");
     assert!(text.contains("env var APP_PORT"), "{text}");
 }
+
+#[test]
+fn each_entry_lists_what_its_value_replaced() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 8000)]
+        port: u16,
+        #[settings(default = "d")]
+        host: String,
+        token: Secret<String>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "port = 8100\ntoken = \"file-token-value\"\n",
+    );
+    let report = S::loader()
+        .file(&file)
+        .env_vars([("APP_PORT", "8200"), ("APP_TOKEN", "env-token-value")])
+        .set("port", 8300)
+        .explain()
+        .unwrap();
+    let port = report.get("port").unwrap();
+    assert_eq!(port.value, "8300");
+    assert_eq!(port.overrode.len(), 3, "{:?}", port.overrode);
+    assert_eq!(port.overrode[0], "8000 (default)");
+    assert!(
+        port.overrode[1].starts_with("8100 (file "),
+        "{:?}",
+        port.overrode
+    );
+    assert_eq!(port.overrode[2], "8200 (env var APP_PORT)");
+    assert!(report.get("host").unwrap().overrode.is_empty());
+    let token = report.get("token").unwrap();
+    assert_eq!(token.overrode.len(), 1);
+    assert!(token.overrode[0].starts_with("********** (file "));
+    let text = report.to_string();
+    assert!(text.contains("over 8100 (file "), "{text}");
+    assert!(
+        !text.contains("file-token-value") && !text.contains("env-token-value"),
+        "{text}"
+    );
+}
