@@ -47,7 +47,10 @@ fn main() {
     match loader.load().and_then(|app| Ok((app, loader.explain()?))) {
         Ok((app, report)) => {
             print!("{report}");
-            println!("\nconnecting to {} (verbose: {})", app.database_url, app.verbose);
+            println!(
+                "\nconnecting to {} (verbose: {})",
+                app.database_url, app.verbose
+            );
             println!("{}", app.greeting);
         }
         Err(err) => {
