@@ -48,8 +48,13 @@ fn main() {
         Ok((app, report)) => {
             print!("{report}");
             println!(
-                "\nconnecting to {} (verbose: {})",
-                app.database_url, app.verbose
+                "\nconnecting to {} (host {}, port {}, database {}, user {}; verbose: {})",
+                app.database_url,
+                app.db.host,
+                app.db.port,
+                app.db.name,
+                app.db.user.as_deref().unwrap_or("default"),
+                app.verbose
             );
             println!("{}", app.greeting);
         }
