@@ -56,7 +56,21 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
         let path = dotted(&location);
         match resolver.expand(&text, origin, &path) {
             Ok(r) => changes.push((location, r, origin)),
-            Err(message) => problems.push((location, path, origin, message)),
+            Err(message) => {
+                // The references are part of a secret value: none is named.
+                let keys = field_keys(&location).join(".");
+                let field_secret = resolver
+                    .state
+                    .names
+                    .target_of(&keys)
+                    .is_some_and(|id| resolver.state.names.targets[id].field.secret);
+                let message = if field_secret || resolver.state.origins.get(origin).secret {
+                    secret_problem(&path)
+                } else {
+                    message
+                };
+                problems.push((location, path, origin, message));
+            }
         }
     }
     for (location, path, origin, message) in problems {
@@ -218,7 +232,15 @@ impl Resolver<'_> {
                 };
                 self.visiting.push(reference.to_owned());
                 let inner = if text.contains("${") {
+                    let secret = field_secret || self.state.origins.get(value.origin).secret;
                     self.expand(&text, value.origin, reference)
+                        .map_err(|message| {
+                            if secret {
+                                secret_problem(reference)
+                            } else {
+                                message
+                            }
+                        })
                 } else {
                     Ok(Resolved {
                         secret: self.state.origins.get(value.origin).secret,
@@ -249,6 +271,15 @@ impl Resolver<'_> {
         self.memo.insert(reference.to_owned(), resolved.clone());
         Ok(Some(resolved))
     }
+}
+
+/// A reference problem in a secret value: the references are part of the value, so the message
+/// names none of them.
+fn secret_problem(path: &str) -> String {
+    format!(
+        "a `${{...}}` reference in the value of `{path}` cannot be resolved (the value is \
+         secret, so the reference is not shown; `$${{` writes a literal `${{`)"
+    )
 }
 
 fn unset(reference: &str, from: &str) -> String {
