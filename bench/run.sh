@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The benchmark, one command: `bench/run.sh` (from anywhere). Builds in release, checks that every
+# contestant loads the same values, then prints four tables: the load of the shared fixture by each
+# contestant, the scale scenarios, the compile costs, and the `Live::get` figures.
+#
+# Instructions come from `valgrind --tool=callgrind` (stable on a noisy machine): each figure is
+# the difference between a run of K+1 loads and a run of 1 load, divided by K, so process start,
+# environment set-up and one-time work (regex compilation, lazy statics) cancel out. "first load"
+# is a run of 1 load minus a run of 0: what a process pays for its single load at startup.
+# Wall-clock figures are medians of many single loads in one process (`load time`).
+#
+# Needs: cargo, valgrind (`apt-get install -y valgrind`). Takes about 10-15 minutes on 2 cores.
+# Set BENCH_SKIP_COMPILE=1 to skip the compile-cost step (the longest one).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH/.." && pwd)"
+LOAD="$BENCH/target/release/load"
+OUT="$BENCH/target/results.md"
+cd "$BENCH"
+
+command -v valgrind >/dev/null || {
+	echo "run.sh needs valgrind: apt-get install -y valgrind" >&2
+	exit 1
+}
+
+log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+
+log "building (release)"
+cargo build --release --quiet --bin load
+log "checking that every contestant loads the same values"
+"$LOAD" check >&2
+
+# instr ARGS...: instructions executed by `load ARGS...` under callgrind.
+instr() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$LOAD" "$@" 2>&1 >/dev/null |
+		sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+# per_load WHO VARS K: instructions per load, from runs of 1 and K+1 loads.
+per_load() {
+	local a b
+	a=$(instr run "$1" 1 --extra-vars "$2")
+	b=$(instr run "$1" $(($3 + 1)) --extra-vars "$2")
+	echo $(((b - a) / $3))
+}
+# wall WHO VARS: median nanoseconds of one load.
+wall() { "$LOAD" time "$1" --extra-vars "$2" | sed -n 's/.*median_ns=\([0-9]*\).*/\1/p'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
+thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+
+{
+	echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(rustc --version)"
+	echo
+} >"$OUT"
+
+# --- 1. The shared fixture ----------------------------------------------------------------------
+log "fixture: instructions and wall-clock per contestant"
+declare -A I10 I5K FIRST WALL
+for who in hand ours figment config confique; do
+	I10[$who]=$(per_load "$who" 10 100)
+	I5K[$who]=$(per_load "$who" 5000 100)
+	zero=$(instr run "$who" 0 --extra-vars 10)
+	one=$(instr run "$who" 1 --extra-vars 10)
+	FIRST[$who]=$((one - zero))
+	WALL[$who]=$(wall "$who" 10)
+	log "  $who: ${I10[$who]} instr/load"
+done
+{
+	echo "Load of the shared fixture (file + 8 env overrides + 4 defaults + validations), 10 unrelated env vars unless said:"
+	echo
+	echo "| contestant | instructions / load | vs hand | with 5,000 unrelated vars | vs hand | first load in a process | wall median | vs hand |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for who in hand ours figment config confique; do
+		echo "| $who | $(thousands "${I10[$who]}") | $(ratio "${I10[$who]}" "${I10[hand]}")x | $(thousands "${I5K[$who]}") | $(ratio "${I5K[$who]}" "${I5K[hand]}")x | $(thousands "${FIRST[$who]}") | $(us "${WALL[$who]}") µs | $(ratio "${WALL[$who]}" "${WALL[hand]}")x |"
+	done
+	echo
+} >>"$OUT"
+
+# --- 2. Scale -----------------------------------------------------------------------------------
+log "scale: 10, 100, 1,000 fields; 10 and 5,000 unrelated vars"
+{
+	echo "Scale: a flat struct of N fields (all set by the file but a quarter, which take defaults and are range-checked; 2 env overrides):"
+	echo
+	echo "| contestant | fields | instructions / load | per field | vs hand | with 5,000 unrelated vars | extra for 4,990 vars | wall median |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+} >>"$OUT"
+declare -A HAND
+for n in 10 100 1000; do
+	k=100
+	[ "$n" = 1000 ] && k=10
+	for who in hand ours figment; do
+		[ "$who" = figment ] && [ "$n" = 1000 ] && continue
+		a=$(per_load "scale:$who:$n" 10 $k)
+		b=$(per_load "scale:$who:$n" 5000 $k)
+		w=$(wall "scale:$who:$n" 10)
+		[ "$who" = hand ] && HAND[$n]=$a
+		log "  $who $n: $a instr/load"
+		echo "| $who | $n | $(thousands "$a") | $(thousands $((a / n))) | $(ratio "$a" "${HAND[$n]}")x | $(thousands "$b") | $(thousands $((b - a))) | $(us "$w") µs |" >>"$OUT"
+	done
+done
+{
+	echo
+	echo "(figment stops at 100 fields: a serde-derived struct of 1,000 fields deserialized by toml or figment does not compile in 15 minutes at opt-level 3; hand at every size is table-driven, see build.rs.)"
+	echo
+} >>"$OUT"
+
+# --- 3. Compile cost ----------------------------------------------------------------------------
+if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
+	log "compile: a 30-field struct, rebuild after an edit (debug, median of 5)"
+	TMP="$(mktemp -d)"
+	trap 'rm -rf "$TMP"' EXIT
+	cp -r "$BENCH/compile/." "$TMP/"
+	cp "$BENCH/Cargo.lock" "$TMP/Cargo.lock"
+	sed -i "s#path = \"../../../settings-core\"#path = \"$ROOT/settings-core\"#" "$TMP/ours/Cargo.toml"
+	export CARGO_TARGET_DIR="$TMP/target"
+	(cd "$TMP" && cargo build --quiet)
+	# The edit: rename the last field back and forth, so every rebuild has real work to do.
+	toggle() {
+		if grep -q 'pub extra_flag:' "$1"; then
+			sed -i 's/pub extra_flag:/pub extra_flag_x:/' "$1"
+		else
+			sed -i 's/pub extra_flag_x:/pub extra_flag:/' "$1"
+		fi
+	}
+	declare -A REBUILD
+	for c in serde confique ours; do
+		src="$TMP/$c/src/main.rs"
+		toggle "$src"
+		(cd "$TMP" && cargo build --quiet -p "compile-$c" 2>/dev/null)
+		times=()
+		for _ in 1 2 3 4 5; do
+			toggle "$src"
+			t0=$(date +%s%N)
+			(cd "$TMP" && cargo build --quiet -p "compile-$c" 2>/dev/null)
+			t1=$(date +%s%N)
+			times+=($(((t1 - t0) / 1000000)))
+		done
+		REBUILD[$c]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
+		log "  $c: ${REBUILD[$c]} ms (${times[*]})"
+	done
+	log "compile: clean build of settings-core, default features"
+	export CARGO_TARGET_DIR="$TMP/core-target"
+	t0=$(date +%s%N)
+	if (cd "$ROOT" && cargo build --quiet -p settings-core 2>/dev/null); then
+		CORE_MS=$((($(date +%s%N) - t0) / 1000000))
+	else
+		CORE_MS=""
+	fi
+	unset CARGO_TARGET_DIR
+	secs() { awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; }
+	{
+		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct, after renaming a field (debug, incremental, median of 5):"
+		echo
+		echo "| derive | rebuild | vs plain serde |"
+		echo "| --- | ---: | ---: |"
+		echo "| plain \`#[derive(Deserialize)]\` + toml | $(secs "${REBUILD[serde]}") | 1.00x |"
+		echo "| confique \`#[derive(Config)]\` | $(secs "${REBUILD[confique]}") | $(ratio "${REBUILD[confique]}" "${REBUILD[serde]}")x |"
+		echo "| ours \`#[derive(Settings)]\` | $(secs "${REBUILD[ours]}") | $(ratio "${REBUILD[ours]}" "${REBUILD[serde]}")x |"
+		echo
+		if [ -n "$CORE_MS" ]; then
+			echo "Clean build of \`settings-core\` with default features (\`cargo build -p settings-core\`, fresh target dir, debug): $(secs "$CORE_MS")."
+		else
+			echo "Clean build of \`settings-core\`: FAILED to build (see \`cargo build -p settings-core\`)."
+		fi
+		echo
+	} >>"$OUT"
+fi
+
+# --- 4. Live ------------------------------------------------------------------------------------
+log "live: Live::get cost, 2-thread throughput, write-to-visible latency"
+g1=$(instr run live-get 1)
+g2=$(instr run live-get 1000001)
+GET_INSTR=$(awk -v a="$g1" -v b="$g2" 'BEGIN { printf "%.1f", (b - a) / 1000000 }')
+LIVE="$("$LOAD" live)"
+val() { echo "$LIVE" | sed -n "s/^$1=//p"; }
+{
+	echo "Live settings (the fixture, default watch settings):"
+	echo
+	echo "| figure | value |"
+	echo "| --- | ---: |"
+	echo "| \`Live::get()\` + one field read, instructions | $GET_INSTR |"
+	echo "| \`Live::get()\`, 1 thread, median of 5 x 10M reads | $(val get_ns) ns |"
+	echo "| reads per second, 1 thread | $(thousands "$(val reads_per_sec_1)") |"
+	echo "| reads per second, 2 threads (total) | $(thousands "$(val reads_per_sec_2)") ($(val ratio_2_to_1)x) |"
+	echo "| file write to a reader seeing it, median of 50 (max) | $(val visible_median_ms) ms ($(val visible_max_ms) ms) |"
+} >>"$OUT"
+
+cat "$OUT"

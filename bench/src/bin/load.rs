@@ -1,0 +1,257 @@
+//! The load benchmark binary. It replaces its own process environment at startup with the
+//! scenario's variables plus `--extra-vars N` unrelated ones (default 10), then:
+//!
+//! - `load check`: loads the fixture once with every contestant, and each scale struct with each
+//!   of its contestants, and compares the canonical JSON dumps; exits non-zero on any difference;
+//! - `load dump WHO`: prints a fixture contestant's canonical JSON dump (secrets in clear);
+//! - `load run WHO ITERS`: performs ITERS full loads (run under callgrind by `run.sh`, which
+//!   differences two ITERS to get instructions per load);
+//! - `load time WHO`: wall-clock median of single loads, in nanoseconds;
+//! - `load live`: `Live::get` read cost, 1- and 2-thread throughput, write-to-visible latency.
+//!
+//! WHO is a fixture contestant (`hand`, `ours`, `figment`, `config`, `confique`), a scale
+//! contestant `scale:WHO:FIELDS` (WHO one of `ours`, `hand`, `figment`; FIELDS 10, 100, 1000), or
+//! `live-get` (with `run`: ITERS reads of `Live::get`).
+
+use settings_core::Settings as _;
+use settings_bench::{
+    fixture_env, fixture_file, load_canonical, load_once, scale, set_process_env, OursSettings,
+    CONTESTANTS,
+};
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut extra = 10usize;
+    let mut pos = Vec::new();
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        if a == "--extra-vars" {
+            extra = it.next().and_then(|n| n.parse().ok()).expect("--extra-vars N");
+        } else {
+            pos.push(a);
+        }
+    }
+    let pos: Vec<&str> = pos.iter().map(String::as_str).collect();
+    let result = match pos.as_slice() {
+        ["check"] => check(extra),
+        ["dump", who] => {
+            set_process_env(&fixture_env(), extra);
+            load_canonical(who).map(|d| println!("{d}"))
+        }
+        ["run", who, iters] => run(who, iters.parse().expect("ITERS"), extra),
+        ["time", who] => time(who, extra),
+        ["live"] => live(extra),
+        _ => Err(
+            "usage: load check | dump WHO | run WHO ITERS | time WHO | live  [--extra-vars N]".to_owned(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `scale:WHO:FIELDS` as (WHO, FIELDS).
+fn scale_target(who: &str) -> Option<(&str, usize)> {
+    let rest = who.strip_prefix("scale:")?;
+    let (who, n) = rest.split_once(':')?;
+    Some((who, n.parse().ok()?))
+}
+
+/// Sets the environment for `who` and returns one load of it.
+fn prepare(who: &str, extra: usize) -> Result<Box<dyn Fn() -> Result<(), String>>, String> {
+    if let Some((w, n)) = scale_target(who) {
+        set_process_env(&scale::env(), extra);
+        let w = w.to_owned();
+        return Ok(Box::new(move || scale::load(&w, n, false).map(drop)));
+    }
+    if !CONTESTANTS.contains(&who) {
+        return Err(format!("unknown contestant {who:?}"));
+    }
+    set_process_env(&fixture_env(), extra);
+    let who = who.to_owned();
+    Ok(Box::new(move || load_once(&who)))
+}
+
+fn check(extra: usize) -> Result<(), String> {
+    set_process_env(&fixture_env(), extra);
+    let reference = load_canonical("hand")?;
+    let mut failed = false;
+    for who in CONTESTANTS {
+        let dump = load_canonical(who).map_err(|e| format!("{who}: {e}"))?;
+        if dump == reference {
+            println!("check {who:<9} same values as hand");
+        } else {
+            failed = true;
+            println!("check {who:<9} DIFFERS from hand:\n{dump}\n--- hand:\n{reference}");
+        }
+    }
+    set_process_env(&scale::env(), extra);
+    for n in scale::SIZES {
+        let reference = scale::load("hand", n, true)?.expect("dump");
+        for who in scale::contestants(n).iter().filter(|w| **w != "hand") {
+            let dump = scale::load(who, n, true)
+                .map_err(|e| format!("scale {who} {n}: {e}"))?
+                .expect("dump");
+            if dump == reference {
+                println!("check scale:{who}:{n} same values as hand");
+            } else {
+                failed = true;
+                println!("check scale:{who}:{n} DIFFERS from hand:\n{dump}\n--- hand:\n{reference}");
+            }
+        }
+    }
+    if failed {
+        Err("the contestants do not produce the same values".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+fn run(who: &str, iters: u64, extra: usize) -> Result<(), String> {
+    if who == "live-get" {
+        set_process_env(&fixture_env(), extra);
+        let live = OursSettings::loader()
+            .file(fixture_file())
+            .watch()
+            .map_err(|e| e.to_string())?;
+        for _ in 0..iters {
+            black_box(black_box(&live).get().server.port);
+        }
+        return Ok(());
+    }
+    let load = prepare(who, extra)?;
+    for _ in 0..iters {
+        load()?;
+    }
+    Ok(())
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time(who: &str, extra: usize) -> Result<(), String> {
+    let load = prepare(who, extra)?;
+    for _ in 0..10 {
+        load()?;
+    }
+    // Single loads for about a second (at least 21, at most 5,000); the median of their times.
+    let budget = Duration::from_millis(1000);
+    let start = Instant::now();
+    let mut samples = Vec::new();
+    while samples.len() < 21 || (start.elapsed() < budget && samples.len() < 5000) {
+        let t = Instant::now();
+        load()?;
+        samples.push(t.elapsed().as_nanos() as f64);
+    }
+    println!(
+        "median_ns={:.0} samples={}",
+        median(&mut samples),
+        samples.len()
+    );
+    Ok(())
+}
+
+fn live(extra: usize) -> Result<(), String> {
+    set_process_env(&fixture_env(), extra);
+    // Reads: on the fixture as loaded.
+    let live = OursSettings::loader()
+        .file(fixture_file())
+        .watch()
+        .map_err(|e| e.to_string())?;
+    const READS: u64 = 10_000_000;
+    let reads = |live: &settings_core::Live<OursSettings>| {
+        let t = Instant::now();
+        for _ in 0..READS {
+            black_box(black_box(live).get().server.port);
+        }
+        t.elapsed()
+    };
+    reads(&live);
+    let mut one = Vec::new();
+    let mut two = Vec::new();
+    for _ in 0..5 {
+        let d = reads(&live);
+        one.push(READS as f64 / d.as_secs_f64());
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| reads(&live));
+            }
+        });
+        two.push(2.0 * READS as f64 / t.elapsed().as_secs_f64());
+    }
+    let one = median(&mut one);
+    let two = median(&mut two);
+    println!("get_ns={:.2}", 1e9 / one);
+    println!("reads_per_sec_1={one:.0}");
+    println!("reads_per_sec_2={two:.0}");
+    println!("ratio_2_to_1={:.2}", two / one);
+
+    // Write-to-visible: a copy of the fixture in a temporary directory, default watch settings.
+    let dir = std::env::temp_dir().join(format!("settings-bench-live-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join("settings.toml");
+    let text = std::fs::read_to_string(fixture_file()).map_err(|e| e.to_string())?;
+    let with_timeout = |n: u64| {
+        text.replace(
+            "request_timeout_secs = 30",
+            &format!("request_timeout_secs = {n}"),
+        )
+    };
+    std::fs::write(&file, with_timeout(30)).map_err(|e| e.to_string())?;
+    let live = OursSettings::loader()
+        .file(&file)
+        .watch()
+        .map_err(|e| e.to_string())?;
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Instant)>();
+    let reader = {
+        let live = live.clone();
+        std::thread::spawn(move || {
+            let mut last = 30;
+            while last != 0 {
+                let now = live.get().server.request_timeout_secs;
+                if now != last {
+                    last = now;
+                    if tx.send((now, Instant::now())).is_err() {
+                        break;
+                    }
+                } else {
+                    std::thread::sleep(Duration::from_micros(50));
+                }
+            }
+        })
+    };
+    let mut latencies = Vec::new();
+    for n in 1..=50u64 {
+        let value = 1000 + n;
+        let t0 = Instant::now();
+        std::fs::write(&file, with_timeout(value)).map_err(|e| e.to_string())?;
+        loop {
+            let (seen, at) = rx
+                .recv_timeout(Duration::from_secs(10))
+                .map_err(|_| format!("write {n} not seen within 10 s"))?;
+            if seen == value {
+                latencies.push(at.duration_since(t0).as_secs_f64() * 1e3);
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::write(&file, with_timeout(0)).map_err(|e| e.to_string())?;
+    reader.join().map_err(|_| "reader panicked".to_owned())?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut sorted = latencies.clone();
+    sorted.sort_by(f64::total_cmp);
+    println!("visible_median_ms={:.1}", median(&mut latencies));
+    println!("visible_max_ms={:.1}", sorted[sorted.len() - 1]);
+    Ok(())
+}
