@@ -26,7 +26,11 @@ fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
     let mut rs = String::new();
     for n in SIZES {
-        std::fs::write(Path::new(&out).join(format!("scale_{n}.toml")), toml_text(n)).unwrap();
+        std::fs::write(
+            Path::new(&out).join(format!("scale_{n}.toml")),
+            toml_text(n),
+        )
+        .unwrap();
         rs.push_str(&module(n));
     }
     std::fs::write(Path::new(&out).join("scale.rs"), rs).unwrap();

@@ -9,7 +9,7 @@
 # is a run of 1 load minus a run of 0: what a process pays for its single load at startup.
 # Wall-clock figures are medians of many single loads in one process (`load time`).
 #
-# Needs: cargo, valgrind (`apt-get install -y valgrind`). Takes about 10-15 minutes on 2 cores.
+# Needs: cargo, valgrind (installed with apt-get when missing and run as root). Takes about 10-15 minutes on 2 cores.
 # Set BENCH_SKIP_COMPILE=1 to skip the compile-cost step (the longest one).
 set -euo pipefail
 
@@ -19,10 +19,15 @@ LOAD="$BENCH/target/release/load"
 OUT="$BENCH/target/results.md"
 cd "$BENCH"
 
-command -v valgrind >/dev/null || {
-	echo "run.sh needs valgrind: apt-get install -y valgrind" >&2
-	exit 1
-}
+if ! command -v valgrind >/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "[bench] installing valgrind" >&2
+		apt-get update -qq && apt-get install -y -qq valgrind >/dev/null
+	else
+		echo "run.sh needs valgrind: apt-get install -y valgrind" >&2
+		exit 1
+	fi
+fi
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 
@@ -137,7 +142,25 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			times+=($(((t1 - t0) / 1000000)))
 		done
 		REBUILD[$c]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-		log "  $c: ${REBUILD[$c]} ms (${times[*]})"
+		log "  $c: build ${REBUILD[$c]} ms (${times[*]})"
+	done
+	# The same edits under `cargo check`: expansion and type checking only, no codegen or link.
+	(cd "$TMP" && cargo check --quiet)
+	declare -A RECHECK
+	for c in serde confique ours; do
+		src="$TMP/$c/src/main.rs"
+		toggle "$src"
+		(cd "$TMP" && cargo check --quiet -p "compile-$c" 2>/dev/null)
+		times=()
+		for _ in 1 2 3 4 5; do
+			toggle "$src"
+			t0=$(date +%s%N)
+			(cd "$TMP" && cargo check --quiet -p "compile-$c" 2>/dev/null)
+			t1=$(date +%s%N)
+			times+=($(((t1 - t0) / 1000000)))
+		done
+		RECHECK[$c]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
+		log "  $c: check ${RECHECK[$c]} ms (${times[*]})"
 	done
 	log "compile: clean build of settings-core, default features"
 	export CARGO_TARGET_DIR="$TMP/core-target"
@@ -150,13 +173,18 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	unset CARGO_TARGET_DIR
 	secs() { awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; }
 	{
-		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct, after renaming a field (debug, incremental, median of 5):"
+		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct and loading it, after renaming a field (debug, incremental, median of 5; the build includes codegen and linking against each library):"
 		echo
-		echo "| derive | rebuild | vs plain serde |"
-		echo "| --- | ---: | ---: |"
-		echo "| plain \`#[derive(Deserialize)]\` + toml | $(secs "${REBUILD[serde]}") | 1.00x |"
-		echo "| confique \`#[derive(Config)]\` | $(secs "${REBUILD[confique]}") | $(ratio "${REBUILD[confique]}" "${REBUILD[serde]}")x |"
-		echo "| ours \`#[derive(Settings)]\` | $(secs "${REBUILD[ours]}") | $(ratio "${REBUILD[ours]}" "${REBUILD[serde]}")x |"
+		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde |"
+		echo "| --- | ---: | ---: | ---: | ---: |"
+		for c in serde confique ours; do
+			case $c in
+			serde) label="plain \`#[derive(Deserialize)]\` + toml" ;;
+			confique) label="confique \`#[derive(Config)]\`" ;;
+			ours) label="ours \`#[derive(Settings)]\`" ;;
+			esac
+			echo "| $label | $(secs "${REBUILD[$c]}") | $(ratio "${REBUILD[$c]}" "${REBUILD[serde]}")x | $(secs "${RECHECK[$c]}") | $(ratio "${RECHECK[$c]}" "${RECHECK[serde]}")x |"
+		done
 		echo
 		if [ -n "$CORE_MS" ]; then
 			echo "Clean build of \`settings-core\` with default features (\`cargo build -p settings-core\`, fresh target dir, debug): $(secs "$CORE_MS")."
@@ -181,8 +209,9 @@ val() { echo "$LIVE" | sed -n "s/^$1=//p"; }
 	echo "| --- | ---: |"
 	echo "| \`Live::get()\` + one field read, instructions | $GET_INSTR |"
 	echo "| \`Live::get()\`, 1 thread, median of 5 x 10M reads | $(val get_ns) ns |"
-	echo "| reads per second, 1 thread | $(thousands "$(val reads_per_sec_1)") |"
-	echo "| reads per second, 2 threads (total) | $(thousands "$(val reads_per_sec_2)") ($(val ratio_2_to_1)x) |"
+	echo "| reads per second, 1 thread (best of 5) | $(thousands "$(val reads_per_sec_1)") |"
+	echo "| reads per second, 2 threads in total (best of 5) | $(thousands "$(val reads_per_sec_2)") ($(val ratio_2_to_1)x) |"
+	echo "| 2 threads vs 1, reads per second of each thread's own CPU time (median of 5) | $(val ratio_2_to_1_cpu)x |"
 	echo "| file write to a reader seeing it, median of 50 (max) | $(val visible_median_ms) ms ($(val visible_max_ms) ms) |"
 } >>"$OUT"
 

@@ -4,16 +4,19 @@
 //! values as the common [`Plain`] form, whose JSON dump is compared before any timing.
 
 use serde::{Deserialize, Serialize};
+use settings_core::Settings as _;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use settings_core::Settings as _;
 
 pub mod scale;
 
 /// The fixture's config file.
 pub fn fixture_file() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixture/settings.toml"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixture/settings.toml"
+    ))
 }
 
 /// The fixture's environment overrides, `NAME=value` per line.
@@ -131,7 +134,9 @@ fn issuer_regex() -> &'static regex::Regex {
 }
 
 fn v_port(p: &u16) -> Result<(), &'static str> {
-    (*p >= 1).then_some(()).ok_or("server.port must be in 1..=65535")
+    (*p >= 1)
+        .then_some(())
+        .ok_or("server.port must be in 1..=65535")
 }
 fn v_pool(p: &u32) -> Result<(), &'static str> {
     (1..=100)
@@ -142,27 +147,32 @@ fn v_pool(p: &u32) -> Result<(), &'static str> {
 fn v_redis_db(d: &u8) -> Result<(), &'static str> {
     (*d <= 15).then_some(()).ok_or("redis.db must be in 0..=15")
 }
+#[allow(clippy::ptr_arg)] // confique calls a validator with `&T` of the field type
 fn v_postgres_url(s: &String) -> Result<(), &'static str> {
     match url::Url::parse(s) {
         Ok(u) if u.scheme() == "postgres" => Ok(()),
         _ => Err("not a postgres URL"),
     }
 }
+#[allow(clippy::ptr_arg)] // confique calls a validator with `&T` of the field type
 fn v_postgres_urls(v: &Vec<String>) -> Result<(), &'static str> {
     v.iter().try_for_each(v_postgres_url)
 }
+#[allow(clippy::ptr_arg)] // confique calls a validator with `&T` of the field type
 fn v_issuer(s: &String) -> Result<(), &'static str> {
     issuer_regex()
         .is_match(s)
         .then_some(())
         .ok_or("auth.issuer must match ^https://")
 }
+#[allow(clippy::ptr_arg)] // confique calls a validator with `&T` of the field type
 fn v_level(s: &String) -> Result<(), &'static str> {
     LEVELS
         .contains(&s.as_str())
         .then_some(())
         .ok_or("logging.level must be one of trace, debug, info, warn, error")
 }
+#[allow(clippy::ptr_arg)] // confique calls a validator with `&T` of the field type
 fn v_format(s: &String) -> Result<(), &'static str> {
     FORMATS
         .contains(&s.as_str())
@@ -514,9 +524,7 @@ pub const CONTESTANTS: [&str; 5] = ["hand", "ours", "figment", "config", "confiq
 pub fn load_once(name: &str) -> Result<(), String> {
     match name {
         "hand" => load_hand().map(drop_opaque),
-        "ours" => load_ours_raw()
-            .map(drop_opaque)
-            .map_err(|e| e.to_string()),
+        "ours" => load_ours_raw().map(drop_opaque).map_err(|e| e.to_string()),
         "figment" => load_figment().map(drop_opaque),
         "config" => load_config().map(drop_opaque),
         "confique" => load_confique_raw().map(drop_opaque),

@@ -1,5 +1,8 @@
 //! The same 30-field struct with confique's `#[derive(Config)]`.
 
+// The derive's validator closures take `&String`.
+#![allow(clippy::ptr_arg)]
+
 use confique::Config as _;
 
 /// Settings of the service.
@@ -98,5 +101,12 @@ pub struct Config {
 }
 
 fn main() {
-    println!("{:?}", Config::builder().env().file("settings.toml").load().map_err(|e| e.to_string()));
+    println!(
+        "{:?}",
+        Config::builder()
+            .env()
+            .file("settings.toml")
+            .load()
+            .map_err(|e| e.to_string())
+    );
 }

@@ -144,5 +144,8 @@ fn default_extra_flag() -> bool {
 
 fn main() {
     let text = std::fs::read_to_string("settings.toml").unwrap_or_default();
-    println!("{:?}", toml::from_str::<Config>(&text).map_err(|e| e.to_string()));
+    println!(
+        "{:?}",
+        toml::from_str::<Config>(&text).map_err(|e| e.to_string())
+    );
 }
