@@ -21,8 +21,14 @@
 //! only line numbers, variable names that were parsed as names on a line with
 //! `=`, and a description of the problem.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
+
+/// The most bytes `${...}` references may add to the values of one file, all lines together. A
+/// value that references itself twice doubles at each line (`A=${A}${A}`): without a bound, a
+/// file of a few hundred bytes asks for gigabytes.
+const EXPANSION_BUDGET: usize = 16 << 20;
 
 /// One `NAME=value` assignment read from a `.env` file.
 ///
@@ -78,12 +84,14 @@ pub(crate) fn parse(
     let mut entries = Vec::new();
     let mut errors = Vec::new();
     let mut defined: HashMap<String, String> = HashMap::new();
+    let budget = Cell::new(EXPANSION_BUDGET);
     let mut i = 0;
     while i < lines.len() {
         let line_no = i + 1;
         let resolver = Resolver {
             defined: &defined,
             lookup,
+            budget: &budget,
         };
         match parse_statement(&lines, i, &resolver) {
             Statement::Skip => i += 1,
@@ -144,6 +152,8 @@ struct Resolver<'a> {
     defined: &'a HashMap<String, String>,
     /// Fallback source for names the file has not assigned.
     lookup: &'a dyn Fn(&str) -> Option<String>,
+    /// What references may still add to the file's values ([`EXPANSION_BUDGET`]).
+    budget: &'a Cell<usize>,
 }
 
 impl Resolver<'_> {
@@ -215,7 +225,12 @@ fn parse_statement(lines: &[&str], i: usize, resolver: &Resolver<'_>) -> Stateme
         Some(q @ ('\'' | '"')) => q,
         _ => {
             let raw = strip_inline_comment(after_eq).trim();
-            let value = expand(raw, false, resolver);
+            let Ok(value) = expand(raw, false, resolver) else {
+                return Statement::Error {
+                    message: overflow_message(&name),
+                    next: i + 1,
+                };
+            };
             return Statement::Entry {
                 name,
                 value,
@@ -245,7 +260,13 @@ fn parse_statement(lines: &[&str], i: usize, resolver: &Resolver<'_>) -> Stateme
         };
     }
     let value = if quote == '"' {
-        expand(&found.raw, true, resolver)
+        let Ok(value) = expand(&found.raw, true, resolver) else {
+            return Statement::Error {
+                message: overflow_message(&name),
+                next: found.end_index + 1,
+            };
+        };
+        value
     } else {
         found.raw
     };
@@ -349,14 +370,28 @@ fn decode_escapes(s: &str) -> String {
     out
 }
 
+/// The references of a file would add more than [`EXPANSION_BUDGET`] bytes to its values.
+struct Overflow;
+
+fn overflow_message(name: &str) -> String {
+    format!(
+        "the value of {name} grows past {} MiB through ${{...}} references (a limit for the \
+         whole file: a value that references itself repeatedly doubles at each line)",
+        EXPANSION_BUDGET >> 20
+    )
+}
+
 /// Expands `${NAME}` / `${NAME:-fallback}` in `s`, and, when `escapes` is
 /// set (double-quoted values), processes backslash escapes in the same pass
 /// so that `\$` yields a literal `$` that is not expanded.
 ///
-/// A `${...}` that is unterminated or whose name is invalid is kept as is.
-fn expand(s: &str, escapes: bool, resolver: &Resolver<'_>) -> String {
+/// A `${...}` that is unterminated or whose name is invalid is kept as is. Linear in `s`: a
+/// reference is recognised by its name first, and once no `}` follows, later `${` are not looked
+/// at again. What references add is taken from the file's budget; past it, [`Overflow`].
+fn expand(s: &str, escapes: bool, resolver: &Resolver<'_>) -> Result<String, Overflow> {
     let mut out = String::with_capacity(s.len());
     let mut idx = 0;
+    let mut closable = true;
     while idx < s.len() {
         let rest = &s[idx..];
         let c = rest.chars().next().unwrap_or_default();
@@ -367,32 +402,61 @@ fn expand(s: &str, escapes: bool, resolver: &Resolver<'_>) -> String {
                 continue;
             }
         }
-        if rest.starts_with("${") {
-            if let Some(close) = rest.find('}') {
-                let inner = &rest[2..close];
-                let (name, fallback) = match inner.find(":-") {
-                    Some(p) => (&inner[..p], Some(&inner[p + 2..])),
-                    None => (inner, None),
+        if closable && rest.starts_with("${") {
+            if let Some((name, fallback, len)) = reference(rest, &mut closable) {
+                let value = match resolver.get(name) {
+                    Some(v) => {
+                        let left = resolver.budget.get();
+                        if v.len() > left {
+                            return Err(Overflow);
+                        }
+                        resolver.budget.set(left - v.len());
+                        v
+                    }
+                    None => match fallback {
+                        Some(f) if escapes => decode_escapes(f),
+                        Some(f) => f.to_string(),
+                        None => String::new(),
+                    },
                 };
-                if is_valid_name(name) {
-                    let value = match resolver.get(name) {
-                        Some(v) => v,
-                        None => match fallback {
-                            Some(f) if escapes => decode_escapes(f),
-                            Some(f) => f.to_string(),
-                            None => String::new(),
-                        },
-                    };
-                    out.push_str(&value);
-                    idx += close + 1;
-                    continue;
-                }
+                out.push_str(&value);
+                idx += len;
+                continue;
             }
         }
         out.push(c);
         idx += c.len_utf8();
     }
-    out
+    Ok(out)
+}
+
+/// The reference `${NAME}` or `${NAME:-fallback}` at the start of `rest` (which starts with
+/// `${`): its name, its fallback and its length in bytes. Clears `closable` when it finds that no
+/// `}` follows at all.
+fn reference<'a>(rest: &'a str, closable: &mut bool) -> Option<(&'a str, Option<&'a str>, usize)> {
+    let body = &rest[2..];
+    let name_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .unwrap_or(body.len());
+    let (name, after) = body.split_at(name_len);
+    if after.is_empty() {
+        *closable = false;
+        return None;
+    }
+    if !is_valid_name(name) {
+        return None;
+    }
+    if after.starts_with('}') {
+        return Some((name, None, 2 + name_len + 1));
+    }
+    let tail = after.strip_prefix(":-")?;
+    match tail.find('}') {
+        Some(close) => Some((name, Some(&tail[..close]), 2 + name_len + 2 + close + 1)),
+        None => {
+            *closable = false;
+            None
+        }
+    }
 }
 
 /// Byte length of the first character of `s` (0 if empty).
@@ -823,5 +887,61 @@ mod tests {
         assert!(!is_valid_name(".a"));
         assert!(!is_valid_name("a b"));
         assert!(!is_valid_name("é"));
+    }
+
+    #[test]
+    fn references_are_recognised_as_before() {
+        let lookup = |n: &str| (n == "A" || n == "A-B").then(|| format!("<{n}>"));
+        for (text, expected) in [
+            ("X=${A}${A-B}${A.C:-f}", "<A><A-B>f"),
+            ("X=${A:-a}b}", "<A>b}"),
+            ("X=${Q:-a}b}", "ab}"),
+            ("X=${1:-x}${A:x}${ A}${A", "${1:-x}${A:x}${ A}${A"),
+            ("X=${Q:-${A}}", "${A}"),
+            ("X=${${A}}", "${<A>}"),
+            ("X=${A:-", "${A:-"),
+            ("X=\"${Q:-\\$}\\${A}\"", "$${A}"),
+        ] {
+            let (entries, errors) = parse(text, &lookup);
+            assert!(errors.is_empty(), "{text}: {errors:?}");
+            assert_eq!(entries[0].value, expected, "{text}");
+        }
+    }
+
+    // `A=${A}${A}` on every line doubles the value: 2^30 bytes from 300 bytes of text.
+    #[test]
+    fn a_value_that_doubles_at_each_line_stops_at_the_budget() {
+        let text = format!("A=x\n{}", "A=${A}${A}\n".repeat(30));
+        let started = std::time::Instant::now();
+        let (entries, errors) = parse(&text, &no_env);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Lines 2..=24 add 2 + 4 + ... + 2^23 bytes: less than 2^24; line 25 would pass it.
+        assert_eq!(entries.len(), 24);
+        assert_eq!(errors.len(), 7, "{errors:?}");
+        assert!(
+            errors[0].message.contains("grows past 16 MiB"),
+            "{errors:?}"
+        );
+        assert_eq!(errors[0].line, 25);
+        let total: usize = entries.iter().map(|e| e.value.len()).sum();
+        assert!(total <= 2 * EXPANSION_BUDGET);
+    }
+
+    // Each `${` used to search the rest of the line for `}`: quadratic in the line's length.
+    #[test]
+    fn a_line_of_unclosed_references_is_read_in_linear_time() {
+        for tail in ["", "}", ":-}"] {
+            for unit in ["${", "${A:-", "${1:-", "${A"] {
+                let text = format!("A={}{tail}\n", unit.repeat(200_000));
+                let started = std::time::Instant::now();
+                let (entries, errors) = parse(&text, &no_env);
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(2),
+                    "{unit:?} {tail:?}: {:?}",
+                    started.elapsed()
+                );
+                assert_eq!(entries.len() + errors.len(), 1);
+            }
+        }
     }
 }
