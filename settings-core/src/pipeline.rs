@@ -488,21 +488,35 @@ fn read_dotenv(
         );
     }
     // A name given twice is a mistake (which one was meant?), as a duplicate key is in any format.
-    let mut first_line: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // One issue per name, however often it repeats: the lines of its first two assignments.
+    let mut seen: std::collections::HashMap<&str, (usize, Option<usize>, usize)> =
+        std::collections::HashMap::new();
+    let mut repeated: Vec<&str> = Vec::new();
     for e in &entries {
-        if let Some(first) = first_line.insert(&e.name, e.line) {
-            state.issues.push(
-                "",
-                IssueKind::Source,
-                Some(label.clone()),
-                format!(
-                    "the env file {} sets {} twice (lines {first} and {})",
-                    path.display(),
-                    e.name,
-                    e.line
-                ),
-            );
+        let (_, second, count) = seen.entry(&e.name).or_insert((e.line, None, 0));
+        *count += 1;
+        if *count == 2 {
+            *second = Some(e.line);
+            repeated.push(&e.name);
         }
+    }
+    for name in repeated {
+        let (first, second, count) = seen[name];
+        let second = second.unwrap_or(first);
+        let times = match count {
+            2 => "twice".to_owned(),
+            n => format!("{n} times"),
+        };
+        state.issues.push(
+            "",
+            IssueKind::Source,
+            Some(label.clone()),
+            format!(
+                "the env file {} sets {name} {times} (lines {first} and {second}{})",
+                path.display(),
+                if count > 2 { ", ..." } else { "" }
+            ),
+        );
     }
     let matches = entries
         .into_iter()

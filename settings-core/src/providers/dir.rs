@@ -99,10 +99,15 @@ pub(crate) fn read(dir: &Path, kind: DirKind, max: u64, state: &mut State) -> Ve
             }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                fail(
-                    issues,
-                    "is a symbolic link whose target does not exist".to_owned(),
-                );
+                // Listed a moment ago: either a dangling link, or removed since (a race with
+                // whoever writes the directory).
+                let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                let why = if link {
+                    "is a symbolic link whose target does not exist"
+                } else {
+                    "disappeared while the directory was being read"
+                };
+                fail(issues, why.to_owned());
                 continue;
             }
             Err(e) => {
@@ -129,7 +134,10 @@ pub(crate) fn read(dir: &Path, kind: DirKind, max: u64, state: &mut State) -> Ve
                     line: None,
                 });
             }
-            Ok(None) => fail(issues, "disappeared while being read".to_owned()),
+            Ok(None) => fail(
+                issues,
+                "disappeared while the directory was being read".to_owned(),
+            ),
             Err(why) => fail(issues, why),
         }
     }

@@ -28,8 +28,8 @@ pub(crate) fn format_of(path: &Path) -> Option<Format> {
     if is_encrypted(path) {
         return format_of(Path::new(path.file_stem()?));
     }
-    let name = path.file_name()?.to_str()?;
-    if name == ".env" {
+    // Only the extension need be UTF-8: `caf\xe9.toml` (a Latin-1 name) is a TOML file.
+    if path.file_name()? == ".env" {
         return Some(Format::Dotenv);
     }
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -108,20 +108,39 @@ pub(crate) fn read_bytes(path: &Path, max: u64) -> Result<Option<Vec<u8>>, Strin
         ));
     }
     if meta.len() > max {
+        // Refused from its size alone: a huge (or sparse) file is never read.
         return Err(format!(
-            "is larger than the limit of {max} bytes ({} bytes)",
-            meta.len()
+            "is larger than the limit of {max} bytes ({}): it was not read; raise the limit \
+             with `Loader::max_file_size`",
+            size_in_words(meta.len())
         ));
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        // Removed since `metadata` (by whoever writes the directory): as if it never was.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("cannot be read: {e}")),
+    };
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(max + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot be read: {e}"))?;
     if bytes.len() as u64 > max {
-        return Err(format!("is larger than the limit of {max} bytes"));
+        return Err(format!(
+            "is larger than the limit of {max} bytes: raise the limit with `Loader::max_file_size`"
+        ));
     }
     Ok(Some(bytes))
+}
+
+/// `104857600 bytes, 100MiB`: the exact size, and a human one where it differs.
+fn size_in_words(bytes: u64) -> String {
+    let human = crate::bytesize::ByteSize(bytes).to_string();
+    if human == format!("{bytes}B") {
+        format!("{bytes} bytes")
+    } else {
+        format!("{bytes} bytes, {human}")
+    }
 }
 
 fn file_kind(meta: &std::fs::Metadata) -> &'static str {
