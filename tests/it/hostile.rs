@@ -650,3 +650,604 @@ fn no_message_exceeds_1000_characters() {
         assert!(n <= 1000, "{n} characters: {}…", &i.message[..200]);
     }
 }
+
+// ---- The rest of the hostile inputs of issue 10: huge files in every file source, deep JSON in
+// text sources, loops and races in the secrets directory, permissions, bytes that are not UTF-8
+// in names, keys repeated 100,000 times, and the dotenv inputs the fuzzer found. ----
+
+/// Creates a sparse file of `len` bytes (nothing is written); `None` where the file system
+/// refuses the size.
+fn sparse(path: &Path, len: u64) -> Option<std::path::PathBuf> {
+    let f = std::fs::File::create(path).unwrap();
+    f.set_len(len).ok()?;
+    Some(path.to_owned())
+}
+
+#[test]
+fn a_100_mib_file_is_refused_from_its_size_in_every_file_source() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        token: String,
+        #[settings(default = "none")]
+        region: String,
+        #[settings(default = 1)]
+        n: u32,
+    }
+
+    // 100 MiB, and 1 TiB (sparse: reading it would not end in the time given).
+    for len in [100u64 << 20, 1 << 40] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let secrets = mkdir(d, "secrets");
+        let config = mkdir(d, "config");
+        let (Some(file), Some(env_file), Some(_), Some(_), Some(key)) = (
+            sparse(&d.join("big.toml"), len),
+            sparse(&d.join("big.env"), len),
+            sparse(&secrets.join("token"), len),
+            sparse(&config.join("region"), len),
+            sparse(&d.join("age-key.txt"), len),
+        ) else {
+            eprintln!("the file system refuses sparse files of {len} bytes: case skipped");
+            continue;
+        };
+        let err = within(10, "huge files", move || {
+            S::loader()
+                // An encrypted value, so that the key file is read.
+                .env_vars([("APP_N", "ENC[age:YWdl]")])
+                .file(&file)
+                .env_file(&env_file)
+                .secrets_dir(&secrets)
+                .config_dir(&config)
+                .age_identity_file(&key)
+                .load()
+                .unwrap_err()
+        });
+        let source = of_kind(&err, IssueKind::Source);
+        assert_eq!(source.len(), 5, "{err}");
+        for what in ["big.toml", "big.env", "token", "region", "age-key.txt"] {
+            let i = source
+                .iter()
+                .find(|i| names(i, what))
+                .unwrap_or_else(|| panic!("{what} not named:\n{err}"));
+            for words in [
+                "larger than the limit of 67108864 bytes",
+                &format!("{len} bytes"),
+                "was not read",
+                "Loader::max_file_size",
+            ] {
+                assert!(i.message.contains(words), "`{words}` not in {i:?}");
+            }
+        }
+        assert!(
+            err.to_string().contains("100MiB") || len != 100 << 20,
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn json_nested_100_000_deep_is_invalid_in_every_text_source() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        #[settings(default = 1)]
+        pool_size: u32,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = [])]
+        hosts: Vec<String>,
+        #[settings(default)]
+        labels: std::collections::HashMap<String, String>,
+        #[settings(nested)]
+        db: Db,
+    }
+
+    let depth = 100_000;
+    let list = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let object = format!("{}1{}", "{\"a\": ".repeat(depth), "}".repeat(depth));
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = write(
+        dir.path(),
+        "deep.env",
+        format!("APP_HOSTS={list}\nAPP_DB={object}\n"),
+    );
+    let secrets = mkdir(dir.path(), "secrets");
+    write(&secrets, "labels", &object);
+    let err = within(20, "deep JSON in text sources", move || {
+        S::loader()
+            .env_vars(NO_ENV)
+            .env_file(&env_file)
+            .secrets_dir(&secrets)
+            .load()
+            .unwrap_err()
+    });
+    assert_eq!(err.issues().len(), 3, "{err}");
+    for (path, from) in [
+        ("hosts", "deep.env"),
+        ("db", "deep.env"),
+        ("labels", "secrets dir file labels"),
+    ] {
+        let i = issue(&err, path);
+        assert_eq!(i.kind, IssueKind::Invalid, "{i:?}");
+        assert!(origin(i).contains(from), "{i:?}");
+    }
+}
+
+#[test]
+fn symlink_loops_in_the_secrets_directory_are_source_issues() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        alpha: String,
+        #[settings(default = "none")]
+        beta: String,
+        #[settings(default = "none")]
+        gamma: String,
+        #[settings(default = "none")]
+        fine: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = mkdir(dir.path(), "secrets");
+    // alpha -> beta -> alpha; gamma -> the directory itself (not a file).
+    symlink("beta", secrets.join("alpha")).unwrap();
+    symlink("alpha", secrets.join("beta")).unwrap();
+    symlink(".", secrets.join("gamma")).unwrap();
+    write(&secrets, "fine", "fine-value");
+    let s = secrets.clone();
+    let err = within(10, "loops in the secrets dir", move || {
+        S::loader()
+            .env_vars(NO_ENV)
+            .secrets_dir(&s)
+            .load()
+            .unwrap_err()
+    });
+    assert_eq!(err.issues().len(), 3, "{err}");
+    for entry in ["alpha", "beta", "gamma"] {
+        let i = issue(&err, entry);
+        assert_eq!(i.kind, IssueKind::Source, "{i:?}");
+        assert!(names(i, entry), "{i:?}");
+    }
+
+    // The secrets directory itself a loop: one issue naming it.
+    let looping = dir.path().join("looping-dir");
+    symlink(&looping, &looping).unwrap();
+    let l = looping.clone();
+    let err = within(10, "a looping secrets dir", move || {
+        S::loader()
+            .env_vars(NO_ENV)
+            .secrets_dir(&l)
+            .load()
+            .unwrap_err()
+    });
+    let i = only(&err);
+    assert_eq!(i.kind, IssueKind::Source);
+    assert!(names(i, "looping-dir"), "{i:?}");
+}
+
+// The window between listing the directory and reading an entry cannot be timed from outside:
+// a writer flips an entry while loads run, and every outcome must be a value, the default, or a
+// `Source` issue naming the entry (a dangling link is the same path of the code, tested above).
+#[test]
+fn a_secret_removed_while_the_directory_is_read_is_never_a_panic() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        token: String,
+        #[settings(default = "none")]
+        zz_last: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = mkdir(dir.path(), "secrets");
+    // Entries around it, so that listing and reading are apart in time.
+    for i in 0..200 {
+        write(&secrets, &format!("other_{i:03}"), "x");
+    }
+    write(&secrets, "zz_last", "last");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (stop, token) = (stop.clone(), secrets.join("token"));
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::fs::write(&token, "token-value").unwrap();
+                let _ = std::fs::remove_file(&token);
+            }
+        })
+    };
+    let (mut values, mut defaults, mut gone) = (0, 0, 0);
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(2) {
+        match S::loader().env_vars(NO_ENV).secrets_dir(&secrets).load() {
+            Ok(s) if s.token == "token-value" => values += 1,
+            // "": read between the writer's create and write (a torn write, which is why
+            // Kubernetes swaps a whole `..data` directory instead).
+            Ok(s) => {
+                assert!(s.token == "none" || s.token.is_empty(), "{}", s.token);
+                defaults += 1;
+            }
+            Err(err) => {
+                let i = only(&err);
+                assert_eq!((i.path.as_str(), i.kind), ("token", IssueKind::Source));
+                assert!(names(i, "token"), "{i:?}");
+                assert!(i.message.contains("disappeared"), "{i:?}");
+                gone += 1;
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    eprintln!("{values} loads with the value, {defaults} without, {gone} caught it going");
+    assert!(values + defaults + gone > 0);
+}
+
+/// Whether this process may read any file whatever its mode (root, or CAP_DAC_OVERRIDE).
+fn bypasses_permissions() -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let effective = status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .unwrap_or(0);
+    // CAP_DAC_OVERRIDE is bit 1, CAP_DAC_READ_SEARCH bit 2.
+    effective & 0b110 != 0
+}
+
+/// Run under `SETTINGS_TEST_PERMISSIONS=1` without the capabilities that bypass permissions (see
+/// the test below); otherwise it does nothing.
+#[test]
+fn unreadable_files_and_directories_are_source_issues_naming_them() {
+    use std::os::unix::fs::PermissionsExt as _;
+    if std::env::var_os("SETTINGS_TEST_PERMISSIONS").is_none() || bypasses_permissions() {
+        return;
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        token: String,
+        #[settings(default = 1)]
+        n: u32,
+    }
+    let mode = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = write(d, "locked.toml", "n = 2\n");
+    let optional = write(d, "locked-optional.toml", "n = 3\n");
+    let env_file = write(d, "locked.env", "APP_N=4\n");
+    let key = write(d, "locked-key.txt", "AGE-SECRET-KEY-1\n");
+    let secrets = mkdir(d, "secrets");
+    let token = write(&secrets, "token", "s3cret-token-value");
+    let closed = mkdir(d, "closed");
+    let inside = write(&closed, "inside.toml", "n = 5\n");
+    for p in [&file, &optional, &env_file, &key, &token] {
+        mode(p, 0o000);
+    }
+    mode(&closed, 0o000);
+    let err = S::loader()
+        .env_vars([("APP_N", "ENC[age:YWdl]")])
+        .file(&file)
+        .file_optional(&optional)
+        .file(&inside)
+        .env_file(&env_file)
+        .secrets_dir(&secrets)
+        .age_identity_file(&key)
+        .load()
+        .unwrap_err();
+    for what in [
+        "locked.toml",
+        "locked-optional.toml",
+        "inside.toml",
+        "locked.env",
+        "locked-key.txt",
+        "token",
+    ] {
+        let i = err
+            .issues()
+            .iter()
+            .find(|i| names(i, what))
+            .unwrap_or_else(|| panic!("{what} not named:\n{err}"));
+        assert_eq!(i.kind, IssueKind::Source, "{i:?}");
+        assert!(i.message.contains("ermission denied"), "{i:?}");
+    }
+    assert!(!all_text(&err).contains("s3cret-token-value"));
+
+    // A secrets directory that cannot be listed.
+    mode(&secrets, 0o000);
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(&secrets)
+        .load()
+        .unwrap_err();
+    let i = only(&err);
+    assert_eq!(i.kind, IssueKind::Source);
+    assert!(
+        names(i, "secrets") && i.message.contains("ermission denied"),
+        "{i:?}"
+    );
+    mode(&secrets, 0o700);
+    mode(&closed, 0o700);
+}
+
+// Tests run as root here, and root reads any file whatever its mode: the test above then runs
+// again in a child process without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (`setpriv`, from
+// util-linux), where modes apply to root too. Where that cannot be done, it says so and passes.
+#[test]
+fn permission_denied_is_tested_without_the_capabilities_that_bypass_it() {
+    if std::env::var_os("SETTINGS_TEST_PERMISSIONS").is_some() {
+        return;
+    }
+    if !bypasses_permissions() {
+        // Not root: the modes apply here already.
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "hostile::unreadable_files_and_directories_are_source_issues_naming_them",
+            ])
+            .env("SETTINGS_TEST_PERMISSIONS", "1")
+            .status()
+            .unwrap();
+        assert!(status.success());
+        return;
+    }
+    let drop = "-dac_override,-dac_read_search";
+    let output = std::process::Command::new("setpriv")
+        .args([
+            &format!("--inh-caps={drop}"),
+            &format!("--bounding-set={drop}"),
+        ])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "hostile::unreadable_files_and_directories_are_source_issues_naming_them",
+            "--nocapture",
+        ])
+        .env("SETTINGS_TEST_PERMISSIONS", "1")
+        .output();
+    match output {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("1 passed"), "{text}");
+        }
+        Ok(out) if String::from_utf8_lossy(&out.stderr).contains("setpriv:") => eprintln!(
+            "permission denied is untested: running as root and setpriv cannot drop \
+             capabilities here: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Ok(out) => panic!(
+            "without the capabilities: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => eprintln!("permission denied is untested: running as root, no setpriv: {e}"),
+    }
+}
+
+#[test]
+fn names_that_are_not_utf8_are_ignored_or_read_and_values_that_are_not_are_source_issues() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt as _;
+
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        token: String,
+        #[settings(default = "none")]
+        region: String,
+        #[settings(default = 1)]
+        n: u32,
+    }
+
+    // Entries whose names are not UTF-8 name no setting: ignored, like `README` would be. A
+    // directory or a file whose own path is not UTF-8 is read like any other.
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join(OsStr::from_bytes(b"caf\xe9"));
+    std::fs::create_dir(&odd).unwrap();
+    let secrets = mkdir(&odd, "secrets");
+    write(&secrets, "token", "the-token");
+    std::fs::write(secrets.join(OsStr::from_bytes(b"\xff\xfe")), "x").unwrap();
+    std::fs::write(secrets.join(OsStr::from_bytes(b"token\xff")), "y").unwrap();
+    let file = odd.join(OsStr::from_bytes(b"r\xe9gion.toml"));
+    std::fs::write(&file, "region = \"eu\"\n").unwrap();
+    let s = S::loader()
+        .env_vars(NO_ENV)
+        .secrets_dir(&secrets)
+        .file(&file)
+        .load()
+        .unwrap();
+    assert_eq!((s.token.as_str(), s.region.as_str()), ("the-token", "eu"));
+
+    // Values that are not UTF-8, in the file sources not covered above.
+    let config = mkdir(dir.path(), "config");
+    write(&config, "region", b"\xc0\xaf");
+    let key = write(dir.path(), "key.txt", b"AGE-SECRET-KEY-1\xff\n");
+    let mut sources = Vec::new();
+    for (name, bytes) in [
+        ("latin1.toml", &b"region = \"caf\xe9\"\n"[..]),
+        ("latin1.ini", &b"region = caf\xe9\n"[..]),
+        ("latin1.env", &b"APP_REGION=caf\xe9\n"[..]),
+    ] {
+        sources.push(write(dir.path(), name, bytes));
+    }
+    let env_file = write(dir.path(), "app.env", b"APP_TOKEN=\"a\nb\xffc\"\n");
+    let mut loader = S::loader()
+        .env_vars([("APP_N", "ENC[age:YWdl]")])
+        .config_dir(&config)
+        .env_file(&env_file)
+        .age_identity_file(&key);
+    for f in &sources {
+        loader = loader.file(f);
+    }
+    let err = loader.load().unwrap_err();
+    let source = of_kind(&err, IssueKind::Source);
+    for what in [
+        "latin1.toml",
+        "latin1.ini",
+        "latin1.env",
+        "app.env",
+        "config dir file region",
+        "key.txt",
+    ] {
+        let i = source
+            .iter()
+            .find(|i| names(i, what))
+            .unwrap_or_else(|| panic!("{what} not named:\n{err}"));
+        assert!(i.message.contains("UTF-8"), "{i:?}");
+    }
+    // The line is named where a file has lines.
+    let i = source.iter().find(|i| names(i, "app.env")).unwrap();
+    assert!(i.message.contains("line 2"), "{i:?}");
+}
+
+#[test]
+fn a_nul_byte_in_a_dotenv_config_file_names_the_file_and_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.env", b"N=1\nB=\"x\ny\0z\"\n");
+    let err = source_issue_for(&file);
+    assert!(only(&err).message.contains("NUL byte (line 3)"), "{err}");
+}
+
+#[test]
+fn a_key_repeated_100_000_times_is_one_source_issue_in_every_format() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let n = 100_000;
+    let dir = tempfile::tempdir().unwrap();
+    let json_body = vec!["\"port\": 1"; n].join(", ");
+    let cases = [
+        ("many.toml", "port = 1\n".repeat(n)),
+        ("many.yaml", "port: 1\n".repeat(n)),
+        ("many.json", format!("{{{json_body}}}")),
+        ("many.ini", "port = 1\n".repeat(n)),
+        ("many.env", "APP_PORT=1\n".repeat(n)),
+    ];
+    for (name, text) in cases {
+        let file = write(dir.path(), name, text);
+        let err = within(10, name, move || {
+            S::loader().env_vars(NO_ENV).file(&file).load().unwrap_err()
+        });
+        let i = only(&err);
+        assert_eq!(i.kind, IssueKind::Source, "{name}: {i:?}");
+        assert!(names(i, name), "{name}: {i:?}");
+    }
+
+    // As the env file: one issue that says how often.
+    let file = write(dir.path(), "app.env", "APP_PORT=1\n".repeat(n));
+    let err = within(10, "the env file", move || {
+        S::loader()
+            .env_vars(NO_ENV)
+            .env_file(&file)
+            .load()
+            .unwrap_err()
+    });
+    let i = only(&err);
+    assert!(
+        i.message
+            .contains("sets APP_PORT 100000 times (lines 1 and 2, ...)"),
+        "{i:?}"
+    );
+
+    // The same variable given 100,000 times through `env_vars`: no error, one value.
+    let pairs: Vec<(String, String)> = (0..n)
+        .map(|i| ("APP_PORT".into(), format!("{}", i % 60_000 + 1)))
+        .collect();
+    let s = within(10, "repeated variables", move || {
+        S::loader().env_vars(pairs).load()
+    });
+    assert!(s.is_ok(), "{:?}", s.err());
+}
+
+// Found by the fuzzer (fuzz/, target `dotenv`): `A=${A}${A}` doubles the value at each line, so a
+// few hundred bytes of env file asked for gigabytes and the process died of memory.
+#[test]
+fn a_dotenv_value_that_doubles_at_each_line_is_a_source_issue_not_an_abort() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        name: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "APP_NAME=lol\n{}",
+        "APP_NAME=${APP_NAME}${APP_NAME}${APP_NAME}${APP_NAME}${APP_NAME}\n".repeat(40)
+    );
+    let file = write(dir.path(), "laughs.env", text);
+    let err = within(20, "a dotenv billion laughs", move || {
+        S::loader()
+            .env_vars(NO_ENV)
+            .env_file(&file)
+            .load()
+            .unwrap_err()
+    });
+    let source = of_kind(&err, IssueKind::Source);
+    assert!(!source.is_empty(), "{err}");
+    assert!(
+        source
+            .iter()
+            .any(|i| names(i, "laughs.env") && i.message.contains("grows past 16 MiB")),
+        "{err}"
+    );
+}
+
+// Each `${` used to search the rest of the line for a `}`: a 4 MB line took hours.
+#[test]
+fn a_dotenv_line_of_unclosed_references_is_read_in_linear_time() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "none")]
+        name: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "open.env",
+            format!("APP_NAME={}}}\n", "${".repeat(2_000_000)),
+        ),
+        (
+            "fallbacks.env",
+            format!("APP_NAME={}\n", "${A:-".repeat(700_000)),
+        ),
+        (
+            "invalid.env",
+            format!("APP_NAME=\"{}}}\"\n", "${1:-".repeat(700_000)),
+        ),
+    ] {
+        let file = write(dir.path(), name, text);
+        // The text stays as it is (an invalid `${...}` is kept), and then is not a valid
+        // reference for interpolation either: an `Invalid` issue, as quickly.
+        let result = within(20, name, move || {
+            S::loader()
+                .env_vars(NO_ENV)
+                .env_file(&file)
+                .load()
+                .map(|s| s.name.len())
+        });
+        if let Err(err) = result {
+            let i = only(&err);
+            assert_eq!(
+                (i.path.as_str(), i.kind),
+                ("name", IssueKind::Invalid),
+                "{name}"
+            );
+            assert!(i.message.chars().count() <= 1000);
+        }
+    }
+}
