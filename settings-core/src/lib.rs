@@ -170,3 +170,9 @@ pub use settings_derive::Settings;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
+
+// Not API: entry points for the fuzz targets in `fuzz/` (cargo feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
