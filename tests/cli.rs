@@ -579,3 +579,220 @@ fn an_app_adds_config_to_its_own_command() {
     assert_eq!(code, ExitCode::SUCCESS);
     assert_eq!(out, b"ok: 8 settings loaded and valid\n");
 }
+
+// Per-setting flags (`cli::settings_args`, `cli::command_for`): the flags `Loader::args` takes,
+// on the `config` command too.
+
+#[test]
+fn config_takes_a_flag_per_setting_with_its_origin() {
+    let (code, out, err) = run(
+        loader_with(&[("APP_PORT", "7000")]),
+        &[
+            "config",
+            "show",
+            "--port",
+            "9000",
+            "--db.pool-size=20",
+            "--debug",
+            "--hosts",
+            "a.example",
+            "--hosts",
+            "b.example",
+        ],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(row(&out, "port"), ["port", "9000", "argument --port"]);
+    assert_eq!(
+        row(&out, "db.pool_size"),
+        ["db.pool_size", "20", "argument --db.pool-size"]
+    );
+    assert_eq!(row(&out, "debug"), ["debug", "true", "argument --debug"]);
+    assert_eq!(
+        row(&out, "hosts"),
+        ["hosts", r#"["a.example", "b.example"]"#, "argument --hosts"]
+    );
+
+    // `--no-debug`, and the `_` spelling of a nested flag.
+    let (code, out, err) = run(
+        loader_with(&[("APP_DEBUG", "true")]),
+        &["config", "show", "--no-debug", "--db.pool_size", "30"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(
+        row(&out, "debug"),
+        ["debug", "false", "argument --no-debug"]
+    );
+    assert_eq!(row(&out, "db.pool_size")[1], "30");
+}
+
+#[test]
+fn setting_flags_sit_between_the_environment_and_set() {
+    let (code, out, err) = run(
+        loader_with(&[("APP_PORT", "7000")]),
+        &["config", "show", "--port", "9000", "--set", "port=9100"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(row(&out, "port"), ["port", "9100", "override port"]);
+
+    // Flags at several levels: outer ones first, so the innermost value of a setting wins and
+    // list items add up.
+    let (code, out, err) = run(
+        loader(),
+        &[
+            "config", "--port", "9001", "--hosts", "a", "show", "--port", "9002", "--hosts", "b",
+        ],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(row(&out, "port")[1], "9002");
+    assert_eq!(row(&out, "hosts")[1], r#"["a", "b"]"#);
+}
+
+#[test]
+fn check_reports_an_invalid_flag_value_naming_the_flag() {
+    let (code, out, err) = run(
+        loader(),
+        &["config", "check", "--port", "0", "--db.password", "short"],
+    );
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(out, "");
+    assert!(
+        err.contains("port: ") && err.contains("(from argument --port)"),
+        "{err}"
+    );
+    // The secret's flag value is named by its flag, never quoted.
+    assert!(err.contains("(from argument --db.password)"), "{err}");
+    assert!(!err.contains("short"), "{err}");
+
+    // A flag naming a nested table as a whole.
+    let (code, _, err) = run(loader(), &["config", "check", "--db", "x"]);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(
+        err.contains("--db names a group of settings, not one value"),
+        "{err}"
+    );
+    assert!(err.contains("--db.pool-size"), "{err}");
+}
+
+#[test]
+fn a_secret_given_as_a_flag_is_masked() {
+    let (code, out, err) = run(
+        loader(),
+        &["config", "show", "--api-key", "zq9x-from-a-flag"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(
+        row(&out, "api_key"),
+        ["api_key", "**********", "argument --api-key"]
+    );
+    assert_no_secret(&[&out, &err]);
+}
+
+#[test]
+fn an_unknown_or_valueless_setting_flag_is_a_usage_error() {
+    let (code, out, err) = run(loader(), &["config", "check", "--prot", "80"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert_eq!(out, "");
+    assert!(err.contains("unexpected argument '--prot'"), "{err}");
+    assert!(err.contains("'--port'"), "{err}");
+
+    let (code, _, err) = run(loader(), &["config", "check", "--port"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("'--port <VALUE>'"), "{err}");
+
+    // Template and schema load nothing: they take no setting flags.
+    let (code, _, err) = run(loader(), &["config", "template", "--port", "1"]);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(err.contains("unexpected argument '--port'"), "{err}");
+}
+
+#[test]
+fn help_of_check_lists_the_setting_flags_with_their_docs() {
+    let (code, out, _) = run(loader(), &["config", "check", "--help"]);
+    assert_eq!(code, ExitCode::SUCCESS);
+    for line in [
+        "--port <VALUE>",
+        "Port the HTTP server listens on.",
+        "--db.pool-size <VALUE>",
+        "Most connections kept open.",
+        "--debug",
+        "--no-debug",
+        "--set <KEY=VALUE>",
+    ] {
+        assert!(out.contains(line), "{line} missing from\n{out}");
+    }
+    // The hidden flag of a nested table is not shown.
+    assert!(!out.contains("--db <"), "{out}");
+}
+
+/// A setting whose flag would be one of the command's own options.
+#[derive(Settings, Debug)]
+#[allow(dead_code)]
+#[settings(env_prefix = "SVC_")]
+struct Clashing {
+    /// Named like `--profile`.
+    #[settings(default = "standard")]
+    profile: String,
+    #[settings(default = false)]
+    json: bool,
+    #[settings(default = 1)]
+    workers: u32,
+}
+
+#[test]
+fn settings_named_like_the_commands_options_are_reached_through_set() {
+    let loader = || Clashing::loader().env_vars([("X", "")]);
+    let mut out = Vec::new();
+    let code = cli::run_args(
+        loader(),
+        [
+            "svc",
+            "config",
+            "show",
+            "--json",
+            "--workers",
+            "4",
+            "--set",
+            "json=true",
+            "--set",
+            "profile=gold",
+        ],
+        &mut out,
+        Vec::new(),
+    );
+    assert_eq!(code, Some(ExitCode::SUCCESS));
+    let report: serde_json::Value = serde_json::from_slice(&out).expect("--json is the report's");
+    let text = report.to_string();
+    assert!(text.contains("\"argument --workers\""), "{text}");
+    assert!(text.contains("\"override profile\""), "{text}");
+    assert!(text.contains("\"override json\""), "{text}");
+}
+
+#[test]
+fn an_apps_own_command_takes_the_setting_flags() {
+    let app = clap::Command::new("billing")
+        .subcommand(
+            clap::Command::new("serve")
+                .args(cli::override_args())
+                .args(cli::settings_args::<App>()),
+        )
+        .subcommand(cli::command_for::<App>());
+    let matches = app
+        .clone()
+        .try_get_matches_from(["billing", "serve", "--port", "4321", "--no-debug"])
+        .unwrap();
+    let Some(("serve", serve)) = matches.subcommand() else {
+        panic!("serve")
+    };
+    let settings = cli::apply(loader(), serve).load().unwrap();
+    assert_eq!(settings.port, 4321);
+    assert_eq!(settings.debug, Some(false));
+
+    // The same flags on `config`, through the app's matches.
+    let matches = app
+        .try_get_matches_from(["billing", "config", "check", "--port", "0"])
+        .unwrap();
+    let mut err = Vec::new();
+    let code = cli::run_with(loader(), &matches, Vec::new(), &mut err);
+    assert_eq!(code, ExitCode::from(1));
+    assert!(String::from_utf8(err).unwrap().contains("argument --port"));
+}

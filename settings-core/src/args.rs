@@ -5,7 +5,8 @@
 //!   `--db.pool-size=20`; the `_` spelling is accepted too (`--db.pool_size`);
 //! - a `bool` is a bare `--debug`, turned off with `--no-debug`;
 //! - a list takes the flag repeated (`--host a --host b`) or a comma list (`--host a,b`);
-//! - values are text and become the declared types like environment values;
+//! - values are text and become the declared types like environment values; a flag given
+//!   twice takes the last value (`--debug --no-debug` is off);
 //! - precedence: above the environment, below `.set`; origin `argument --db.pool-size`;
 //! - an unknown flag is an `Unknown` issue with the closest real flag; a flag without its value
 //!   and a flag naming a nested table as a whole are `Invalid` issues;
@@ -18,7 +19,8 @@ use crate::meta::{DefaultMeta, Lit, Shape, StructMeta};
 use crate::naming::NameTable;
 use crate::value::{Node, Table, Value};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use clap::{Arg, ArgAction, Command};
+use clap::parser::ValueSource;
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::ffi::OsString;
 
 /// The flag of a dotted path: `db.pool_size` → `db.pool-size`.
@@ -47,13 +49,24 @@ pub(crate) fn command(meta: &'static StructMeta, names: &NameTable) -> Command {
     if !meta.doc.is_empty() {
         cmd = cmd.about(meta.doc.to_owned());
     }
+    cmd.args(field_args(names, "", &[]))
+}
+
+/// One flag per setting (and `--no-FLAG` for a bool), with ids `{ids}{target}`,
+/// `{ids}no:{target}` and `{ids}group:{target}` (a nested table, hidden: only there to be
+/// refused with a clear issue). A setting whose flag is in `reserved` gets none.
+pub(crate) fn field_args(names: &NameTable, ids: &str, reserved: &[&str]) -> Vec<Arg> {
+    let mut args = Vec::new();
     for (id, target) in names.targets.iter().enumerate() {
         let field = target.field;
         let long = flag(&target.path);
+        let taken = |name: &str| reserved.contains(&name);
+        if taken(&long) || taken(&target.path) || taken(&format!("no-{long}")) {
+            continue;
+        }
         if field.nested.is_some() {
-            // Registered so that `--db x` can be told to name the fields.
-            cmd = cmd.arg(
-                Arg::new(format!("group:{id}"))
+            args.push(
+                Arg::new(format!("{ids}group:{id}"))
                     .long(long)
                     .hide(true)
                     .action(ArgAction::Append)
@@ -61,7 +74,7 @@ pub(crate) fn command(meta: &'static StructMeta, names: &NameTable) -> Command {
             );
             continue;
         }
-        let mut arg = Arg::new(format!("{id}"))
+        let mut arg = Arg::new(format!("{ids}{id}"))
             .long(long.clone())
             .help(help_line(field.doc));
         if long != target.path {
@@ -82,22 +95,75 @@ pub(crate) fn command(meta: &'static StructMeta, names: &NameTable) -> Command {
         }
         arg = arg.long_help(details.join("\n"));
         if is_bool(field.ty, field.shape) {
-            arg = arg.action(ArgAction::SetTrue);
-            let no = Arg::new(format!("no:{id}"))
-                .long(format!("no-{long}"))
+            // The last of `--debug`, `--no-debug`, `--debug` wins, as for any other flag.
+            let (yes, no) = (format!("{ids}{id}"), format!("{ids}no:{id}"));
+            arg = arg
                 .action(ArgAction::SetTrue)
-                .help(format!("Turn off --{long}"))
-                .overrides_with(format!("{id}"));
-            cmd = cmd.arg(no);
-            arg = arg.overrides_with(format!("no:{id}"));
+                .overrides_with_all([yes.clone(), no.clone()]);
+            args.push(
+                Arg::new(no.clone())
+                    .long(format!("no-{long}"))
+                    .action(ArgAction::SetTrue)
+                    .help(format!("Turn off --{long}"))
+                    .overrides_with_all([yes, no]),
+            );
         } else if field.shape == Shape::List {
             arg = arg.action(ArgAction::Append).value_name("VALUE");
         } else {
-            arg = arg.action(ArgAction::Set).value_name("VALUE");
+            // Given twice, the last one wins (arguments appended to a container's own).
+            arg = arg
+                .action(ArgAction::Set)
+                .value_name("VALUE")
+                .overrides_with(format!("{ids}{id}"));
         }
-        cmd = cmd.arg(arg);
+        args.push(arg);
     }
-    cmd
+    args
+}
+
+/// The arguments that the [`field_args`] with ids `ids` found in `matches`, written back as
+/// `--flag=value`, `--flag` and `--no-flag` for [`apply`] to read: in the order of the settings,
+/// not of the command line (each flag sets its own setting, so the order does not matter).
+pub(crate) fn found_args(names: &NameTable, ids: &str, matches: &ArgMatches) -> Vec<OsString> {
+    let given = |id: &str| {
+        matches
+            .try_get_raw(id)
+            .ok()
+            .flatten()
+            .filter(|_| matches.value_source(id) == Some(ValueSource::CommandLine))
+    };
+    let mut found = Vec::new();
+    for (id, target) in names.targets.iter().enumerate() {
+        let long = flag(&target.path);
+        let key = if target.field.nested.is_some() {
+            format!("{ids}group:{id}")
+        } else {
+            format!("{ids}{id}")
+        };
+        let with_value = |value: &std::ffi::OsStr| {
+            let mut arg = OsString::from(format!("--{long}="));
+            arg.push(value);
+            arg
+        };
+        if target.field.nested.is_some() {
+            if let Some(values) = given(&key) {
+                let values: Vec<_> = values.collect();
+                if values.is_empty() {
+                    found.push(OsString::from(format!("--{long}")));
+                }
+                found.extend(values.into_iter().map(with_value));
+            }
+        } else if is_bool(target.field.ty, target.field.shape) {
+            if given(&key).is_some() {
+                found.push(OsString::from(format!("--{long}")));
+            } else if given(&format!("{ids}no:{id}")).is_some() {
+                found.push(OsString::from(format!("--no-{long}")));
+            }
+        } else if let Some(values) = given(&key) {
+            found.extend(values.map(with_value));
+        }
+    }
+    found
 }
 
 fn help_line(doc: &str) -> String {
@@ -165,10 +231,12 @@ pub(crate) fn apply(
             continue;
         }
         let key = format!("{id}");
+        let mut label = label;
         let value = if is_bool(target.field.ty, target.field.shape) {
             if matches.get_flag(&key) {
                 Some(Node::Bool(true))
             } else if matches.get_flag(&format!("no:{id}")) {
+                label = format!("argument --no-{long}");
                 Some(Node::Bool(false))
             } else {
                 None

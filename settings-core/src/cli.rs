@@ -71,6 +71,13 @@
 //!   options are accepted after `config` and after `check` and `show`
 //!   (`app config --profile prod check --set port=80`); values given at several levels all apply,
 //!   outer ones first.
+//! - [`command_for`] (what [`run`] and [`run_args`] use) also takes a flag per setting on
+//!   `config`, `check` and `show`, the ones [`Loader::args`] takes ([`settings_args`]):
+//!   `app config check --port 80 --db.pool-size=20 --no-debug`, above the environment and below
+//!   `--set`, origin `argument --port`; given at several levels, the innermost value wins and
+//!   list items add up. An unknown flag or one without its value is a usage error naming the
+//!   closest real flag; a setting whose flag would be one of the options above (or `--json`,
+//!   `--help`) has none: `--set` reaches it.
 //! - Secrets never appear: the report and the errors are masked, templates never show a secret's
 //!   default, and a malformed `--set` is rejected without echoing its value. A value given with
 //!   `--set` is visible to other users of the machine in the process list, so give secrets
@@ -83,6 +90,7 @@
 
 use crate::loader::Loader;
 use crate::meta::{Shape, StructMeta};
+use crate::naming::NameTable;
 use crate::settings::Settings;
 use crate::template::Format;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -110,6 +118,10 @@ const CONFIG: &str = "settings_core::cli::config";
 const PROFILE: &str = "settings_core::cli::profile";
 const JSON: &str = "settings_core::cli::json";
 const FORMAT: &str = "settings_core::cli::format";
+/// The ids of [`settings_args`]: this, then the setting's index.
+const FIELD: &str = "settings_core::cli::field:";
+/// Flags of the `config` command that no setting's flag may take.
+const RESERVED: [&str; 5] = ["set", "config", "profile", "json", "help"];
 
 /// The subcommands of [`command`]; a level of matches with one of them is the `config` level.
 const SUBCOMMANDS: [&str; 4] = ["check", "show", "template", "schema"];
@@ -228,6 +240,73 @@ pub fn override_args() -> Vec<Arg> {
     ]
 }
 
+/// One flag per setting of `T`, as [`Loader::args`] takes them (`--port 8080`,
+/// `--db.pool-size=20`, `--debug`/`--no-debug`, `--host a --host b`), with help from the doc
+/// comments, for the app's own commands; [`apply`] reads them (above the environment, below
+/// `--set`, origin `argument --port`). [`command_for`] has them on `config`, `check` and `show`.
+/// A setting whose flag would be `--set`, `--config`, `--profile`, `--json` or `--help` has none
+/// here: `--set` reaches it.
+///
+/// ```
+/// use settings_core::{cli, Settings};
+///
+/// #[derive(Settings)]
+/// struct Db {
+///     /// Connections kept open.
+///     #[settings(default = 10)]
+///     pool_size: u32,
+/// }
+///
+/// #[derive(Settings)]
+/// struct App {
+///     #[settings(default = false)]
+///     debug: bool,
+///     #[settings(nested)]
+///     db: Db,
+/// }
+///
+/// let serve = clap::Command::new("serve").args(cli::settings_args::<App>());
+/// let help = serve.clone().render_help().to_string();
+/// assert!(help.contains("--db.pool-size <VALUE>  Connections kept open."));
+///
+/// let matches = serve.try_get_matches_from(["serve", "--debug", "--db.pool-size", "20"]).unwrap();
+/// let app = cli::apply(App::loader().env_vars([("X", "")]), &matches).load().unwrap();
+/// assert!(app.debug);
+/// assert_eq!(app.db.pool_size, 20);
+/// ```
+pub fn settings_args<T: Settings>() -> Vec<Arg> {
+    crate::args::field_args(&NameTable::new(T::__meta()), FIELD, &RESERVED)
+}
+
+/// [`command`] with [`settings_args`] for `T` on `config`, `check` and `show`:
+/// `app config check --port 80` checks the settings the app would start with given that flag.
+/// [`run`] and [`run_args`] use it.
+///
+/// ```
+/// use settings_core::{cli, Settings};
+/// use std::process::ExitCode;
+///
+/// #[derive(Settings)]
+/// struct App {
+///     #[settings(range(min = 1024))]
+///     port: u16,
+/// }
+///
+/// let config = cli::command_for::<App>();
+/// let matches = config.try_get_matches_from(["config", "check", "--port", "80"]).unwrap();
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// let code = cli::run_with(App::loader().env_vars([("X", "")]), &matches, &mut out, &mut err);
+/// assert_eq!(code, ExitCode::from(1));
+/// assert!(String::from_utf8(err).unwrap().contains("(from argument --port)"));
+/// ```
+pub fn command_for<T: Settings>() -> Command {
+    let args = settings_args::<T>();
+    command()
+        .args(args.clone())
+        .mut_subcommand("check", |check| check.args(args.clone()))
+        .mut_subcommand("show", |show| show.args(args))
+}
+
 /// Applies the `--config`, `--profile` and `--set` options found in these matches (made by a
 /// command with [`override_args`], or by [`command`] and its subcommands) to a loader. Matches
 /// of a command without those options leave the loader as it is.
@@ -270,6 +349,11 @@ pub fn apply<T: Settings>(mut loader: Loader<T>, matches: &ArgMatches) -> Loader
             let value = override_value(T::__meta(), &set.path, &set.text);
             loader = loader.set(set.path.clone(), value);
         }
+    }
+    let names = NameTable::new(T::__meta());
+    let found = crate::args::found_args(&names, FIELD, matches);
+    if !found.is_empty() {
+        loader.opts.args.get_or_insert_with(Vec::new).extend(found);
     }
     loader
 }
@@ -417,7 +501,7 @@ pub fn run_args<T: Settings>(
     mut err: impl Write,
 ) -> Option<ExitCode> {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let config = command();
+    let config = command_for::<T>();
     if args.get(1).map(OsString::as_os_str) != Some(OsStr::new(config.get_name())) {
         return None;
     }

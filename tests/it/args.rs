@@ -81,6 +81,25 @@ fn underscores_commas_and_the_last_bool_flag_win() {
 }
 
 #[test]
+fn a_flag_given_twice_takes_the_last_value_and_names_the_flag_used() {
+    // Arguments appended to a container's own (`args: [...]` in a pod spec) override them.
+    let loader = App::loader().env_vars(NO_ENV).args([
+        "--port",
+        "1",
+        "--debug",
+        "--port",
+        "2",
+        "--no-debug",
+        "--debug",
+        "--no-debug",
+    ]);
+    let report = loader.explain().unwrap();
+    assert_eq!(report.get("port").unwrap().value, "2");
+    assert_eq!(report.get("debug").unwrap().value, "false");
+    assert_eq!(report.get("debug").unwrap().origin, "argument --no-debug");
+}
+
+#[test]
 fn bad_arguments_are_issues_with_suggestions_and_no_secret() {
     let err = App::loader()
         .env_vars(NO_ENV)
