@@ -197,7 +197,7 @@ pub(crate) fn apply(
     meta: &'static StructMeta,
     state: &mut State,
 ) {
-    let matches = match command(meta, &state.names).try_get_matches_from(args) {
+    let matches = match command(meta, state.names).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
             parse_error(&e, state);

@@ -275,7 +275,7 @@ pub fn override_args() -> Vec<Arg> {
 /// assert_eq!(app.db.pool_size, 20);
 /// ```
 pub fn settings_args<T: Settings>() -> Vec<Arg> {
-    crate::args::field_args(&NameTable::new(T::__meta()), FIELD, &RESERVED)
+    crate::args::field_args(NameTable::of(T::__meta()), FIELD, &RESERVED)
 }
 
 /// [`command`] with [`settings_args`] for `T` on `config`, `check` and `show`:
@@ -350,8 +350,8 @@ pub fn apply<T: Settings>(mut loader: Loader<T>, matches: &ArgMatches) -> Loader
             loader = loader.set(set.path.clone(), value);
         }
     }
-    let names = NameTable::new(T::__meta());
-    let found = crate::args::found_args(&names, FIELD, matches);
+    let names = NameTable::of(T::__meta());
+    let found = crate::args::found_args(names, FIELD, matches);
     if !found.is_empty() {
         loader.opts.args.get_or_insert_with(Vec::new).extend(found);
     }

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 pub(crate) struct State {
     pub(crate) origins: Origins,
     pub(crate) issues: Issues,
-    pub(crate) names: NameTable,
+    pub(crate) names: &'static NameTable,
     /// How each source merges into the tree (`extend` lists grow).
     pub(crate) merger: Merger,
     pub(crate) default_origin: OriginId,
@@ -38,11 +38,11 @@ impl State {
     pub(crate) fn new(root: &'static StructMeta, explain: bool) -> Self {
         let mut origins = Origins::default();
         let default_origin = origins.add("default".to_owned(), false);
-        let names = NameTable::new(root);
+        let names = NameTable::of(root);
         State {
             origins,
             issues: Issues::default(),
-            merger: Merger::new(&names, explain),
+            merger: Merger::new(names, explain),
             names,
             default_origin,
             report: explain.then(Vec::new),
@@ -81,7 +81,7 @@ impl<'a> Extract<'a> {
     }
 
     fn path(&self, field: &FieldMeta) -> String {
-        format!("{}{}", self.prefix, field.key)
+        [self.prefix.as_str(), field.key].concat()
     }
 
     /// A field that is not nested and has no function default.
@@ -270,7 +270,7 @@ impl<'a> Extract<'a> {
         let field = &self.meta.fields[index];
         let meta = T::__meta();
         let mut child = Extract {
-            prefix: format!("{}{}.", self.prefix, field.key),
+            prefix: [self.prefix.as_str(), field.key, "."].concat(),
             state: &mut *self.state,
             meta,
             table,

@@ -449,7 +449,7 @@ impl<T: Settings> Loader<T> {
     #[cfg(feature = "cli")]
     pub fn args_help(&self) -> String {
         let meta = T::__meta();
-        crate::args::help(meta, &crate::naming::NameTable::new(meta))
+        crate::args::help(meta, crate::naming::NameTable::of(meta))
     }
 
     /// Loads the settings, reporting every problem at once.

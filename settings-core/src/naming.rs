@@ -1,12 +1,13 @@
 //! Environment-style names: prefix, field path, nested delimiter, explicit names, case folding.
 //!
-//! The table is built once per load from the metadata (a nested struct cannot know the outer
+//! The table is built once per settings type from the metadata (a nested struct cannot know the outer
 //! prefix, so names are composed here), then every environment variable, dotenv line and
 //! secrets-directory entry is matched against it: a prefix check and a binary search, without
 //! an allocation per variable.
 
 use crate::meta::{FieldMeta, StructMeta};
 use std::cmp::Ordering;
+use std::sync::{PoisonError, RwLock};
 
 /// Index into [`NameTable::targets`].
 pub(crate) type TargetId = usize;
@@ -47,7 +48,32 @@ pub(crate) struct NameTable {
 /// Deepest nesting of settings structs followed (a guard against a struct that nests itself).
 const MAX_DEPTH: usize = 32;
 
+/// The tables built so far, one per settings type (by the address of its metadata), kept for
+/// the life of the process: a type's names never change, and a service loads one or two types,
+/// often many times (reloads, tests). Building a table costs as much as the rest of a small
+/// load; finding it here, a read lock and a short scan.
+static TABLES: RwLock<Vec<(usize, &'static NameTable)>> = RwLock::new(Vec::new());
+
 impl NameTable {
+    /// The table of a settings type, built on its first use and shared after that.
+    pub(crate) fn of(meta: &'static StructMeta) -> &'static NameTable {
+        let key = std::ptr::from_ref(meta) as usize;
+        let find = |tables: &[(usize, &'static NameTable)]| {
+            tables.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
+        };
+        // A panic elsewhere while the lock was held leaves the list whole: ignore the poison.
+        if let Some(table) = find(&TABLES.read().unwrap_or_else(PoisonError::into_inner)) {
+            return table;
+        }
+        let mut tables = TABLES.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(table) = find(&tables) {
+            return table;
+        }
+        let table: &'static NameTable = Box::leak(Box::new(NameTable::new(meta)));
+        tables.push((key, table));
+        table
+    }
+
     pub(crate) fn new(meta: &'static StructMeta) -> Self {
         let mut table = NameTable {
             prefix: meta.env_prefix.unwrap_or(""),

@@ -39,7 +39,7 @@ pub(crate) fn run_with<T: Settings>(
     let meta = T::__meta();
     let mut state = State::new(meta, explain);
     let (mut tree, unknown_env) = gather(meta, opts, &mut state);
-    inspect(&mut tree, &state.names);
+    inspect(&mut tree, state.names);
     let mut cx = Extract::root(&mut state, meta, tree);
     let value = T::__extract(&mut cx);
     cx.finish();
@@ -99,7 +99,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     let mut tree = Table::new();
     // One pass over the environment, first: it also names the active profile.
     let profile_var = crate::profile::variable(meta);
-    let mut scan = env::scan(&opts.env, &state.names, &profile_var, meta.case_sensitive);
+    let mut scan = env::scan(&opts.env, state.names, &profile_var, meta.case_sensitive);
     // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
     let key_vars = crate::encrypted::key_vars(meta);
     scan.unknown.retain(|name| !key_vars.contains(name));
@@ -167,7 +167,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
         read_dotenv(&mut tree, path, false, opts, meta, state);
     }
 
-    let env_label = |m: &Match| (format!("env var {}", m.name), false);
+    let env_label = |m: &Match| (["env var ", m.name.as_str()].concat(), false);
     apply_matches(&mut tree, scan.matches, state, &env_label);
 
     #[cfg(feature = "cli")]

@@ -308,7 +308,6 @@ fn count(n: u64, unit: &str) -> String {
 /// The `range` check: `[min, max, gt, lt]`.
 fn range(n: Number, bounds: [&Option<Lit>; 4], secret: bool, failures: &mut Vec<String>) {
     const WORDS: [&str; 4] = ["at least", "at most", "greater than", "less than"];
-    let mut rules = Vec::new();
     let mut broken = false;
     for (i, bound) in bounds.iter().enumerate() {
         let Some(lit) = bound else { continue };
@@ -319,16 +318,20 @@ fn range(n: Number, bounds: [&Option<Lit>; 4], secret: bool, failures: &mut Vec<
             ));
             return;
         };
-        let ok = match i {
+        broken |= !match i {
             0 => ord.is_ge(),
             1 => ord.is_le(),
             2 => ord.is_gt(),
             _ => ord.is_lt(),
         };
-        broken |= !ok;
-        rules.push(format!("{} {}", WORDS[i], lit_text(lit)));
     }
+    // The rule is written out only when it is broken: a valid value costs no formatting.
     if broken {
+        let rules: Vec<String> = bounds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, bound)| Some(format!("{} {}", WORDS[i], lit_text(bound.as_ref()?))))
+            .collect();
         let rule = format!("must be {}", rules.join(" and "));
         if secret {
             failures.push(rule);

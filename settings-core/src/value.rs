@@ -341,24 +341,36 @@ pub(crate) enum Step {
 /// The location of every string of the tree (in tables and lists, at any depth) for which
 /// `wanted` holds.
 pub(crate) fn find_strings(table: &Table, wanted: &dyn Fn(&str) -> bool) -> Vec<Vec<Step>> {
-    fn walk(
-        value: &Value,
-        at: &mut Vec<Step>,
+    /// A step of the walk, borrowed: a location is copied out only for a string it finds.
+    enum At<'t> {
+        Key(&'t str),
+        Index(usize),
+    }
+    fn walk<'t>(
+        value: &'t Value,
+        at: &mut Vec<At<'t>>,
         wanted: &dyn Fn(&str) -> bool,
         out: &mut Vec<Vec<Step>>,
     ) {
         match &value.node {
-            Node::Text(s) | Node::Str(s) if wanted(s) => out.push(at.clone()),
+            Node::Text(s) | Node::Str(s) if wanted(s) => out.push(
+                at.iter()
+                    .map(|step| match step {
+                        At::Key(key) => Step::Key((*key).to_owned()),
+                        At::Index(i) => Step::Index(*i),
+                    })
+                    .collect(),
+            ),
             Node::Table(t) => {
                 for (key, inner) in t {
-                    at.push(Step::Key(key.clone()));
+                    at.push(At::Key(key));
                     walk(inner, at, wanted, out);
                     at.pop();
                 }
             }
             Node::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    at.push(Step::Index(i));
+                    at.push(At::Index(i));
                     walk(item, at, wanted, out);
                     at.pop();
                 }
@@ -369,7 +381,7 @@ pub(crate) fn find_strings(table: &Table, wanted: &dyn Fn(&str) -> bool) -> Vec<
     let mut out = Vec::new();
     let mut at = Vec::new();
     for (key, value) in table {
-        at.push(Step::Key(key.clone()));
+        at.push(At::Key(key));
         walk(value, &mut at, wanted, &mut out);
         at.pop();
     }

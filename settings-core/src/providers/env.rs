@@ -5,6 +5,7 @@ use crate::error::IssueKind;
 use crate::extract::State;
 use crate::naming::{NameTable, Rank, TargetId};
 use crate::value::{from_json, Node, Table, Value};
+use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 
 /// Where environment variables come from.
@@ -18,17 +19,18 @@ pub(crate) enum EnvInput {
 }
 
 impl EnvInput {
-    /// Calls `f` with every variable.
-    fn each(&self, mut f: impl FnMut(&OsStr, OsString)) {
+    /// Calls `f` with every variable: owned when read from the process (nothing is copied for
+    /// a variable that is kept), borrowed from the given pairs.
+    fn each(&self, mut f: impl FnMut(Cow<'_, OsStr>, Cow<'_, OsStr>)) {
         match self {
             EnvInput::Process => {
                 for (name, value) in std::env::vars_os() {
-                    f(&name, value);
+                    f(Cow::Owned(name), Cow::Owned(value));
                 }
             }
             EnvInput::Pairs(pairs) => {
                 for (name, value) in pairs {
-                    f(name, value.clone());
+                    f(Cow::Borrowed(name), Cow::Borrowed(value));
                 }
             }
         }
@@ -78,23 +80,24 @@ pub(crate) fn scan(
     case_sensitive: bool,
 ) -> Scan {
     let mut scan = Scan::default();
-    input.each(|name, value| {
-        let Some(name) = name.to_str() else { return };
+    let text = |s: Cow<'_, OsStr>| s.into_owned().into_string().ok();
+    input.each(|os_name, value| {
+        let Some(name) = os_name.to_str() else { return };
         let is_profile = if case_sensitive {
             name == profile_var
         } else {
             name.eq_ignore_ascii_case(profile_var)
         };
         if is_profile {
-            scan.profile = value.to_str().map(str::to_owned);
+            scan.profile = text(value);
             return;
         }
         match names.lookup(name) {
             Some((target, rank)) => scan.matches.push(Match {
                 target,
                 rank,
-                name: name.to_owned(),
-                value: value.into_string().ok(),
+                name: text(os_name).unwrap_or_default(),
+                value: text(value),
                 line: None,
             }),
             None if names.has_prefix(name) => scan.unknown.push(name.to_owned()),

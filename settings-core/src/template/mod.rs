@@ -165,11 +165,11 @@ pub(crate) enum Example {
 
 impl Tree {
     pub(crate) fn new(meta: &'static StructMeta) -> Self {
-        let names = NameTable::new(meta);
+        let names = NameTable::of(meta);
         Tree {
             doc: meta.doc,
             name: meta.name,
-            entries: entries(meta, &names, "", None, 0),
+            entries: entries(meta, names, "", None, 0),
         }
     }
 }
