@@ -165,14 +165,29 @@ impl NameTable {
     }
 
     fn find_stem(&self, rest: &str) -> Option<TargetId> {
-        let found = if self.case_sensitive {
+        let search = |name: &[u8]| {
             self.stems
-                .binary_search_by(|(stem, _)| stem.as_str().cmp(rest))
-        } else {
-            self.stems
-                .binary_search_by(|(stem, _)| cmp_upper(stem.as_bytes(), rest.as_bytes()))
+                .binary_search_by(|(stem, _)| stem.as_bytes().cmp(name))
+                .ok()
+                .map(|i| self.stems[i].1)
         };
-        found.ok().map(|i| self.stems[i].1)
+        if self.case_sensitive {
+            return search(rest.as_bytes());
+        }
+        // Upper-cased once into a buffer on the stack, then compared a word at a time.
+        let mut buf = [0u8; 96];
+        match buf.get_mut(..rest.len()) {
+            Some(upper) => {
+                upper.copy_from_slice(rest.as_bytes());
+                upper.make_ascii_uppercase();
+                search(upper)
+            }
+            None => self
+                .stems
+                .binary_search_by(|(stem, _)| cmp_upper(stem.as_bytes(), rest.as_bytes()))
+                .ok()
+                .map(|i| self.stems[i].1),
+        }
     }
 
     /// Whether the name carries this table's prefix (the prefix is not empty).
