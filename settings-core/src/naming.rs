@@ -84,18 +84,19 @@ impl NameTable {
             targets: Vec::new(),
         };
         let mut keys = Vec::new();
-        table.walk(meta, &mut keys, String::new());
+        table.walk(meta, &mut keys, "");
         table.stems.sort_by(|a, b| a.0.cmp(&b.0));
         table
     }
 
-    fn walk(&mut self, meta: &'static StructMeta, keys: &mut Vec<&'static str>, stem: String) {
+    fn walk(&mut self, meta: &'static StructMeta, keys: &mut Vec<&'static str>, stem: &str) {
         if keys.len() >= MAX_DEPTH {
             return;
         }
         for field in meta.fields {
             keys.push(field.key);
-            let mut field_stem = stem.clone();
+            let mut field_stem = String::with_capacity(stem.len() + 2 + field.key.len());
+            field_stem.push_str(stem);
             if !field_stem.is_empty() {
                 // Stems are compared in upper case unless names are case-sensitive, so the
                 // delimiter is stored the way names are compared.
@@ -116,11 +117,11 @@ impl NameTable {
             for (i, name) in field.env.iter().enumerate() {
                 self.explicit.push((name, id, ((n - i) as Rank) * 2));
             }
-            if !field.env_only {
-                self.stems.push((field_stem.clone(), id));
-            }
             if let Some(nested) = field.nested_meta() {
-                self.walk(nested, keys, field_stem);
+                self.walk(nested, keys, &field_stem);
+            }
+            if !field.env_only {
+                self.stems.push((field_stem, id));
             }
             keys.pop();
         }
