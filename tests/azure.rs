@@ -64,6 +64,7 @@ struct Seen {
     /// Path and query.
     target: String,
     authorization: Option<String>,
+    body: String,
 }
 
 impl Seen {
@@ -280,9 +281,14 @@ fn serve(
         method,
         target,
         authorization,
+        body: String::from_utf8_lossy(&body).into_owned(),
     };
     seen.lock().unwrap().push(request.clone());
     let answer = match request.authorization.as_deref() {
+        // Entra ID's token endpoint (the authority host points here in the chain test).
+        _ if request.method == "POST" && request.path().ends_with("/oauth2/v2.0/token") => {
+            token_endpoint(&request)
+        }
         None => {
             let mut r = error_body(
                 401,
@@ -319,6 +325,43 @@ fn serve(
     let _ = tls.write_all(text.as_bytes());
     tls.conn.send_close_notify();
     let _ = tls.flush();
+}
+
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const CLIENT_ID: &str = "0b2f7c5e-3d4a-4c1e-9f6a-8e7d6c5b4a39";
+const CLIENT_SECRET: &str = "sp-client-s3cret-9f2";
+
+/// Entra ID's client-credentials grant: `POST /{tenant}/oauth2/v2.0/token` with a form body;
+/// our token for our service principal, `invalid_client` for a wrong secret.
+fn token_endpoint(request: &Seen) -> Reply {
+    let form: BTreeMap<&str, &str> = request
+        .body
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .collect();
+    let right = request.path() == format!("/{TENANT}/oauth2/v2.0/token")
+        && form.get("grant_type") == Some(&"client_credentials")
+        && form.get("client_id") == Some(&CLIENT_ID)
+        && form.get("client_secret") == Some(&CLIENT_SECRET)
+        && form.get("scope") == Some(&"https%3A%2F%2Fvault.azure.net%2F.default");
+    if right {
+        reply(
+            200,
+            serde_json::json!({
+                "token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599,
+                "access_token": TOKEN
+            }),
+        )
+    } else {
+        reply(
+            401,
+            serde_json::json!({
+                "error": "invalid_client",
+                "error_description": "AADSTS7000215: Invalid client secret provided.",
+                "error_codes": [7000215]
+            }),
+        )
+    }
 }
 
 /// Key Vault's secrets API over a fixed set of secrets.
@@ -835,6 +878,10 @@ fn an_unreachable_vault_is_a_source_issue_naming_it() {
             .contains(&format!("cannot reach azure key vault at {HOST}:{port}")),
         "{err}"
     );
+    assert!(
+        issue.message.contains("(gave up after 3 attempts)"),
+        "{err}"
+    );
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
 
@@ -902,4 +949,102 @@ fn a_last_known_good_copy_serves_when_the_vault_is_down() {
         .load()
         .unwrap_err();
     assert!(source_issue(&err).message.contains("answered 503"), "{err}");
+}
+
+/// Run by `the_default_chain_takes_a_service_principal_from_the_environment` in a child
+/// process whose environment names the service principal, the authority host (our server)
+/// and where the vault is; prints what the load gave.
+#[test]
+#[ignore = "run as a child process by the_default_chain_takes_a_service_principal_from_the_environment"]
+fn default_chain_child() {
+    let url = std::env::var("SETTINGS_TEST_AZURE_VAULT").unwrap();
+    let addr: SocketAddr = std::env::var("SETTINGS_TEST_AZURE_ADDR")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let pem = std::fs::read_to_string(std::env::var("SETTINGS_TEST_AZURE_CERT").unwrap()).unwrap();
+    let source = AzureKeyVault::vault(url)
+        .secrets(NAMED)
+        .http_client(client_to(&pem, addr))
+        .timeout(Duration::from_secs(8));
+    match App::loader().env_vars([("X", "")]).provider(source).load() {
+        Ok(app) => println!("CHILD-OK {}", app.db.pool_size),
+        // On one line, for the parent to find.
+        Err(err) => println!(
+            "CHILD-ERR {} || {err:?}",
+            err.to_string().replace('\n', " | ")
+        ),
+    }
+}
+
+#[test]
+fn the_default_chain_takes_a_service_principal_from_the_environment() {
+    let vault = KeyVault::holding(&app_secrets(), 25);
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("vault.pem");
+    std::fs::write(&cert, &vault.cert_pem).unwrap();
+    let child = |secret: &str| {
+        let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+        command
+            .args([
+                "--ignored",
+                "--exact",
+                "default_chain_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("SETTINGS_TEST_AZURE_VAULT", &vault.url)
+            .env("SETTINGS_TEST_AZURE_ADDR", vault.addr.to_string())
+            .env("SETTINGS_TEST_AZURE_CERT", &cert)
+            .env("AZURE_TENANT_ID", TENANT)
+            .env("AZURE_CLIENT_ID", CLIENT_ID)
+            .env("AZURE_CLIENT_SECRET", secret)
+            .env("AZURE_AUTHORITY_HOST", &vault.url);
+        for var in [
+            "AZURE_FEDERATED_TOKEN_FILE",
+            "IDENTITY_ENDPOINT",
+            "IDENTITY_HEADER",
+            "MSI_ENDPOINT",
+        ] {
+            command.env_remove(var);
+        }
+        let out = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        stdout
+            .lines()
+            .find_map(|l| l.find("CHILD-").map(|at| l[at..].to_owned()))
+            .unwrap_or_else(|| panic!("no result from the child:\n{stdout}"))
+    };
+    // The right secret: the chain's first step gets our token from the authority host, and
+    // the vault accepts it.
+    assert_eq!(child(CLIENT_SECRET), "CHILD-OK 20");
+    let grants: Vec<Seen> = vault
+        .seen()
+        .into_iter()
+        .filter(|s| s.method == "POST")
+        .collect();
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert!(vault
+        .authorized()
+        .iter()
+        .all(|s| s.authorization.as_deref() == Some(&*format!("Bearer {TOKEN}"))));
+
+    // A wrong secret: Entra ID's invalid_client, and the chain goes on (no managed identity
+    // here, no CLI login); the issue says what each step found, without the secrets.
+    let wrong = child("wrong-client-s3cret");
+    eprintln!("default chain, wrong client secret: {wrong}");
+    assert!(wrong.starts_with("CHILD-ERR"), "{wrong}");
+    assert!(
+        wrong.contains("no Azure credential gave a token"),
+        "{wrong}"
+    );
+    assert!(
+        wrong.contains("service principal (AZURE_CLIENT_SECRET)"),
+        "{wrong}"
+    );
+    assert!(wrong.contains("AADSTS7000215"), "{wrong}");
+    assert!(wrong.contains("managed identity"), "{wrong}");
+    assert!(wrong.contains("developer tools"), "{wrong}");
+    assert!(!wrong.contains("wrong-client-s3cret"), "{wrong}");
+    assert!(!wrong.contains("kv-s3cret-password"), "{wrong}");
 }

@@ -194,9 +194,12 @@ impl AzureKeyVault {
         let credential = self.credential.clone();
         let http_client = self.http_client.clone();
         let max = self.common.max_size;
-        let at_ = at.clone();
+        let place = Place {
+            at: at.clone(),
+            attempts,
+        };
         let secrets = run(timeout, &at, move || async move {
-            let at = at_;
+            let at = &place.at;
             let http_client = match http_client {
                 Some(client) => client,
                 None => default_http_client(timeout)?,
@@ -224,20 +227,20 @@ impl AzureKeyVault {
                 format!("cannot make a Key Vault client for {vault}: {}", chain(&e))
             })?;
             let names = if names.is_empty() {
-                list_names(&client, &at).await?
+                list_names(&client, &place).await?
             } else {
                 names
             };
             let client = &client;
-            let at = &at;
+            let place = &place;
             let secrets: Vec<(String, String)> = futures_util::stream::iter(names)
                 .map(|name| async move {
                     let secret = client
                         .get_secret(&name, None)
                         .await
-                        .map_err(|e| sdk_error(&e, at, &Step::Get(&name)))?
+                        .map_err(|e| sdk_error(&e, place, Step::Get(&name)))?
                         .into_model()
-                        .map_err(|e| sdk_error(&e, at, &Step::Get(&name)))?;
+                        .map_err(|e| sdk_error(&e, place, Step::Get(&name)))?;
                     Ok::<_, String>((name, secret.value.unwrap_or_default()))
                 })
                 .buffered(CONCURRENT_READS)
@@ -277,22 +280,22 @@ common_builders!(
 );
 
 /// The names of every enabled secret of the vault, all pages read.
-async fn list_names(client: &SecretClient, at: &str) -> Result<Vec<String>, String> {
+async fn list_names(client: &SecretClient, place: &Place) -> Result<Vec<String>, String> {
     let mut pager = client
         .list_secret_properties(None)
-        .map_err(|e| sdk_error(&e, at, &Step::List))?;
+        .map_err(|e| sdk_error(&e, place, Step::List))?;
     let mut names = Vec::new();
     while let Some(properties) = pager
         .try_next()
         .await
-        .map_err(|e| sdk_error(&e, at, &Step::List))?
+        .map_err(|e| sdk_error(&e, place, Step::List))?
     {
         if properties.attributes.as_ref().and_then(|a| a.enabled) == Some(false) {
             continue;
         }
         let id = properties
             .resource_id()
-            .map_err(|e| sdk_error(&e, at, &Step::List))?;
+            .map_err(|e| sdk_error(&e, place, Step::List))?;
         names.push(id.name);
     }
     Ok(names)
@@ -350,14 +353,23 @@ fn default_http_client(timeout: Duration) -> Result<Arc<dyn HttpClient>, String>
 }
 
 /// What a failed request was doing, for its message.
+#[derive(Clone, Copy)]
 enum Step<'a> {
     List,
     Get(&'a str),
 }
 
+/// Where requests go and how often they are tried, for messages.
+struct Place {
+    /// `host:port` of the vault.
+    at: String,
+    attempts: u32,
+}
+
 /// An SDK error in one line, naming the vault and the secret, never a secret's value: the
 /// service's status, code and message; the cause of a transport or credential failure.
-fn sdk_error(e: &azure_core::Error, at: &str, step: &Step<'_>) -> String {
+fn sdk_error(e: &azure_core::Error, place: &Place, step: Step<'_>) -> String {
+    let at = &place.at;
     let what = match step {
         Step::List => "listing the secrets".to_owned(),
         Step::Get(name) => format!("the secret {name}"),
@@ -375,7 +387,7 @@ fn sdk_error(e: &azure_core::Error, at: &str, step: &Step<'_>) -> String {
                 (false, false) => format!(": {code}: {message}"),
             };
             let n = u16::from(*status);
-            match (*status, step) {
+            match (*status, &step) {
                 (StatusCode::NotFound, Step::Get(name)) => {
                     format!("azure key vault at {at} has no secret {name} (404{detail})")
                 }
@@ -397,7 +409,17 @@ fn sdk_error(e: &azure_core::Error, at: &str, step: &Step<'_>) -> String {
         }
         ErrorKind::Credential => format!("no Azure credential gave a token: {}", chain(e)),
         ErrorKind::Io | ErrorKind::Connection => {
-            format!("cannot reach azure key vault at {at}: {}", chain(e))
+            let why = chain(e);
+            if e.to_string().starts_with(RETRIES_SPENT) {
+                // Say how many tries that was rather than the SDK's words for it.
+                format!(
+                    "cannot reach azure key vault at {at}: {why} (gave up after {} attempt{})",
+                    place.attempts,
+                    if place.attempts == 1 { "" } else { "s" }
+                )
+            } else {
+                format!("cannot reach azure key vault at {at}: {why}")
+            }
         }
         // A secret's answer that cannot be read: the parser's message may quote the body.
         ErrorKind::DataConversion if matches!(step, Step::Get(_)) => format!(
@@ -405,20 +427,36 @@ fn sdk_error(e: &azure_core::Error, at: &str, step: &Step<'_>) -> String {
         ),
         _ => format!("azure key vault at {at}, {what}: {}", chain(e)),
     };
-    let mut out: String = text.chars().take(600).collect();
-    if text.chars().count() > 600 {
+    let text = one_line(&text);
+    let mut out: String = text.chars().take(800).collect();
+    if text.chars().count() > 800 {
         out.push('…');
     }
     out
 }
 
-/// An error and its sources, each shown once.
+/// The SDK's multi-line messages on one line, without its "To troubleshoot, visit …" links.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("To troubleshoot"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The context the SDK's retry policy puts on the last error when its tries are spent.
+const RETRIES_SPENT: &str = "retry policy expired and the request will no longer be retried";
+/// The context it puts on an error it does not retry.
+const NOT_RETRIED: &str = "non-transport error occurred which will not be retried";
+
+/// An error and its sources, each shown once, without the SDK's retry-policy remarks.
 fn chain(e: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(e);
     while let Some(err) = next {
         let text = err.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+        let remark = text == RETRIES_SPENT || text == NOT_RETRIED;
+        if !remark && !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         next = err.source();
@@ -439,7 +477,7 @@ enum Source {
     Ready(Arc<dyn TokenCredential>),
     /// Managed identity on a VM: only once the instance metadata service has answered.
     Imds {
-        options: ManagedIdentityCredentialOptions,
+        options: Box<ManagedIdentityCredentialOptions>,
         probe: Duration,
     },
     /// Configured by the environment but not usable: why.
@@ -498,7 +536,7 @@ impl DefaultChain {
             sources.push((
                 "managed identity",
                 Source::Imds {
-                    options,
+                    options: Box::new(options),
                     probe: timeout.min(Duration::from_secs(1)),
                 },
             ));
@@ -532,7 +570,7 @@ impl TokenCredential for DefaultChain {
             let result = match source {
                 Source::Ready(c) => c.get_token(scopes, options.clone()).await,
                 Source::Broken(e) => {
-                    why.push(format!("{name}: {e}"));
+                    why.push(format!("{name}: {}", one_line(e)));
                     continue;
                 }
                 Source::Imds { options: o, probe } => {
@@ -543,7 +581,7 @@ impl TokenCredential for DefaultChain {
                         ));
                         continue;
                     }
-                    match ManagedIdentityCredential::new(Some(o.clone())) {
+                    match ManagedIdentityCredential::new(Some((**o).clone())) {
                         Ok(c) => c.get_token(scopes, options.clone()).await,
                         Err(e) => Err(e),
                     }
@@ -556,7 +594,7 @@ impl TokenCredential for DefaultChain {
                     }
                     return Ok(token);
                 }
-                Err(e) => why.push(format!("{name}: {}", chain(&e))),
+                Err(e) => why.push(format!("{name}: {}", one_line(&chain(&e)))),
             }
         }
         Err(azure_core::Error::with_message(
