@@ -10,8 +10,10 @@
 use super::{common_builders, host_port, Common, Entry};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
+use azure_core::http::policies::{Policy, PolicyResult};
 use azure_core::http::{
-    ClientOptions, ExponentialRetryOptions, HttpClient, RetryOptions, StatusCode, Transport, Url,
+    ClientOptions, Context, ExponentialRetryOptions, HttpClient, Request, RetryOptions, StatusCode,
+    Transport, Url,
 };
 use azure_identity::{
     ClientSecretCredential, ClientSecretCredentialOptions, DeveloperToolsCredential,
@@ -28,7 +30,10 @@ use std::time::Duration;
 const CONCURRENT_READS: usize = 8;
 
 /// Secrets of an Azure Key Vault as settings: the ones named with
-/// [`secret`](AzureKeyVault::secret), or every enabled secret of the vault when none is named.
+/// [`secret`](AzureKeyVault::secret), or every enabled secret of the vault when none is named
+/// (all pages of the listing read; disabled secrets skipped). Read that way, every secret of
+/// the vault is a setting: one the struct does not declare is an unknown key, as in a file, so
+/// a vault shared with other apps is better read by name.
 ///
 /// A Key Vault secret name holds only letters, digits and `-`, so `--` stands for nesting, as in
 /// ASP.NET Core's Key Vault configuration provider: the secret `db--password` sets
@@ -213,6 +218,7 @@ impl AzureKeyVault {
                     max_delay: azure_core::time::Duration::seconds(2),
                 }),
                 transport: Some(Transport::new(http_client.clone())),
+                per_call_policies: vec![Arc::new(SameVault(url))],
                 ..Default::default()
             };
             let credential = match credential {
@@ -337,6 +343,35 @@ fn secret_keys(name: &str) -> Vec<String> {
         .filter(|k| !k.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Refuses a request to another host or port than the vault's (a `nextLink` that points
+/// elsewhere) before the token is put on it.
+#[derive(Debug)]
+struct SameVault(Url);
+
+#[async_trait::async_trait]
+impl Policy for SameVault {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let (vault, to) = (&self.0, request.url());
+        if to.host_str() != vault.host_str()
+            || to.port_or_known_default() != vault.port_or_known_default()
+        {
+            return Err(azure_core::Error::with_message(
+                ErrorKind::Other,
+                format!(
+                    "the vault sent a link to another host ({}), not followed",
+                    host_port(to.as_str())
+                ),
+            ));
+        }
+        next[0].send(ctx, request, &next[1..]).await
+    }
 }
 
 /// Our HTTP client: rustls with the system's roots, a bounded connect time, no redirects (a
