@@ -983,7 +983,7 @@ fn the_default_chain_takes_a_service_principal_from_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let cert = dir.path().join("vault.pem");
     std::fs::write(&cert, &vault.cert_pem).unwrap();
-    let child = |secret: &str| {
+    let child = |secret: Option<&str>| {
         let mut command = std::process::Command::new(std::env::current_exe().unwrap());
         command
             .args([
@@ -996,10 +996,20 @@ fn the_default_chain_takes_a_service_principal_from_the_environment() {
             .env("SETTINGS_TEST_AZURE_VAULT", &vault.url)
             .env("SETTINGS_TEST_AZURE_ADDR", vault.addr.to_string())
             .env("SETTINGS_TEST_AZURE_CERT", &cert)
-            .env("AZURE_TENANT_ID", TENANT)
-            .env("AZURE_CLIENT_ID", CLIENT_ID)
-            .env("AZURE_CLIENT_SECRET", secret)
             .env("AZURE_AUTHORITY_HOST", &vault.url);
+        match secret {
+            Some(secret) => {
+                command
+                    .env("AZURE_TENANT_ID", TENANT)
+                    .env("AZURE_CLIENT_ID", CLIENT_ID)
+                    .env("AZURE_CLIENT_SECRET", secret);
+            }
+            None => {
+                for var in ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] {
+                    command.env_remove(var);
+                }
+            }
+        }
         for var in [
             "AZURE_FEDERATED_TOKEN_FILE",
             "IDENTITY_ENDPOINT",
@@ -1017,7 +1027,7 @@ fn the_default_chain_takes_a_service_principal_from_the_environment() {
     };
     // The right secret: the chain's first step gets our token from the authority host, and
     // the vault accepts it.
-    assert_eq!(child(CLIENT_SECRET), "CHILD-OK 20");
+    assert_eq!(child(Some(CLIENT_SECRET)), "CHILD-OK 20");
     let grants: Vec<Seen> = vault
         .seen()
         .into_iter()
@@ -1029,29 +1039,38 @@ fn the_default_chain_takes_a_service_principal_from_the_environment() {
         .iter()
         .all(|s| s.authorization.as_deref() == Some(&*format!("Bearer {TOKEN}"))));
 
-    // A wrong secret: Entra ID's invalid_client, and the chain goes on (no managed identity
-    // here, no CLI login); the issue says what each step found, without the secrets.
-    let wrong = child("wrong-client-s3cret");
+    // A wrong secret: Entra ID's invalid_client. The environment chose the service
+    // principal, so the chain ends there with its error (no other identity is tried), which
+    // shows neither the client secret nor a vault's secret.
+    let wrong = child(Some("wrong-client-s3cret"));
     eprintln!("default chain, wrong client secret: {wrong}");
-    assert!(wrong.starts_with("CHILD-ERR"), "{wrong}");
-    if wrong.contains("refused the token") {
-        // On a machine with a managed identity or an `az login`, a later step gave a token
-        // (not ours, so the vault refused it).
-        eprintln!("a later step of the chain gave a token on this machine");
+    assert!(
+        wrong.contains(
+            "no Azure credential gave a token: service principal (AZURE_CLIENT_SECRET): \
+             ClientSecretCredential authentication failed. AADSTS7000215"
+        ),
+        "{wrong}"
+    );
+    assert!(!wrong.contains("developer tools"), "{wrong}");
+    assert!(!wrong.contains("wrong-client-s3cret"), "{wrong}");
+    // It was asked (once per secret read at the same time: each met the challenge).
+    assert!(vault.seen().iter().filter(|s| s.method == "POST").count() > 1);
+
+    // Nothing configured: managed identity (no App Service, no instance metadata service here)
+    // and the developer tools are tried, and the issue says what each found.
+    let none = child(None);
+    eprintln!("default chain, nothing configured: {none}");
+    if none.contains("refused the token") {
+        // This machine has `az login` or a managed identity: a real token, not ours.
+        eprintln!("a developer tool or managed identity gave a token on this machine");
     } else {
         assert!(
-            wrong.contains("no Azure credential gave a token"),
-            "{wrong}"
+            none.contains("no Azure credential gave a token: tried managed identity: "),
+            "{none}"
         );
-        assert!(
-            wrong.contains("service principal (AZURE_CLIENT_SECRET): ClientSecretCredential"),
-            "{wrong}"
-        );
-        assert!(wrong.contains("AADSTS7000215"), "{wrong}");
-        assert!(wrong.contains("managed identity"), "{wrong}");
-        assert!(wrong.contains("developer tools"), "{wrong}");
+        assert!(none.contains("; developer tools (az, azd): "), "{none}");
+        assert!(none.contains("(give one with .credential(..))"), "{none}");
     }
-    assert!(!wrong.contains("wrong-client-s3cret"), "{wrong}");
     assert!(!wrong.contains("kv-s3cret-password"), "{wrong}");
 }
 

@@ -47,7 +47,10 @@ const CONCURRENT_READS: usize = 8;
 /// like environment values.
 ///
 /// Without [`credential`](AzureKeyVault::credential), the token comes from the first of these
-/// that gives one (tried at load, in this order):
+/// that the environment offers (looked at when loading, in this order); as with the other Azure
+/// SDKs' `DefaultAzureCredential`, one that the environment configures (1, 2, or 3 on App
+/// Service) and that fails ends the search, with its error, rather than another identity being
+/// used instead:
 ///
 /// 1. a service principal: `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET` set;
 /// 2. workload identity (AKS and other federated tokens): `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`
@@ -500,7 +503,11 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// The credentials tried when none is given, in order, chosen by the environment at load; the
-/// first that gives a token is used from then on.
+/// first that gives a token is used from then on. As with the other Azure SDKs'
+/// `DefaultAzureCredential`, a credential the environment configures (a service principal,
+/// workload identity, App Service's managed identity) ends the chain when it fails, so that a
+/// misconfigured identity is reported rather than silently replaced by another one; a managed
+/// identity that is not there and the developer tools are only tried.
 #[derive(Debug)]
 struct DefaultChain {
     sources: Vec<(&'static str, Source)>,
@@ -509,14 +516,17 @@ struct DefaultChain {
 
 #[derive(Debug)]
 enum Source {
-    Ready(Arc<dyn TokenCredential>),
-    /// Managed identity on a VM: only once the instance metadata service has answered.
+    /// Configured by the environment: its failure ends the chain.
+    Configured(Arc<dyn TokenCredential>),
+    /// Configured by the environment but not usable (a malformed tenant id): ends the chain.
+    Broken(String),
+    /// Managed identity on a VM: tried once the instance metadata service has answered.
     Imds {
         options: Box<ManagedIdentityCredentialOptions>,
         probe: Duration,
     },
-    /// Configured by the environment but not usable: why.
-    Broken(String),
+    /// Tried; its failure passes on to the next.
+    Tried(Arc<dyn TokenCredential>),
 }
 
 impl DefaultChain {
@@ -526,10 +536,12 @@ impl DefaultChain {
             transport: Some(Transport::new(http_client.clone())),
             ..Default::default()
         };
-        let ready = |result: azure_core::Result<Arc<dyn TokenCredential>>| match result {
-            Ok(c) => Source::Ready(c),
-            Err(e) => Source::Broken(chain(&e)),
-        };
+        fn configured<C: TokenCredential + 'static>(result: azure_core::Result<Arc<C>>) -> Source {
+            match result {
+                Ok(c) => Source::Configured(c),
+                Err(e) => Source::Broken(chain(&e)),
+            }
+        }
         let (tenant, client_id) = (env("AZURE_TENANT_ID"), env("AZURE_CLIENT_ID"));
         let mut sources = Vec::new();
         if let (Some(tenant), Some(client), Some(secret)) =
@@ -543,10 +555,7 @@ impl DefaultChain {
                     client_options: client_options(),
                 }),
             );
-            sources.push((
-                "service principal (AZURE_CLIENT_SECRET)",
-                ready(c.map(|c| c as Arc<dyn TokenCredential>)),
-            ));
+            sources.push(("service principal (AZURE_CLIENT_SECRET)", configured(c)));
         }
         if tenant.is_some() && client_id.is_some() && env("AZURE_FEDERATED_TOKEN_FILE").is_some() {
             let mut options = WorkloadIdentityCredentialOptions::default();
@@ -554,7 +563,7 @@ impl DefaultChain {
             let c = WorkloadIdentityCredential::new(Some(options));
             sources.push((
                 "workload identity (AZURE_FEDERATED_TOKEN_FILE)",
-                ready(c.map(|c| c as Arc<dyn TokenCredential>)),
+                configured(c),
             ));
         }
         let options = ManagedIdentityCredentialOptions {
@@ -563,10 +572,7 @@ impl DefaultChain {
         };
         if env("IDENTITY_ENDPOINT").is_some() || env("MSI_ENDPOINT").is_some() {
             let c = ManagedIdentityCredential::new(Some(options));
-            sources.push((
-                "managed identity",
-                ready(c.map(|c| c as Arc<dyn TokenCredential>)),
-            ));
+            sources.push(("managed identity (IDENTITY_ENDPOINT)", configured(c)));
         } else {
             sources.push((
                 "managed identity",
@@ -576,11 +582,11 @@ impl DefaultChain {
                 },
             ));
         }
-        let c = DeveloperToolsCredential::new(None);
-        sources.push((
-            "developer tools (az, azd)",
-            ready(c.map(|c| c as Arc<dyn TokenCredential>)),
-        ));
+        let tools = match DeveloperToolsCredential::new(None) {
+            Ok(c) => Source::Tried(c),
+            Err(e) => Source::Broken(chain(&e)),
+        };
+        sources.push(("developer tools (az, azd)", tools));
         DefaultChain {
             sources,
             chosen: OnceLock::new(),
@@ -595,22 +601,26 @@ impl TokenCredential for DefaultChain {
         scopes: &[&str],
         options: Option<TokenRequestOptions<'_>>,
     ) -> azure_core::Result<AccessToken> {
+        // Later tokens from the one that gave the first (a VM's managed identity is probed
+        // and made again: the SDK client keeps its token, so that is once per load).
         if let Some(&i) = self.chosen.get() {
-            if let (_, Source::Ready(c)) = &self.sources[i] {
+            if let (_, Source::Configured(c) | Source::Tried(c)) = &self.sources[i] {
                 return c.get_token(scopes, options).await;
             }
         }
-        let mut why = Vec::new();
+        let fail = |why: String| Err(azure_core::Error::with_message(ErrorKind::Credential, why));
+        let mut tried = Vec::new();
         for (i, (name, source)) in self.sources.iter().enumerate() {
             let result = match source {
-                Source::Ready(c) => c.get_token(scopes, options.clone()).await,
-                Source::Broken(e) => {
-                    why.push(format!("{name}: {}", one_line(e)));
-                    continue;
-                }
+                Source::Configured(c) => match c.get_token(scopes, options.clone()).await {
+                    Err(e) => return fail(format!("{name}: {}", one_line(&chain(&e)))),
+                    ok => ok,
+                },
+                Source::Broken(e) => return fail(format!("{name}: {}", one_line(e))),
+                Source::Tried(c) => c.get_token(scopes, options.clone()).await,
                 Source::Imds { options: o, probe } => {
                     if !imds_answers(*probe).await {
-                        why.push(format!(
+                        tried.push(format!(
                             "{name}: not on App Service (IDENTITY_ENDPOINT unset) and no Azure \
                              instance metadata service at 169.254.169.254"
                         ));
@@ -624,17 +634,15 @@ impl TokenCredential for DefaultChain {
             };
             match result {
                 Ok(token) => {
-                    if matches!(source, Source::Ready(_)) {
-                        let _ = self.chosen.set(i);
-                    }
+                    let _ = self.chosen.set(i);
                     return Ok(token);
                 }
-                Err(e) => why.push(format!("{name}: {}", one_line(&chain(&e)))),
+                Err(e) => tried.push(format!("{name}: {}", one_line(&chain(&e)))),
             }
         }
-        Err(azure_core::Error::with_message(
-            ErrorKind::Credential,
-            format!("tried {} (give one with .credential(..))", why.join("; ")),
+        fail(format!(
+            "tried {} (give one with .credential(..))",
+            tried.join("; ")
         ))
     }
 }
