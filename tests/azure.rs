@@ -1104,3 +1104,22 @@ fn a_next_link_to_another_host_is_not_followed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_single_dash_stays_so_an_undeclared_name_gets_a_suggestion() {
+    #[derive(Settings, Debug)]
+    struct Pool {
+        #[settings(default = 5)]
+        pool_size: u32,
+    }
+    let vault = KeyVault::holding(&[("pool-size", "kv-s3cret-pool", true)], 25);
+    let err = Pool::loader()
+        .env_vars([("X", "")])
+        .provider(vault.source().secret("pool-size"))
+        .load()
+        .unwrap_err();
+    let issue = &err.issues()[0];
+    assert_eq!(issue.kind, IssueKind::Unknown, "{err}");
+    assert!(issue.message.contains("pool_size"), "{err}");
+    assert_hidden(&err, "kv-s3cret-pool");
+}

@@ -5,7 +5,8 @@
 //! current-thread runtime on a short-lived thread of its own (as the AWS sources do), so a load
 //! works from a plain `main` and from inside a tokio runtime alike. Requests go through a
 //! `reqwest` client of our own (rustls, the system's roots, a bounded connect time, no
-//! redirects) unless [`AzureKeyVault::http_client`] gives one.
+//! redirects) unless [`AzureKeyVault::http_client`] gives one, and only to the vault's own host
+//! and port (a `nextLink` elsewhere is not followed, so the token goes nowhere else).
 
 use super::{common_builders, host_port, Common, Entry};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
