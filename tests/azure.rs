@@ -1108,6 +1108,7 @@ fn a_next_link_to_another_host_is_not_followed() {
 #[test]
 fn a_single_dash_stays_so_an_undeclared_name_gets_a_suggestion() {
     #[derive(Settings, Debug)]
+    #[allow(dead_code)] // never loaded: the load fails
     struct Pool {
         #[settings(default = 5)]
         pool_size: u32,
