@@ -82,7 +82,7 @@ mod naming;
 mod pipeline;
 mod profile;
 mod providers;
-#[cfg(any(feature = "aws", feature = "vault", feature = "etcd"))]
+#[cfg(any(feature = "aws", feature = "vault", feature = "etcd", feature = "gcp"))]
 pub mod remote;
 mod report;
 mod schema;

@@ -47,7 +47,7 @@ pub(crate) fn apply(
     issues: &mut Issues,
 ) -> bool {
     // Our remote sources: an origin per key, secret where the source says so.
-    #[cfg(any(feature = "aws", feature = "vault", feature = "etcd"))]
+    #[cfg(any(feature = "aws", feature = "vault", feature = "etcd", feature = "gcp"))]
     if let Some(remote) = crate::remote::as_remote(provider) {
         crate::remote::apply(remote, tree, merger, origins, issues, &convert);
         return false;

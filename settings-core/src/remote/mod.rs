@@ -26,16 +26,18 @@
 //! | `aws` | [`AwsParameterStore::path`] | every parameter under a path, `/` as nesting, SecureString decrypted |
 //! | `vault` | [`Vault::kv2`] | a KV v2 secret's keys; token from `VAULT_TOKEN` or given |
 //! | `etcd` | [`Etcd::prefix`] | every key under a prefix, `/` as nesting; watched under `Live` |
+//! | `gcp` | [`GcpSecretManager::secret`] | a secret's latest (or pinned) version: a JSON payload's keys (or a plain one as one named key) |
 //!
 //! - Each is a `figment::Provider`, added with [`Loader::provider`](crate::Loader::provider):
 //!   merged above the config files and below the environment. Keys merge at the top level of
 //!   the settings unless `.nest("key")` puts them under a key. Values are text (or JSON) and
 //!   are turned into the declared types like environment values.
 //! - Every value's origin names the source and the key (`aws secrets manager prod/app:
-//!   password`, `etcd /config/app/db/url`), in reports and errors.
-//! - Values from secret managers (Secrets Manager, SecureString parameters, Vault) are secret:
-//!   masked in reports and errors. `.mark_secret(true)` marks any source's values secret,
-//!   `.mark_secret(false)` unmarks them.
+//!   password`, `etcd /config/app/db/url`, `gcp secret manager
+//!   projects/my-project/secrets/app/versions/latest: password`), in reports and errors.
+//! - Values from secret managers (Secrets Manager, SecureString parameters, Vault, GCP Secret
+//!   Manager) are secret: masked in reports and errors. `.mark_secret(true)` marks any source's
+//!   values secret, `.mark_secret(false)` unmarks them.
 //! - Every request is bounded: 10 s in all by default (`.timeout(..)`), spent on at most
 //!   3 attempts (`.attempts(..)`) with a growing pause between them. A server that accepts and
 //!   never answers fails the load when the time is up. Every failure (unreachable, access
@@ -46,7 +48,8 @@
 //!   values in clear) after every successful read, and used when the source fails, with
 //!   origins marked `(last known good copy from <path>)`.
 //! - `load()` works from a plain `main` and from inside a tokio runtime: no source needs the
-//!   caller's runtime (the AWS SDK runs on a private one on a short-lived thread of its own).
+//!   caller's runtime (the AWS and GCP clients run on a private one on a short-lived thread of
+//!   their own).
 
 use crate::error::{IssueKind, Issues};
 use crate::value::{insert_path, Merger, OriginId, Origins, Table};
@@ -60,6 +63,8 @@ use std::time::{Duration, Instant};
 mod aws;
 #[cfg(feature = "etcd")]
 mod etcd;
+#[cfg(feature = "gcp")]
+mod gcp;
 #[cfg(any(feature = "vault", feature = "etcd"))]
 mod http;
 #[cfg(feature = "vault")]
@@ -69,6 +74,8 @@ mod vault;
 pub use aws::{AwsParameterStore, AwsSecretsManager};
 #[cfg(feature = "etcd")]
 pub use etcd::Etcd;
+#[cfg(feature = "gcp")]
+pub use gcp::GcpSecretManager;
 #[cfg(feature = "vault")]
 pub use vault::Vault;
 
@@ -194,6 +201,10 @@ pub(crate) fn as_remote(provider: &dyn Any) -> Option<&dyn Remote> {
     }
     #[cfg(feature = "etcd")]
     if let Some(p) = provider.downcast_ref::<Etcd>() {
+        return Some(p);
+    }
+    #[cfg(feature = "gcp")]
+    if let Some(p) = provider.downcast_ref::<GcpSecretManager>() {
         return Some(p);
     }
     None
@@ -449,7 +460,10 @@ pub(crate) fn split_key(rest: &str) -> Vec<String> {
 }
 
 /// The entries of a JSON object's top-level keys, each labelled `"{name}: {key}"`.
-#[cfg_attr(not(any(feature = "aws", feature = "vault")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "aws", feature = "vault", feature = "gcp")),
+    allow(dead_code)
+)]
 pub(crate) fn object_entries(
     name: &str,
     object: serde_json::Map<String, serde_json::Value>,
