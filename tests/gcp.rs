@@ -35,8 +35,12 @@ struct Seen {
     body: String,
 }
 
-/// A server on 127.0.0.1: `POST /token` (the OAuth refresh) and the `:access` calls, answered
-/// from a script (the last answer repeats).
+/// The scripted answers of the API, by route: the path of an `:access` call (`"*"`: any), or
+/// `"<path>#<pageToken>"` of a list call. A route's last answer repeats.
+type Routes = std::collections::HashMap<String, VecDeque<(u16, String)>>;
+
+/// A server on 127.0.0.1: `POST /token` (the OAuth refresh) and the API calls, answered from
+/// its routes.
 struct Fake {
     url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
@@ -45,11 +49,20 @@ struct Fake {
 }
 
 impl Fake {
+    /// A server whose every `:access` call gets the next answer of `script`.
     fn start(script: Vec<(u16, String)>) -> Fake {
+        Fake::routes([("*".to_owned(), script)])
+    }
+
+    fn routes(routes: impl IntoIterator<Item = (String, Vec<(u16, String)>)>) -> Fake {
+        let script: Routes = routes
+            .into_iter()
+            .map(|(k, v)| (k, VecDeque::from(v)))
+            .collect();
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let script = Arc::new(Mutex::new(VecDeque::from(script)));
+        let script = Arc::new(Mutex::new(script));
         let (seen2, script2) = (seen.clone(), script.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -104,7 +117,7 @@ impl Fake {
     }
 }
 
-fn serve(stream: TcpStream, seen: &Mutex<Vec<Seen>>, script: &Mutex<VecDeque<(u16, String)>>) {
+fn serve(stream: TcpStream, seen: &Mutex<Vec<Seen>>, routes: &Mutex<Routes>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -137,7 +150,7 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Seen>>, script: &Mutex<VecDeque<(u1
     seen.lock().unwrap().push(Seen {
         method: method.clone(),
         path: path.clone(),
-        query,
+        query: query.clone(),
         authorization: authorization.clone(),
         body: body.clone(),
     });
@@ -155,20 +168,40 @@ fn serve(stream: TcpStream, seen: &Mutex<Vec<Seen>>, script: &Mutex<VecDeque<(u1
         } else {
             (400, r#"{"error": "invalid_grant"}"#.to_owned())
         }
-    } else if method != "GET" || !path.starts_with("/v1/projects/") || !path.ends_with(":access") {
-        eprintln!("unexpected request: {method} {path}");
-        (404, google_error(404, "NOT_FOUND", "no such method"))
     } else if authorization.as_deref() != Some(&format!("Bearer {TOKEN}")) {
         (
             401,
             google_error(401, "UNAUTHENTICATED", "missing or wrong bearer token"),
         )
     } else {
-        let mut script = script.lock().unwrap();
-        if script.len() > 1 {
-            script.pop_front().unwrap()
+        let route = if method == "GET" && path.ends_with(":access") {
+            Some(path.clone())
+        } else if method == "GET" && path.ends_with("/secrets") {
+            let token = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("pageToken="))
+                .unwrap_or("");
+            Some(format!("{path}#{token}"))
         } else {
-            script.front().cloned().unwrap_or((500, String::new()))
+            None
+        };
+        let mut routes = routes.lock().unwrap();
+        let script = route.and_then(|route| {
+            if routes.contains_key(&route) {
+                routes.get_mut(&route)
+            } else if route.ends_with(":access") {
+                routes.get_mut("*")
+            } else {
+                None
+            }
+        });
+        match script {
+            Some(script) if script.len() > 1 => script.pop_front().unwrap(),
+            Some(script) if !script.is_empty() => script[0].clone(),
+            _ => {
+                eprintln!("unexpected request: {method} {path}?{query}");
+                (404, google_error(404, "NOT_FOUND", "no such method"))
+            }
         }
     };
     let reason = match status {
@@ -195,7 +228,7 @@ fn google_error(code: u16, status: &str, message: &str) -> String {
 }
 
 /// The answer of `:access` for `secret` (version 1), with the right checksum or `crc`.
-fn access(secret: &str, data: &[u8], crc: Option<u32>) -> (u16, String) {
+fn access_answer(secret: &str, data: &[u8], crc: Option<u32>) -> (u16, String) {
     let crc = crc.unwrap_or_else(|| crc32c(data));
     let name = format!("projects/123456/secrets/{secret}/versions/1");
     let body = serde_json::json!({
@@ -320,7 +353,7 @@ const NAME: &str = "gcp secret manager projects/test-project/secrets";
 #[test]
 fn json_payload_keys_merge_typed_and_secret_with_per_key_origins() {
     let payload = br#"{"password": "gcp-s3cret", "pool_size": "20", "port": 6543}"#;
-    let fake = Fake::start(vec![access("app", payload, None)]);
+    let fake = Fake::start(vec![access_answer("app", payload, None)]);
     let creds = load(fake.source("app")).unwrap();
     assert_eq!(creds.password.expose_secret(), "gcp-s3cret");
     assert_eq!((creds.pool_size, creds.port), (20, 6543));
@@ -368,7 +401,7 @@ fn json_payload_keys_merge_typed_and_secret_with_per_key_origins() {
 #[test]
 fn keys_nest_under_a_key() {
     let payload = br#"{"host": "db.internal", "password": "nested-s3cret"}"#;
-    let fake = Fake::start(vec![access("db", payload, None)]);
+    let fake = Fake::start(vec![access_answer("db", payload, None)]);
     let app = App::loader()
         .env_vars([("X", "")])
         .provider(fake.source("db").nest("db"))
@@ -381,7 +414,7 @@ fn keys_nest_under_a_key() {
 
 #[test]
 fn a_plain_payload_is_one_named_key_and_a_pinned_version_is_asked_for() {
-    let fake = Fake::start(vec![access("token", b"plain-s3cret\n", None)]);
+    let fake = Fake::start(vec![access_answer("token", b"plain-s3cret\n", None)]);
     let source = fake.source("token").version("5").single_key("password");
     let report = Creds::loader()
         .env_vars([("X", "")])
@@ -419,7 +452,7 @@ fn a_plain_payload_is_one_named_key_and_a_pinned_version_is_asked_for() {
     assert_hidden(&err, "plain-s3cret");
 
     // JSON that is not an object: the same, naming what it is.
-    let fake = Fake::start(vec![access("list", br#"["list-s3cret"]"#, None)]);
+    let fake = Fake::start(vec![access_answer("list", br#"["list-s3cret"]"#, None)]);
     let err = load(fake.source("list")).unwrap_err();
     assert!(
         source_issue(&err).message.contains("it is an array"),
@@ -484,7 +517,7 @@ fn too_many_requests_is_retried_then_succeeds() {
             429,
             google_error(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric"),
         ),
-        access("app", br#"{"password": "after-429"}"#, None),
+        access_answer("app", br#"{"password": "after-429"}"#, None),
     ]);
     let creds = load(fake.source("app")).unwrap();
     assert_eq!(creds.password.expose_secret(), "after-429");
@@ -506,7 +539,11 @@ fn too_many_requests_is_retried_then_succeeds() {
 #[test]
 fn a_checksum_mismatch_is_a_source_issue_without_the_value() {
     let payload = br#"{"password": "crc-s3cret"}"#;
-    let fake = Fake::start(vec![access("app", payload, Some(crc32c(payload) ^ 1))]);
+    let fake = Fake::start(vec![access_answer(
+        "app",
+        payload,
+        Some(crc32c(payload) ^ 1),
+    )]);
     let err = load(fake.source("app")).unwrap_err();
     let issue = source_issue(&err);
     assert!(
@@ -526,7 +563,7 @@ fn a_checksum_mismatch_is_a_source_issue_without_the_value() {
 #[test]
 fn a_payload_over_the_size_limit_is_a_source_issue() {
     let payload = serde_json::json!({ "password": "z".repeat(32 * 1024) }).to_string();
-    let fake = Fake::start(vec![access("big", payload.as_bytes(), None)]);
+    let fake = Fake::start(vec![access_answer("big", payload.as_bytes(), None)]);
     let err = load(fake.source("big").max_size(8 * 1024)).unwrap_err();
     assert!(
         source_issue(&err)
@@ -539,7 +576,7 @@ fn a_payload_over_the_size_limit_is_a_source_issue() {
 
 #[test]
 fn unusable_credentials_are_source_issues() {
-    let fake = Fake::start(vec![access("app", br#"{"password": "x"}"#, None)]);
+    let fake = Fake::start(vec![access_answer("app", br#"{"password": "x"}"#, None)]);
     // A refresh token the token endpoint refuses: nothing reaches the API.
     let bad = fake._dir.path().join("bad.json");
     std::fs::write(
@@ -579,7 +616,7 @@ fn unusable_credentials_are_source_issues() {
 #[test]
 fn unreachable_and_silent_endpoints_fail_within_the_timeout() {
     // The token endpoint answers; the API is down, or accepts and never answers.
-    let fake = Fake::start(vec![access("app", br#"{"password": "x"}"#, None)]);
+    let fake = Fake::start(vec![access_answer("app", br#"{"password": "x"}"#, None)]);
     let down = format!("http://127.0.0.1:{}", closed_port());
     let silent = silent_server();
     for (what, endpoint) in [("unreachable", down), ("silent", silent)] {
@@ -607,18 +644,193 @@ fn unreachable_and_silent_endpoints_fail_within_the_timeout() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Every secret of a project.
+
+/// One page of `GET /v1/projects/{p}/secrets`.
+fn list_page(ids: &[&str], next: &str) -> (u16, String) {
+    let secrets: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| {
+            serde_json::json!({
+                "name": format!("projects/123456/secrets/{id}"),
+                "replication": { "automatic": {} },
+                "createTime": "2026-01-01T00:00:00Z",
+                "labels": { "app": "billing" },
+            })
+        })
+        .collect();
+    let mut page = serde_json::json!({ "secrets": secrets, "totalSize": 5 });
+    if !next.is_empty() {
+        page["nextPageToken"] = next.into();
+    }
+    (200, page.to_string())
+}
+
+#[derive(Settings, Debug)]
+struct Billing {
+    api_key: Secret<String>,
+    #[settings(nested)]
+    db: BillingDb,
+}
+
+#[derive(Settings, Debug)]
+struct BillingDb {
+    password: Secret<String>,
+    #[settings(default = 5)]
+    pool_size: u32,
+}
+
+#[test]
+fn a_project_lists_every_page_then_reads_each_latest_version() {
+    let list = "/v1/projects/test-project/secrets";
+    let access =
+        |id: &str| format!("/v1/projects/test-project/secrets/{id}/versions/latest:access");
+    let fake = Fake::routes([
+        (
+            format!("{list}#"),
+            vec![list_page(&["billing-api_key", "other-thing"], "page-2")],
+        ),
+        (
+            format!("{list}#page-2"),
+            vec![list_page(
+                &[
+                    "billing-db__password",
+                    "billing-db__pool_size",
+                    "billing-empty",
+                ],
+                "",
+            )],
+        ),
+        (
+            access("billing-api_key"),
+            vec![access_answer("billing-api_key", b"key-s3cret", None)],
+        ),
+        (
+            access("billing-db__password"),
+            vec![access_answer("billing-db__password", b"db-s3cret", None)],
+        ),
+        (
+            access("billing-db__pool_size"),
+            vec![access_answer("billing-db__pool_size", b"20", None)],
+        ),
+        (
+            access("billing-empty"),
+            vec![(
+                404,
+                google_error(404, "NOT_FOUND", "Secret [billing-empty] has no versions."),
+            )],
+        ),
+    ]);
+    let source = || {
+        GcpSecretManager::project(PROJECT)
+            .filter("labels.app=billing")
+            .prefix("billing-")
+            .endpoint(fake.url.as_str())
+            .credentials_file(&fake.credentials)
+    };
+    let billing = Billing::loader()
+        .env_vars([("X", "")])
+        .provider(source())
+        .load()
+        .unwrap();
+    assert_eq!(billing.api_key.expose_secret(), "key-s3cret");
+    assert_eq!(billing.db.password.expose_secret(), "db-s3cret");
+    assert_eq!(billing.db.pool_size, 20);
+
+    let report = Billing::loader()
+        .env_vars([("X", "")])
+        .provider(source())
+        .explain()
+        .unwrap();
+    let password = report.get("db.password").unwrap();
+    assert_eq!(
+        password.origin,
+        format!("{NAME}/billing-db__password/versions/latest")
+    );
+    assert!(password.secret);
+    assert!(!report.to_string().contains("s3cret"), "{report}");
+
+    // Both pages listed with the filter; only the prefixed secrets read; the one without a
+    // version left out.
+    let calls = fake.calls();
+    let lists: Vec<&Seen> = calls.iter().filter(|c| c.path == list).collect();
+    assert_eq!(lists.len(), 4, "{lists:?}");
+    for l in &lists {
+        assert!(l.query.contains("filter=labels.app%3Dbilling"), "{l:?}");
+    }
+    assert!(lists.iter().any(|l| l.query.contains("pageToken=page-2")));
+    assert!(
+        !calls.iter().any(|c| c.path.contains("other-thing")),
+        "{calls:?}"
+    );
+    assert!(calls.iter().any(|c| c.path == access("billing-empty")));
+}
+
+#[test]
+fn a_project_listing_denied_or_misused_is_a_source_issue() {
+    let fake = Fake::routes([(
+        "/v1/projects/test-project/secrets#".to_owned(),
+        vec![(
+            403,
+            google_error(
+                403,
+                "PERMISSION_DENIED",
+                "Permission 'secretmanager.secrets.list' denied for resource 'projects/test-project'",
+            ),
+        )],
+    )]);
+    let source = || {
+        GcpSecretManager::project(PROJECT)
+            .endpoint(fake.url.as_str())
+            .credentials_file(&fake.credentials)
+    };
+    let err = Billing::loader()
+        .env_vars([("X", "")])
+        .provider(source())
+        .load()
+        .unwrap_err();
+    let issue = source_issue(&err);
+    assert!(
+        issue
+            .message
+            .contains("access to the secrets of projects/test-project was denied"),
+        "{err}"
+    );
+    assert!(
+        issue.message.contains("secretmanager.secrets.list"),
+        "{err}"
+    );
+    assert_eq!(
+        issue.origin.as_deref(),
+        Some("provider gcp secret manager projects/test-project/secrets/*")
+    );
+
+    let err = Billing::loader()
+        .env_vars([("X", "")])
+        .provider(source().single_key("x"))
+        .load()
+        .unwrap_err();
+    assert!(
+        source_issue(&err)
+            .message
+            .contains("do not apply to GcpSecretManager::project"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Inside a runtime.
 
 #[tokio::test(flavor = "multi_thread")]
 async fn load_works_inside_a_multi_thread_tokio_runtime() {
-    let fake = Fake::start(vec![access("rt", br#"{"password": "rt"}"#, None)]);
+    let fake = Fake::start(vec![access_answer("rt", br#"{"password": "rt"}"#, None)]);
     let creds = load(fake.source("rt")).unwrap();
     assert_eq!(creds.password.expose_secret(), "rt");
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn load_works_inside_a_current_thread_tokio_runtime() {
-    let fake = Fake::start(vec![access("rt1", br#"{"password": "rt1"}"#, None)]);
+    let fake = Fake::start(vec![access_answer("rt1", br#"{"password": "rt1"}"#, None)]);
     // On the runtime's only thread: no nested block_on panic, and the runtime is not needed.
     let creds = load(fake.source("rt1")).unwrap();
     assert_eq!(creds.password.expose_secret(), "rt1");

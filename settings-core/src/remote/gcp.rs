@@ -1,5 +1,6 @@
 //! Google Cloud Secret Manager, on Google's official client (`google-cloud-secretmanager-v1`,
-//! REST + JSON: `GET /v1/projects/{project}/secrets/{secret}/versions/{version}:access`).
+//! REST + JSON: `GET /v1/projects/{project}/secrets/{secret}/versions/{version}:access`, and
+//! `GET /v1/projects/{project}/secrets` to list a project's secrets).
 //!
 //! The client is async; `figment::Provider::data` is not. Each read runs on a private tokio
 //! current-thread runtime on a short-lived thread of its own (as the AWS sources do), so a load
@@ -14,8 +15,10 @@ use google_cloud_auth::credentials::{
 };
 use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
+use google_cloud_gax::paginator::ItemPaginator as _;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt as _};
 use google_cloud_secretmanager_v1::client::SecretManagerService;
+use google_cloud_secretmanager_v1::model::SecretPayload;
 use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,6 +27,8 @@ use std::time::Duration;
 /// as settings, each secret (masked in reports and errors) with the origin `gcp secret manager
 /// projects/<project>/secrets/<name>/versions/latest: <key>`; a plain payload (a password, a
 /// token) becomes one named key with [`single_key`](GcpSecretManager::single_key).
+/// [`project`](GcpSecretManager::project) reads every secret of a project instead, one key
+/// each.
 ///
 /// Reads the `latest` version unless [`version`](GcpSecretManager::version) pins one. The
 /// payload's CRC32C checksum is verified when the service sends one (it does); a mismatch fails
@@ -67,6 +72,19 @@ pub struct GcpSecretManager {
     single_key: Option<String>,
     endpoint: Option<String>,
     credentials_file: Option<PathBuf>,
+    /// Every secret of the project (`GcpSecretManager::project`), not one.
+    listing: Option<Listing>,
+    /// A builder method that does not apply, for the issue at load.
+    misuse: Option<&'static str>,
+}
+
+/// Which secrets of a project are read.
+#[derive(Debug, Clone, Default)]
+struct Listing {
+    /// The API's `filter` expression (`labels.app=billing`).
+    filter: Option<String>,
+    /// Only secrets whose id starts with this, which is cut off their key.
+    prefix: String,
 }
 
 impl GcpSecretManager {
@@ -92,7 +110,88 @@ impl GcpSecretManager {
             single_key: None,
             endpoint: None,
             credentials_file: None,
+            listing: None,
+            misuse: None,
         }
+    }
+
+    /// Every secret of the project `project` (or those [`filter`](GcpSecretManager::filter)
+    /// and [`prefix`](GcpSecretManager::prefix) select), each at its `latest` version, as one
+    /// setting: the secret's id is the key, `__` in it nesting (`db__password` sets
+    /// `db.password`), the payload its text. Origins read `gcp secret manager
+    /// projects/<project>/secrets/<id>/versions/latest`. Secrets without an enabled version are
+    /// left out. The caller needs `secretmanager.secrets.list` on the project as well as
+    /// `secretmanager.versions.access` on the secrets.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::GcpSecretManager;
+    /// use settings_core::{Secret, Settings};
+    ///
+    /// #[derive(Settings, Debug)]
+    /// struct Db {
+    ///     password: Secret<String>,
+    /// }
+    ///
+    /// #[derive(Settings, Debug)]
+    /// struct App {
+    ///     api_key: Secret<String>,
+    ///     #[settings(nested)]
+    ///     db: Db,
+    /// }
+    ///
+    /// // Secrets "billing-api_key" and "billing-db__password", labelled app=billing.
+    /// let app = App::loader()
+    ///     .provider(
+    ///         GcpSecretManager::project("my-project")
+    ///             .filter("labels.app=billing")
+    ///             .prefix("billing-"),
+    ///     )
+    ///     .load()?;
+    /// # Ok::<(), settings_core::Error>(())
+    /// ```
+    pub fn project(project: impl Into<String>) -> Self {
+        let mut source = GcpSecretManager::secret(project, "");
+        source.listing = Some(Listing::default());
+        source.common.name = source.listing_name();
+        source
+    }
+
+    /// Reads only the secrets of [`project`](GcpSecretManager::project) that this filter of
+    /// the Secret Manager API selects (`"labels.app=billing"`, `"labels.env:*"`,
+    /// `"name:billing"`); on a single secret, the load fails with an issue saying so.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::GcpSecretManager;
+    /// let source = GcpSecretManager::project("my-project").filter("labels.app=billing");
+    /// ```
+    pub fn filter(mut self, filter: impl Into<String>) -> Self {
+        match &mut self.listing {
+            Some(listing) => listing.filter = Some(filter.into()),
+            None => self.misuse = Some(NOT_ONE),
+        }
+        if self.listing.is_some() {
+            self.common.name = self.listing_name();
+        }
+        self
+    }
+
+    /// Reads only the secrets of [`project`](GcpSecretManager::project) whose id starts with
+    /// `prefix`, which is cut off their keys (`"billing-"`: `billing-db__password` sets
+    /// `db.password`); on a single secret, the load fails with an issue saying so.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::GcpSecretManager;
+    /// let source = GcpSecretManager::project("my-project").prefix("billing-");
+    /// ```
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        match &mut self.listing {
+            Some(listing) => listing.prefix = prefix.into(),
+            None => self.misuse = Some(NOT_ONE),
+        }
+        if self.listing.is_some() {
+            self.common.name = self.listing_name();
+        }
+        self
     }
 
     /// Reads this version of the secret (`"5"`, or an alias) instead of `latest`.
@@ -103,7 +202,9 @@ impl GcpSecretManager {
     /// ```
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = version.into().trim_matches('/').to_owned();
-        self.common.name = format!("gcp secret manager {}", self.resource());
+        if self.listing.is_none() {
+            self.common.name = format!("gcp secret manager {}", self.resource());
+        }
         self
     }
 
@@ -155,13 +256,39 @@ impl GcpSecretManager {
         resource(&self.project, &self.secret, &self.version)
     }
 
+    /// "gcp secret manager projects/p/secrets/billing-*" (" where labels.app=billing").
+    fn listing_name(&self) -> String {
+        let listing = self.listing.clone().unwrap_or_default();
+        let mut name = format!(
+            "gcp secret manager projects/{}/secrets/{}*",
+            self.project, listing.prefix
+        );
+        if let Some(filter) = &listing.filter {
+            name.push_str(&format!(" where {filter}"));
+        }
+        name
+    }
+
     fn read(&self) -> Result<Vec<Entry>, String> {
-        let resource = self.resource();
         let place = self
             .endpoint
             .as_deref()
             .map(|e| format!(" at {}", host_port(e)))
             .unwrap_or_default();
+        if let Some(misuse) = self.misuse {
+            return Err(misuse.into());
+        }
+        match &self.listing {
+            Some(listing) => self.read_project(listing, place),
+            None => self.read_secret(place),
+        }
+    }
+
+    fn read_secret(&self, place: String) -> Result<Vec<Entry>, String> {
+        if self.secret.is_empty() {
+            return Err("no secret name: give one to GcpSecretManager::secret".into());
+        }
+        let resource = self.resource();
         let common = self.common.clone();
         let endpoint = self.endpoint.clone();
         let file = self.credentials_file.clone();
@@ -175,36 +302,37 @@ impl GcpSecretManager {
             let client = client(&common, endpoint, credentials)
                 .await
                 .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
+            let (what, missing) = (
+                format!("the secret {name}"),
+                format!("there is no secret {name}"),
+            );
+            let call = Call {
+                what: &what,
+                missing: &missing,
+                permission: ACCESS,
+                place: &at,
+                adc: file.is_none(),
+            };
             let out = client
                 .access_secret_version()
                 .set_name(&name)
                 .send()
                 .await
-                .map_err(|e| gax_error(&e, &name, &at, file.is_none()))?;
+                .map_err(|e| gax_error(&e, &call))?;
             out.payload
                 .ok_or_else(|| format!("GCP{at} sent no payload for the secret {name}"))
         })?;
-        let data = payload.data;
-        if data.len() as u64 > self.common.max_size {
+        if payload.data.len() as u64 > self.common.max_size {
             return Err(format!(
                 "the secret {resource} is larger than the limit of {} bytes (raise it with \
                  .max_size(..))",
                 self.common.max_size
             ));
         }
-        if let Some(sent) = payload.data_crc32c {
-            let computed = i64::from(crc32c::crc32c(&data));
-            if sent != computed {
-                // Neither checksum is shown: a CRC of a short secret helps to guess it.
-                return Err(format!(
-                    "the payload of the secret {resource} does not match the CRC32C checksum \
-                     sent with it: it was corrupted on the way"
-                ));
-            }
-        }
+        let data = checked(&resource, payload)?;
         let name = &self.common.name;
         if let Some(key) = &self.single_key {
-            let text = String::from_utf8(data.to_vec())
+            let text = String::from_utf8(data)
                 .map_err(|_| format!("the secret {resource} is not UTF-8 text"))?;
             return Ok(vec![Entry {
                 keys: vec![key.clone()],
@@ -227,6 +355,137 @@ impl GcpSecretManager {
             )),
         }
     }
+
+    /// Lists the project's secrets (every page), then reads each one's latest version.
+    fn read_project(&self, listing: &Listing, place: String) -> Result<Vec<Entry>, String> {
+        if self.single_key.is_some() || self.version != "latest" {
+            return Err(
+                ".single_key(..) and .version(..) read one secret: they do not apply to \
+                 GcpSecretManager::project"
+                    .into(),
+            );
+        }
+        let common = self.common.clone();
+        let endpoint = self.endpoint.clone();
+        let file = self.credentials_file.clone();
+        let prefix_len = listing.prefix.len();
+        let listing = listing.clone();
+        let project = self.project.clone();
+        let max = self.common.max_size;
+        let at = place.clone();
+        let read = run(self.common.timeout, &place, move || async move {
+            let credentials = match &file {
+                Some(path) => Some(credentials_from_file(path)?),
+                None => None,
+            };
+            let client = client(&common, endpoint, credentials)
+                .await
+                .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
+            let parent = format!("projects/{project}");
+            let (what, missing) = (
+                format!("the secrets of {parent}"),
+                format!("there is no project {project} (or Secret Manager is not enabled in it)"),
+            );
+            let call = Call {
+                what: &what,
+                missing: &missing,
+                permission: "secretmanager.secrets.list",
+                place: &at,
+                adc: file.is_none(),
+            };
+            let mut items = client
+                .list_secrets()
+                .set_parent(&parent)
+                .set_filter(listing.filter.clone().unwrap_or_default())
+                .by_item();
+            let mut ids = Vec::new();
+            while let Some(item) = items.next().await {
+                let secret = item.map_err(|e| gax_error(&e, &call))?;
+                let id = secret.name.rsplit('/').next().unwrap_or("").to_owned();
+                if !id.is_empty() && id.starts_with(&listing.prefix) {
+                    ids.push(id);
+                }
+            }
+            let mut read = Vec::new();
+            let mut total = 0u64;
+            for id in ids {
+                let name = resource(&project, &id, "latest");
+                let (what, missing) = (
+                    format!("the secret {name}"),
+                    format!("there is no secret {name}"),
+                );
+                let call = Call {
+                    what: &what,
+                    missing: &missing,
+                    permission: ACCESS,
+                    place: &at,
+                    adc: file.is_none(),
+                };
+                match client.access_secret_version().set_name(&name).send().await {
+                    Ok(out) => {
+                        let payload = out.payload.unwrap_or_default();
+                        total += payload.data.len() as u64;
+                        if total > max {
+                            return Err(format!(
+                                "the secrets of {parent} are larger than the limit of {max} \
+                                 bytes (raise it with .max_size(..))"
+                            ));
+                        }
+                        read.push((id, name, payload));
+                    }
+                    // No version, or the latest disabled or destroyed: nothing to read.
+                    Err(e)
+                        if e.status().is_some_and(|s| {
+                            matches!(s.code.name(), "NOT_FOUND" | "FAILED_PRECONDITION")
+                        }) => {}
+                    Err(e) => return Err(gax_error(&e, &call)),
+                }
+            }
+            Ok(read)
+        })?;
+        let mut entries = Vec::new();
+        for (id, name, payload) in read {
+            let data = checked(&name, payload)?;
+            let keys: Vec<String> = id[prefix_len..]
+                .split("__")
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let text = String::from_utf8(data)
+                .map_err(|_| format!("the secret {name} is not UTF-8 text"))?;
+            entries.push(Entry {
+                keys,
+                label: format!("gcp secret manager {name}"),
+                secret: true,
+                value: serde_json::Value::String(text),
+            });
+        }
+        Ok(entries)
+    }
+}
+
+/// Why `.filter(..)` or `.prefix(..)` on one secret fails the load.
+const NOT_ONE: &str = ".filter(..) and .prefix(..) select secrets of GcpSecretManager::project: \
+                       they do not apply to one secret";
+
+/// The permission to read a secret's payload.
+const ACCESS: &str = "secretmanager.versions.access";
+
+/// The payload's bytes, once its CRC32C checksum (when the service sent one) matches.
+fn checked(resource: &str, payload: SecretPayload) -> Result<Vec<u8>, String> {
+    if let Some(sent) = payload.data_crc32c {
+        if sent != i64::from(crc32c::crc32c(&payload.data)) {
+            // Neither checksum is shown: a CRC of a short secret helps to guess it.
+            return Err(format!(
+                "the payload of the secret {resource} does not match the CRC32C checksum sent \
+                 with it: it was corrupted on the way"
+            ));
+        }
+    }
+    Ok(payload.data.to_vec())
 }
 
 common_builders!(
@@ -331,9 +590,30 @@ fn blank_quoted(text: &str) -> String {
     out
 }
 
-/// A client error in one line, naming where the request went and the secret: the service's
+/// What a request was for, to word its errors.
+struct Call<'a> {
+    /// "the secret projects/p/secrets/s/versions/latest", "the secrets of projects/p".
+    what: &'a str,
+    /// The sentence for NOT_FOUND: "there is no secret …".
+    missing: &'a str,
+    /// The IAM permission the request needs.
+    permission: &'a str,
+    /// " at host:port" of an endpoint given, or "".
+    place: &'a str,
+    /// Whether the credentials are Application Default Credentials (not a file given).
+    adc: bool,
+}
+
+/// A client error in one line, naming where the request went and what for: the service's
 /// status and message, or why no answer came.
-fn gax_error(e: &GaxError, resource: &str, place: &str, adc: bool) -> String {
+fn gax_error(e: &GaxError, call: &Call<'_>) -> String {
+    let Call {
+        what,
+        missing,
+        permission,
+        place,
+        adc,
+    } = call;
     let text = if let Some(status) = e.status() {
         let code = status.code.name();
         let message = status.message.trim();
@@ -342,41 +622,32 @@ fn gax_error(e: &GaxError, resource: &str, place: &str, adc: bool) -> String {
             None => format!("GCP{place} answered {code}"),
         };
         match code {
-            "NOT_FOUND" => format!("there is no secret {resource} ({answered}: {message})"),
+            "NOT_FOUND" => format!("{missing} ({answered}: {message})"),
             "PERMISSION_DENIED" | "UNAUTHENTICATED" => format!(
-                "access to the secret {resource} was denied ({answered}: {message}); the \
-                 credentials need secretmanager.versions.access on it"
+                "access to {what} was denied ({answered}: {message}); the credentials need \
+                 {permission}"
             ),
-            _ => format!("{answered} for the secret {resource}: {message}"),
+            _ => format!("{answered} for {what}: {message}"),
         }
     } else if let Some(http) = e.http_status_code() {
-        format!(
-            "GCP{place} answered {http} for the secret {resource} with a body that is not a \
-             Google error"
-        )
+        format!("GCP{place} answered {http} for {what} with a body that is not a Google error")
     } else if e.is_authentication() {
-        let hint = if adc {
+        let hint = if *adc {
             " (Application Default Credentials: set GOOGLE_APPLICATION_CREDENTIALS, run `gcloud \
              auth application-default login`, run on Google Cloud, or call .credentials_file(..))"
         } else {
             ""
         };
-        format!(
-            "cannot get GCP credentials for the secret {resource}: {}{hint}",
-            root(e)
-        )
+        format!("cannot get GCP credentials for {what}: {}{hint}", root(e))
     } else if e.is_timeout() {
-        format!("no answer from GCP{place} in time for the secret {resource}")
+        format!("no answer from GCP{place} in time for {what}")
     } else if e.is_connect() || e.is_io() {
-        format!(
-            "cannot reach GCP{place} for the secret {resource}: {}",
-            root(e)
-        )
+        format!("cannot reach GCP{place} for {what}: {}", root(e))
     } else if e.is_deserialization() {
         // The answer may hold the payload: neither it nor serde's message is shown.
-        format!("GCP{place} sent an answer for the secret {resource} that the client cannot read")
+        format!("GCP{place} sent an answer for {what} that the client cannot read")
     } else {
-        format!("GCP{place} for the secret {resource}: {}", root(e))
+        format!("GCP{place} for {what}: {}", root(e))
     };
     let mut out: String = text.chars().take(400).collect();
     if text.chars().count() > 400 {
@@ -465,6 +736,22 @@ mod tests {
             s.common.name,
             "gcp secret manager projects/p/secrets/app/versions/5"
         );
+    }
+
+    #[test]
+    fn project_names_say_which_secrets() {
+        let s = GcpSecretManager::project("p");
+        assert_eq!(s.common.name, "gcp secret manager projects/p/secrets/*");
+        let s = s.prefix("billing-").filter("labels.app=billing");
+        assert_eq!(
+            s.common.name,
+            "gcp secret manager projects/p/secrets/billing-* where labels.app=billing"
+        );
+        let err = GcpSecretManager::secret("p", "app")
+            .prefix("x")
+            .read()
+            .unwrap_err();
+        assert!(err.contains("do not apply"), "{err}");
     }
 
     #[test]

@@ -27,6 +27,7 @@
 //! | `vault` | [`Vault::kv2`] | a KV v2 secret's keys; token from `VAULT_TOKEN` or given |
 //! | `etcd` | [`Etcd::prefix`] | every key under a prefix, `/` as nesting; watched under `Live` |
 //! | `gcp` | [`GcpSecretManager::secret`] | a secret's latest (or pinned) version: a JSON payload's keys (or a plain one as one named key) |
+//! | `gcp` | [`GcpSecretManager::project`] | every secret of a project (by filter and id prefix), one key each, `__` as nesting |
 //!
 //! - Each is a `figment::Provider`, added with [`Loader::provider`](crate::Loader::provider):
 //!   merged above the config files and below the environment. Keys merge at the top level of
