@@ -13,6 +13,7 @@ use super::{common_builders, host_port, object_entries, Common, Entry};
 use google_cloud_auth::credentials::{
     external_account, impersonated, service_account, user_account, Credentials,
 };
+use google_cloud_gax::error::rpc::Code;
 use google_cloud_gax::error::Error as GaxError;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::paginator::ItemPaginator as _;
@@ -31,8 +32,11 @@ use std::time::Duration;
 /// each.
 ///
 /// Reads the `latest` version unless [`version`](GcpSecretManager::version) pins one. The
-/// payload's CRC32C checksum is verified when the service sends one (it does); a mismatch fails
-/// the load. Credentials are Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`,
+/// payload's CRC32C checksum (`dataCrc32c`) is verified when the answer carries one; a mismatch
+/// fails the load. Within [`attempts`](GcpSecretManager::attempts) and
+/// [`timeout`](GcpSecretManager::timeout), retries follow Google's AIP-194: a failure to
+/// connect or send, `UNAVAILABLE` (503) and `RESOURCE_EXHAUSTED` (429) are retried, other
+/// errors (denied, not found, other server errors) are not. Credentials are Application Default Credentials (`GOOGLE_APPLICATION_CREDENTIALS`,
 /// gcloud's ADC file, the metadata server: workload identity on GKE, Cloud Run, GCE) unless
 /// [`credentials_file`](GcpSecretManager::credentials_file) names a key file. The caller needs
 /// `secretmanager.versions.access` on the secret (the role "Secret Manager Secret Accessor").
@@ -238,8 +242,10 @@ impl GcpSecretManager {
     /// any JSON file ADC accepts, by its `type`: a service-account key (`service_account`), a
     /// user's refresh token as `gcloud auth application-default login` writes it
     /// (`authorized_user`), `impersonated_service_account`, or workload identity federation
-    /// (`external_account`). The token endpoint is the file's `token_uri` where the type has
-    /// one. A file that cannot be read or used is a `Source` issue naming it.
+    /// (`external_account`). A service-account key signs its own tokens (self-signed JWTs, no
+    /// token endpoint); an `authorized_user` file trades its refresh token at its `token_uri`
+    /// (Google's unless the file says). A file that cannot be read or used is a `Source` issue
+    /// naming it, never showing its contents.
     ///
     /// ```no_run
     /// use settings_core::remote::GcpSecretManager;
@@ -436,7 +442,7 @@ impl GcpSecretManager {
                     // No version, or the latest disabled or destroyed: nothing to read.
                     Err(e)
                         if e.status().is_some_and(|s| {
-                            matches!(s.code.name(), "NOT_FOUND" | "FAILED_PRECONDITION")
+                            matches!(s.code, Code::NotFound | Code::FailedPrecondition)
                         }) => {}
                     Err(e) => return Err(gax_error(&e, &call)),
                 }
@@ -621,9 +627,9 @@ fn gax_error(e: &GaxError, call: &Call<'_>) -> String {
             Some(http) => format!("GCP{place} answered {http} {code}"),
             None => format!("GCP{place} answered {code}"),
         };
-        match code {
-            "NOT_FOUND" => format!("{missing} ({answered}: {message})"),
-            "PERMISSION_DENIED" | "UNAUTHENTICATED" => format!(
+        match status.code {
+            Code::NotFound => format!("{missing} ({answered}: {message})"),
+            Code::PermissionDenied | Code::Unauthenticated => format!(
                 "access to {what} was denied ({answered}: {message}); the credentials need \
                  {permission}"
             ),
