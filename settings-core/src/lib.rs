@@ -86,6 +86,7 @@ mod providers;
     feature = "aws",
     feature = "vault",
     feature = "etcd",
+    feature = "gcp",
     feature = "azure"
 ))]
 pub mod remote;

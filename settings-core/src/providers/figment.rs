@@ -51,6 +51,7 @@ pub(crate) fn apply(
         feature = "aws",
         feature = "vault",
         feature = "etcd",
+        feature = "gcp",
         feature = "azure"
     ))]
     if let Some(remote) = crate::remote::as_remote(provider) {

@@ -26,6 +26,8 @@
 //! | `aws` | [`AwsParameterStore::path`] | every parameter under a path, `/` as nesting, SecureString decrypted |
 //! | `vault` | [`Vault::kv2`] | a KV v2 secret's keys; token from `VAULT_TOKEN` or given |
 //! | `etcd` | [`Etcd::prefix`] | every key under a prefix, `/` as nesting; watched under `Live` |
+//! | `gcp` | [`GcpSecretManager::secret`] | a secret's latest (or pinned) version: a JSON payload's keys (or a plain one as one named key) |
+//! | `gcp` | [`GcpSecretManager::project`] | every secret of a project (by filter and id prefix), one key each, `__` as nesting |
 //! | `azure` | [`AzureKeyVault::vault`] | named secrets of a Key Vault, or all; `--` as nesting |
 //!
 //! - Each is a `figment::Provider`, added with [`Loader::provider`](crate::Loader::provider):
@@ -33,11 +35,12 @@
 //!   the settings unless `.nest("key")` puts them under a key. Values are text (or JSON) and
 //!   are turned into the declared types like environment values.
 //! - Every value's origin names the source and the key (`aws secrets manager prod/app:
-//!   password`, `etcd /config/app/db/url`, `azure key vault myvault.vault.azure.net:
-//!   db--password`), in reports and errors.
-//! - Values from secret managers (Secrets Manager, SecureString parameters, Vault, Key Vault)
-//!   are secret: masked in reports and errors. `.mark_secret(true)` marks any source's values
-//!   secret, `.mark_secret(false)` unmarks them.
+//!   password`, `etcd /config/app/db/url`, `gcp secret manager
+//!   projects/my-project/secrets/app/versions/latest: password`, `azure key vault
+//!   myvault.vault.azure.net: db--password`), in reports and errors.
+//! - Values from secret managers (Secrets Manager, SecureString parameters, Vault, GCP Secret
+//!   Manager, Key Vault) are secret: masked in reports and errors. `.mark_secret(true)` marks any
+//!   source's values secret, `.mark_secret(false)` unmarks them.
 //! - Every request is bounded: 10 s in all by default (`.timeout(..)`), spent on at most
 //!   3 attempts (`.attempts(..)`) with a growing pause between them. A server that accepts and
 //!   never answers fails the load when the time is up. Every failure (unreachable, access
@@ -48,7 +51,7 @@
 //!   values in clear) after every successful read, and used when the source fails, with
 //!   origins marked `(last known good copy from <path>)`.
 //! - `load()` works from a plain `main` and from inside a tokio runtime: no source needs the
-//!   caller's runtime (the AWS and Azure SDKs run on a private one on a short-lived thread of
+//!   caller's runtime (the AWS, GCP and Azure clients run on a private one on a short-lived thread of
 //!   their own).
 
 use crate::error::{IssueKind, Issues};
@@ -65,6 +68,8 @@ mod aws;
 mod azure;
 #[cfg(feature = "etcd")]
 mod etcd;
+#[cfg(feature = "gcp")]
+mod gcp;
 #[cfg(any(feature = "vault", feature = "etcd"))]
 mod http;
 #[cfg(feature = "vault")]
@@ -76,6 +81,8 @@ pub use aws::{AwsParameterStore, AwsSecretsManager};
 pub use azure::AzureKeyVault;
 #[cfg(feature = "etcd")]
 pub use etcd::Etcd;
+#[cfg(feature = "gcp")]
+pub use gcp::GcpSecretManager;
 #[cfg(feature = "vault")]
 pub use vault::Vault;
 
@@ -201,6 +208,10 @@ pub(crate) fn as_remote(provider: &dyn Any) -> Option<&dyn Remote> {
     }
     #[cfg(feature = "etcd")]
     if let Some(p) = provider.downcast_ref::<Etcd>() {
+        return Some(p);
+    }
+    #[cfg(feature = "gcp")]
+    if let Some(p) = provider.downcast_ref::<GcpSecretManager>() {
         return Some(p);
     }
     #[cfg(feature = "azure")]
@@ -460,7 +471,10 @@ pub(crate) fn split_key(rest: &str) -> Vec<String> {
 }
 
 /// The entries of a JSON object's top-level keys, each labelled `"{name}: {key}"`.
-#[cfg_attr(not(any(feature = "aws", feature = "vault")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "aws", feature = "vault", feature = "gcp")),
+    allow(dead_code)
+)]
 pub(crate) fn object_entries(
     name: &str,
     object: serde_json::Map<String, serde_json::Value>,
