@@ -7,13 +7,14 @@
 //! (environment, profile files, web identity / IRSA on EKS, ECS, IMDS) unless given. The SDK
 //! needs Rust 1.94 or later.
 
-use super::{common_builders, host_port, object_entries, split_key, Common, Entry};
+use super::{
+    common_builders, host_port, object_entries, on_private_runtime, split_key, Common, Entry,
+};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_secretsmanager::config::http::HttpResponse;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
-use std::future::Future;
 use std::time::Duration;
 
 /// Where to find AWS: region and endpoint, when not from the environment.
@@ -136,30 +137,35 @@ impl AwsSecretsManager {
         let secret_id = self.secret_id.clone();
         let stage = self.stage.clone();
         let where_ = place(&aws);
-        let raw = run(self.common.timeout, &where_, move || async move {
-            let sdk = sdk_config(&common, &aws).await?;
-            let client = aws_sdk_secretsmanager::Client::new(&sdk);
-            let out = client
-                .get_secret_value()
-                .secret_id(&secret_id)
-                .set_version_stage(stage)
-                .send()
-                .await
-                .map_err(|e| match e.code() {
-                    Some("ResourceNotFoundException") => format!(
-                        "there is no secret {secret_id} ({})",
-                        sdk_error(&e, &place(&aws))
-                    ),
-                    _ => sdk_error(&e, &place(&aws)),
-                })?;
-            if let Some(s) = out.secret_string() {
-                Ok(s.as_bytes().to_vec())
-            } else if let Some(b) = out.secret_binary() {
-                Ok(b.as_ref().to_vec())
-            } else {
-                Err(format!("the secret {secret_id} has no value"))
-            }
-        })?;
+        let raw = on_private_runtime(
+            "AWS",
+            self.common.timeout,
+            format!("no answer from AWS{where_}"),
+            move || async move {
+                let sdk = sdk_config(&common, &aws).await?;
+                let client = aws_sdk_secretsmanager::Client::new(&sdk);
+                let out = client
+                    .get_secret_value()
+                    .secret_id(&secret_id)
+                    .set_version_stage(stage)
+                    .send()
+                    .await
+                    .map_err(|e| match e.code() {
+                        Some("ResourceNotFoundException") => format!(
+                            "there is no secret {secret_id} ({})",
+                            sdk_error(&e, &place(&aws))
+                        ),
+                        _ => sdk_error(&e, &place(&aws)),
+                    })?;
+                if let Some(s) = out.secret_string() {
+                    Ok(s.as_bytes().to_vec())
+                } else if let Some(b) = out.secret_binary() {
+                    Ok(b.as_ref().to_vec())
+                } else {
+                    Err(format!("the secret {secret_id} has no value"))
+                }
+            },
+        )?;
         let name = &self.common.name;
         if raw.len() as u64 > self.common.max_size {
             return Err(format!(
@@ -292,38 +298,43 @@ impl AwsParameterStore {
         let recursive = self.recursive;
         let max = self.common.max_size;
         let where_ = place(&aws);
-        let params = run(self.common.timeout, &where_, move || async move {
-            let sdk = sdk_config(&common, &aws).await?;
-            let client = aws_sdk_ssm::Client::new(&sdk);
-            let mut pages = client
-                .get_parameters_by_path()
-                .path(&query)
-                .recursive(recursive)
-                .with_decryption(true)
-                .into_paginator()
-                .send();
-            let mut params = Vec::new();
-            let mut total = 0u64;
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| sdk_error(&e, &place(&aws)))?;
-                for p in page.parameters() {
-                    let (Some(name), Some(value)) = (p.name(), p.value()) else {
-                        continue;
-                    };
-                    total += (name.len() + value.len()) as u64;
-                    if total > max {
-                        return Err(format!(
-                            "the parameters under {query} are larger than the limit of {max} \
+        let params = on_private_runtime(
+            "AWS",
+            self.common.timeout,
+            format!("no answer from AWS{where_}"),
+            move || async move {
+                let sdk = sdk_config(&common, &aws).await?;
+                let client = aws_sdk_ssm::Client::new(&sdk);
+                let mut pages = client
+                    .get_parameters_by_path()
+                    .path(&query)
+                    .recursive(recursive)
+                    .with_decryption(true)
+                    .into_paginator()
+                    .send();
+                let mut params = Vec::new();
+                let mut total = 0u64;
+                while let Some(page) = pages.next().await {
+                    let page = page.map_err(|e| sdk_error(&e, &place(&aws)))?;
+                    for p in page.parameters() {
+                        let (Some(name), Some(value)) = (p.name(), p.value()) else {
+                            continue;
+                        };
+                        total += (name.len() + value.len()) as u64;
+                        if total > max {
+                            return Err(format!(
+                                "the parameters under {query} are larger than the limit of {max} \
                              bytes (raise it with .max_size(..))"
-                        ));
+                            ));
+                        }
+                        let secure =
+                            p.r#type() == Some(&aws_sdk_ssm::types::ParameterType::SecureString);
+                        params.push((name.to_owned(), value.to_owned(), secure));
                     }
-                    let secure =
-                        p.r#type() == Some(&aws_sdk_ssm::types::ParameterType::SecureString);
-                    params.push((name.to_owned(), value.to_owned(), secure));
                 }
-            }
-            Ok(params)
-        })?;
+                Ok(params)
+            },
+        )?;
         let base = if trimmed.is_empty() { "" } else { trimmed };
         Ok(params
             .into_iter()
@@ -454,39 +465,4 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
     }
-}
-
-/// Runs an SDK call to completion on a private current-thread runtime, on a thread of its
-/// own, within `timeout` in all.
-fn run<T, F, Fut>(timeout: Duration, where_: &str, make: F) -> Result<T, String>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<T, String>>,
-{
-    let where_ = where_.to_owned();
-    let thread = std::thread::Builder::new()
-        .name("settings-aws".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the AWS client's runtime: {e}"))?;
-            let result = rt.block_on(async move {
-                match tokio::time::timeout(timeout, make()).await {
-                    Ok(result) => result,
-                    Err(_) => Err(format!(
-                        "no answer from AWS{where_} within {:.1} s",
-                        timeout.as_secs_f64()
-                    )),
-                }
-            });
-            // Don't wait for the SDK's background work (a DNS lookup, an idle connection).
-            rt.shutdown_background();
-            result
-        })
-        .map_err(|e| format!("cannot start the AWS client's thread: {e}"))?;
-    thread
-        .join()
-        .unwrap_or_else(|_| Err("the AWS client panicked".into()))
 }

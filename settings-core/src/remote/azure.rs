@@ -8,7 +8,7 @@
 //! redirects) unless [`AzureKeyVault::http_client`] gives one, and only to the vault's own host
 //! and port (a `nextLink` elsewhere is not followed, so the token goes nowhere else).
 
-use super::{common_builders, host_port, Common, Entry};
+use super::{common_builders, host_port, on_private_runtime, Common, Entry};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
 use azure_core::http::policies::{Policy, PolicyResult};
@@ -23,7 +23,6 @@ use azure_identity::{
 };
 use azure_security_keyvault_secrets::{ResourceExt as _, SecretClient, SecretClientOptions};
 use futures_util::{StreamExt as _, TryStreamExt as _};
-use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -207,67 +206,72 @@ impl AzureKeyVault {
             at: at.clone(),
             attempts,
         };
-        let secrets = run(timeout, &at, move || async move {
-            let at = &place.at;
-            let http_client = match http_client {
-                Some(client) => client,
-                None => default_http_client(timeout)?,
-            };
-            let client_options = ClientOptions {
-                retry: RetryOptions::exponential(ExponentialRetryOptions {
-                    initial_delay: azure_core::time::Duration::milliseconds(100),
-                    max_retries: attempts - 1,
-                    max_total_elapsed: azure_core::time::Duration::try_from(timeout)
-                        .unwrap_or(azure_core::time::Duration::MAX),
-                    max_delay: azure_core::time::Duration::seconds(2),
-                }),
-                transport: Some(Transport::new(http_client.clone())),
-                per_call_policies: vec![Arc::new(SameVault(url))],
-                ..Default::default()
-            };
-            let credential = match credential {
-                Some(c) => c,
-                None => Arc::new(DefaultChain::from_env(&http_client, timeout)),
-            };
-            let options = SecretClientOptions {
-                client_options,
-                ..Default::default()
-            };
-            let client = SecretClient::new(&vault, credential, Some(options)).map_err(|e| {
-                format!("cannot make a Key Vault client for {vault}: {}", chain(&e))
-            })?;
-            let names = if names.is_empty() {
-                list_names(&client, &place).await?
-            } else {
-                names
-            };
-            let client = &client;
-            let place = &place;
-            let secrets: Vec<(String, String)> = futures_util::stream::iter(names)
-                .map(|name| async move {
-                    let secret = client
-                        .get_secret(&name, None)
-                        .await
-                        .map_err(|e| sdk_error(&e, place, Step::Get(&name)))?
-                        .into_model()
-                        .map_err(|e| sdk_error(&e, place, Step::Get(&name)))?;
-                    Ok::<_, String>((name, secret.value.unwrap_or_default()))
-                })
-                .buffered(CONCURRENT_READS)
-                .try_collect()
-                .await?;
-            let total: u64 = secrets
-                .iter()
-                .map(|(n, v)| (n.len() + v.len()) as u64)
-                .sum();
-            if total > max {
-                return Err(format!(
+        let secrets = on_private_runtime(
+            "Azure",
+            timeout,
+            format!("no answer from azure key vault at {at}"),
+            move || async move {
+                let at = &place.at;
+                let http_client = match http_client {
+                    Some(client) => client,
+                    None => default_http_client(timeout)?,
+                };
+                let client_options = ClientOptions {
+                    retry: RetryOptions::exponential(ExponentialRetryOptions {
+                        initial_delay: azure_core::time::Duration::milliseconds(100),
+                        max_retries: attempts - 1,
+                        max_total_elapsed: azure_core::time::Duration::try_from(timeout)
+                            .unwrap_or(azure_core::time::Duration::MAX),
+                        max_delay: azure_core::time::Duration::seconds(2),
+                    }),
+                    transport: Some(Transport::new(http_client.clone())),
+                    per_call_policies: vec![Arc::new(SameVault(url))],
+                    ..Default::default()
+                };
+                let credential = match credential {
+                    Some(c) => c,
+                    None => Arc::new(DefaultChain::from_env(&http_client, timeout)),
+                };
+                let options = SecretClientOptions {
+                    client_options,
+                    ..Default::default()
+                };
+                let client = SecretClient::new(&vault, credential, Some(options)).map_err(|e| {
+                    format!("cannot make a Key Vault client for {vault}: {}", chain(&e))
+                })?;
+                let names = if names.is_empty() {
+                    list_names(&client, &place).await?
+                } else {
+                    names
+                };
+                let client = &client;
+                let place = &place;
+                let secrets: Vec<(String, String)> = futures_util::stream::iter(names)
+                    .map(|name| async move {
+                        let secret = client
+                            .get_secret(&name, None)
+                            .await
+                            .map_err(|e| sdk_error(&e, place, Step::Get(&name)))?
+                            .into_model()
+                            .map_err(|e| sdk_error(&e, place, Step::Get(&name)))?;
+                        Ok::<_, String>((name, secret.value.unwrap_or_default()))
+                    })
+                    .buffered(CONCURRENT_READS)
+                    .try_collect()
+                    .await?;
+                let total: u64 = secrets
+                    .iter()
+                    .map(|(n, v)| (n.len() + v.len()) as u64)
+                    .sum();
+                if total > max {
+                    return Err(format!(
                     "the secrets of azure key vault at {at} are larger than the limit of {max} \
                      bytes (raise it with .max_size(..))"
                 ));
-            }
-            Ok(secrets)
-        })?;
+                }
+                Ok(secrets)
+            },
+        )?;
         let source = &self.common.name;
         Ok(secrets
             .into_iter()
@@ -666,41 +670,6 @@ async fn imds_answers(within: Duration) -> bool {
         Ok(head.starts_with(b"HTTP/1.") && &head[8..12] == b" 400")
     };
     matches!(tokio::task::spawn_blocking(probe).await, Ok(Ok(true)))
-}
-
-/// Runs an SDK call to completion on a private current-thread runtime, on a thread of its
-/// own, within `timeout` in all.
-fn run<T, F, Fut>(timeout: Duration, at: &str, make: F) -> Result<T, String>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<T, String>>,
-{
-    let at = at.to_owned();
-    let thread = std::thread::Builder::new()
-        .name("settings-azure".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the Azure client's runtime: {e}"))?;
-            let result = rt.block_on(async move {
-                match tokio::time::timeout(timeout, make()).await {
-                    Ok(result) => result,
-                    Err(_) => Err(format!(
-                        "no answer from azure key vault at {at} within {:.1} s",
-                        timeout.as_secs_f64()
-                    )),
-                }
-            });
-            // Don't wait for background work (an idle connection, a metadata probe).
-            rt.shutdown_background();
-            result
-        })
-        .map_err(|e| format!("cannot start the Azure client's thread: {e}"))?;
-    thread
-        .join()
-        .unwrap_or_else(|_| Err("the Azure client panicked".into()))
 }
 
 #[cfg(test)]

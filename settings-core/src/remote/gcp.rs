@@ -9,7 +9,7 @@
 //! `application_default_credentials.json`, then the metadata server (GCE, Cloud Run, workload
 //! identity on GKE).
 
-use super::{common_builders, host_port, object_entries, Common, Entry};
+use super::{common_builders, host_port, object_entries, on_private_runtime, Common, Entry};
 use google_cloud_auth::credentials::{
     external_account, impersonated, service_account, user_account, Credentials,
 };
@@ -20,7 +20,6 @@ use google_cloud_gax::paginator::ItemPaginator as _;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt as _};
 use google_cloud_secretmanager_v1::client::SecretManagerService;
 use google_cloud_secretmanager_v1::model::SecretPayload;
-use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -299,35 +298,40 @@ impl GcpSecretManager {
         let endpoint = self.endpoint.clone();
         let file = self.credentials_file.clone();
         let (name, at) = (resource.clone(), place.clone());
-        let payload = run(self.common.timeout, &place, move || async move {
-            // Built on the runtime: the credentials start their token cache's task at once.
-            let credentials = match &file {
-                Some(path) => Some(credentials_from_file(path)?),
-                None => None,
-            };
-            let client = client(&common, endpoint, credentials)
-                .await
-                .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
-            let (what, missing) = (
-                format!("the secret {name}"),
-                format!("there is no secret {name}"),
-            );
-            let call = Call {
-                what: &what,
-                missing: &missing,
-                permission: ACCESS,
-                place: &at,
-                adc: file.is_none(),
-            };
-            let out = client
-                .access_secret_version()
-                .set_name(&name)
-                .send()
-                .await
-                .map_err(|e| gax_error(&e, &call))?;
-            out.payload
-                .ok_or_else(|| format!("GCP{at} sent no payload for the secret {name}"))
-        })?;
+        let payload = on_private_runtime(
+            "GCP",
+            self.common.timeout,
+            format!("no answer from GCP{place}"),
+            move || async move {
+                // Built on the runtime: the credentials start their token cache's task at once.
+                let credentials = match &file {
+                    Some(path) => Some(credentials_from_file(path)?),
+                    None => None,
+                };
+                let client = client(&common, endpoint, credentials)
+                    .await
+                    .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
+                let (what, missing) = (
+                    format!("the secret {name}"),
+                    format!("there is no secret {name}"),
+                );
+                let call = Call {
+                    what: &what,
+                    missing: &missing,
+                    permission: ACCESS,
+                    place: &at,
+                    adc: file.is_none(),
+                };
+                let out = client
+                    .access_secret_version()
+                    .set_name(&name)
+                    .send()
+                    .await
+                    .map_err(|e| gax_error(&e, &call))?;
+                out.payload
+                    .ok_or_else(|| format!("GCP{at} sent no payload for the secret {name}"))
+            },
+        )?;
         if payload.data.len() as u64 > self.common.max_size {
             return Err(format!(
                 "the secret {resource} is larger than the limit of {} bytes (raise it with \
@@ -379,76 +383,82 @@ impl GcpSecretManager {
         let project = self.project.clone();
         let max = self.common.max_size;
         let at = place.clone();
-        let read = run(self.common.timeout, &place, move || async move {
-            let credentials = match &file {
-                Some(path) => Some(credentials_from_file(path)?),
-                None => None,
-            };
-            let client = client(&common, endpoint, credentials)
-                .await
-                .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
-            let parent = format!("projects/{project}");
-            let (what, missing) = (
+        let read =
+            on_private_runtime(
+                "GCP",
+                self.common.timeout,
+                format!("no answer from GCP{place}"),
+                move || async move {
+                    let credentials = match &file {
+                        Some(path) => Some(credentials_from_file(path)?),
+                        None => None,
+                    };
+                    let client = client(&common, endpoint, credentials)
+                        .await
+                        .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
+                    let parent = format!("projects/{project}");
+                    let (what, missing) = (
                 format!("the secrets of {parent}"),
                 format!("there is no project {project} (or Secret Manager is not enabled in it)"),
             );
-            let call = Call {
-                what: &what,
-                missing: &missing,
-                permission: "secretmanager.secrets.list",
-                place: &at,
-                adc: file.is_none(),
-            };
-            let mut items = client
-                .list_secrets()
-                .set_parent(&parent)
-                .set_filter(listing.filter.clone().unwrap_or_default())
-                .by_item();
-            let mut ids = Vec::new();
-            while let Some(item) = items.next().await {
-                let secret = item.map_err(|e| gax_error(&e, &call))?;
-                let id = secret.name.rsplit('/').next().unwrap_or("").to_owned();
-                if !id.is_empty() && id.starts_with(&listing.prefix) {
-                    ids.push(id);
-                }
-            }
-            let mut read = Vec::new();
-            let mut total = 0u64;
-            for id in ids {
-                let name = resource(&project, &id, "latest");
-                let (what, missing) = (
-                    format!("the secret {name}"),
-                    format!("there is no secret {name}"),
-                );
-                let call = Call {
-                    what: &what,
-                    missing: &missing,
-                    permission: ACCESS,
-                    place: &at,
-                    adc: file.is_none(),
-                };
-                match client.access_secret_version().set_name(&name).send().await {
-                    Ok(out) => {
-                        let payload = out.payload.unwrap_or_default();
-                        total += payload.data.len() as u64;
-                        if total > max {
-                            return Err(format!(
+                    let call = Call {
+                        what: &what,
+                        missing: &missing,
+                        permission: "secretmanager.secrets.list",
+                        place: &at,
+                        adc: file.is_none(),
+                    };
+                    let mut items = client
+                        .list_secrets()
+                        .set_parent(&parent)
+                        .set_filter(listing.filter.clone().unwrap_or_default())
+                        .by_item();
+                    let mut ids = Vec::new();
+                    while let Some(item) = items.next().await {
+                        let secret = item.map_err(|e| gax_error(&e, &call))?;
+                        let id = secret.name.rsplit('/').next().unwrap_or("").to_owned();
+                        if !id.is_empty() && id.starts_with(&listing.prefix) {
+                            ids.push(id);
+                        }
+                    }
+                    let mut read = Vec::new();
+                    let mut total = 0u64;
+                    for id in ids {
+                        let name = resource(&project, &id, "latest");
+                        let (what, missing) = (
+                            format!("the secret {name}"),
+                            format!("there is no secret {name}"),
+                        );
+                        let call = Call {
+                            what: &what,
+                            missing: &missing,
+                            permission: ACCESS,
+                            place: &at,
+                            adc: file.is_none(),
+                        };
+                        match client.access_secret_version().set_name(&name).send().await {
+                            Ok(out) => {
+                                let payload = out.payload.unwrap_or_default();
+                                total += payload.data.len() as u64;
+                                if total > max {
+                                    return Err(format!(
                                 "the secrets of {parent} are larger than the limit of {max} \
                                  bytes (raise it with .max_size(..))"
                             ));
+                                }
+                                read.push((id, name, payload));
+                            }
+                            // No version, or the latest disabled or destroyed: nothing to read.
+                            Err(e)
+                                if e.status().is_some_and(|s| {
+                                    matches!(s.code, Code::NotFound | Code::FailedPrecondition)
+                                }) => {}
+                            Err(e) => return Err(gax_error(&e, &call)),
                         }
-                        read.push((id, name, payload));
                     }
-                    // No version, or the latest disabled or destroyed: nothing to read.
-                    Err(e)
-                        if e.status().is_some_and(|s| {
-                            matches!(s.code, Code::NotFound | Code::FailedPrecondition)
-                        }) => {}
-                    Err(e) => return Err(gax_error(&e, &call)),
-                }
-            }
-            Ok(read)
-        })?;
+                    Ok(read)
+                },
+            )?;
         let mut entries = Vec::new();
         for (id, name, payload) in read {
             let data = checked(&name, payload)?;
@@ -688,41 +698,6 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
         serde_json::Value::Array(_) => "an array",
         serde_json::Value::Object(_) => "an object",
     }
-}
-
-/// Runs a client call to completion on a private current-thread runtime, on a thread of its
-/// own, within `timeout` in all.
-fn run<T, F, Fut>(timeout: Duration, place: &str, make: F) -> Result<T, String>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<T, String>>,
-{
-    let place = place.to_owned();
-    let thread = std::thread::Builder::new()
-        .name("settings-gcp".into())
-        .spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| format!("cannot start the GCP client's runtime: {e}"))?;
-            let result = rt.block_on(async move {
-                match tokio::time::timeout(timeout, make()).await {
-                    Ok(result) => result,
-                    Err(_) => Err(format!(
-                        "no answer from GCP{place} within {:.1} s",
-                        timeout.as_secs_f64()
-                    )),
-                }
-            });
-            // Don't wait for the client's background work (a token refresh, an idle connection).
-            rt.shutdown_background();
-            result
-        })
-        .map_err(|e| format!("cannot start the GCP client's thread: {e}"))?;
-    thread
-        .join()
-        .unwrap_or_else(|_| Err("the GCP client panicked".into()))
 }
 
 #[cfg(test)]

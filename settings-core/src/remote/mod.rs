@@ -221,6 +221,46 @@ pub(crate) fn as_remote(provider: &dyn Any) -> Option<&dyn Remote> {
     None
 }
 
+/// Runs a client call to completion on a private current-thread tokio runtime, on a short-lived
+/// thread of its own, within `timeout` in all, so that `load()` works from a plain `main` and from
+/// inside the caller's runtime alike. `client` names the SDK in messages and in the thread's
+/// name; `no_answer` is what to say when the time is up (" within N s" is added).
+#[cfg(any(feature = "aws", feature = "gcp", feature = "azure"))]
+pub(crate) fn on_private_runtime<T, F, Fut>(
+    client: &'static str,
+    timeout: Duration,
+    no_answer: String,
+    make: F,
+) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let thread = std::thread::Builder::new()
+        .name(format!("settings-{}", client.to_ascii_lowercase()))
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the {client} client's runtime: {e}"))?;
+            let result = rt.block_on(async move {
+                match tokio::time::timeout(timeout, make()).await {
+                    Ok(result) => result,
+                    Err(_) => Err(format!("{no_answer} within {:.1} s", timeout.as_secs_f64())),
+                }
+            });
+            // Don't wait for the client's background work (a DNS lookup, a token refresh, an
+            // idle connection, a metadata probe).
+            rt.shutdown_background();
+            result
+        })
+        .map_err(|e| format!("cannot start the {client} client's thread: {e}"))?;
+    thread
+        .join()
+        .unwrap_or_else(|_| Err(format!("the {client} client panicked")))
+}
+
 /// Reads the source; on success refreshes the cache file, on failure falls back to it.
 pub(crate) fn load(remote: &dyn Remote) -> Result<Loaded, String> {
     let common = remote.common();
