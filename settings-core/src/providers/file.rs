@@ -98,8 +98,9 @@ pub(crate) fn read_bytes(path: &Path, max: u64) -> Result<Option<Vec<u8>>, Strin
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // A dangling symlink is "not found" to metadata(); say what it is.
-            if std::fs::symlink_metadata(path).is_ok() {
+            // A dangling symlink is "not found" to metadata(); say what it is. (Something else
+            // there now was created since: a race with a writer, read as absent.)
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink()) {
                 return Err("is a symbolic link whose target does not exist".to_owned());
             }
             return Ok(None);
