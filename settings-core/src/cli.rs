@@ -245,7 +245,9 @@ pub fn override_args() -> Vec<Arg> {
 /// comments, for the app's own commands; [`apply`] reads them (above the environment, below
 /// `--set`, origin `argument --port`). [`command_for`] has them on `config`, `check` and `show`.
 /// A setting whose flag would be `--set`, `--config`, `--profile`, `--json` or `--help` has none
-/// here: `--set` reaches it.
+/// here: `--set` reaches it. An app that adds them next to options of its own must not reuse a
+/// setting's flag name for one (clap refuses two arguments with one name when it builds the
+/// command).
 ///
 /// ```
 /// use settings_core::{cli, Settings};
