@@ -73,7 +73,8 @@ impl From<ByteSize> for u64 {
 impl FromStr for ByteSize {
     type Err = String;
 
-    /// Parses like [`parse_byte_size`].
+    /// Parses `"100 MB"`, `"2GiB"`, `"1.5k"` or `"4096"` (see [`ByteSize`]); errors never
+    /// quote the input.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         parse_byte_size(s).map(ByteSize)
     }
