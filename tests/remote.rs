@@ -151,18 +151,6 @@ for op in ops:
     assert!(child.wait().unwrap().success(), "seeding moto failed");
 }
 
-/// The AWS tests in this process use the standard chain's environment variables; set once,
-/// before the first AWS load. (The strict-signature tests use child processes of their own.)
-fn aws_env() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
-        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
-        std::env::set_var("AWS_REGION", "us-east-1");
-        std::env::remove_var("AWS_PROFILE");
-    });
-}
-
 /// A port with nothing listening on it (bound, then closed).
 fn closed_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -915,11 +903,15 @@ fn aws_secrets_manager_json_keys_merge_as_secret_settings() {
     let Some(moto) = server("SETTINGS_TEST_MOTO") else {
         return;
     };
-    aws_env();
     let name = unique("prod/app");
     let secret = serde_json::json!({ "password": "aws-s3cret", "pool_size": "20", "port": 6543 });
     moto_seed(&moto, serde_json::json!([["sm", name, secret.to_string()]]));
-    let source = || AwsSecretsManager::secret(name.as_str()).endpoint_url(moto.as_str());
+    let source = || {
+        AwsSecretsManager::secret(name.as_str())
+            .region("us-east-1")
+            .static_credentials("testing", "testing")
+            .endpoint_url(moto.as_str())
+    };
     let creds = Creds::loader()
         .env_vars([("X", "")])
         .provider(source())
@@ -946,7 +938,6 @@ fn aws_secrets_manager_plain_string_version_stage_and_not_json() {
     let Some(moto) = server("SETTINGS_TEST_MOTO") else {
         return;
     };
-    aws_env();
     let name = unique("prod/token");
     moto_seed(
         &moto,
@@ -955,7 +946,12 @@ fn aws_secrets_manager_plain_string_version_stage_and_not_json() {
             ["sm-put", name, "second-plain-s3cret"]
         ]),
     );
-    let source = || AwsSecretsManager::secret(name.as_str()).endpoint_url(moto.as_str());
+    let source = || {
+        AwsSecretsManager::secret(name.as_str())
+            .region("us-east-1")
+            .static_credentials("testing", "testing")
+            .endpoint_url(moto.as_str())
+    };
 
     // Not JSON: a Source issue that says what to do, without the value.
     let err = Creds::loader()
@@ -992,11 +988,15 @@ fn aws_secrets_manager_missing_secret_and_huge_value() {
     let Some(moto) = server("SETTINGS_TEST_MOTO") else {
         return;
     };
-    aws_env();
     let name = unique("missing/app");
     let err = Creds::loader()
         .env_vars([("X", "")])
-        .provider(AwsSecretsManager::secret(name.as_str()).endpoint_url(moto.as_str()))
+        .provider(
+            AwsSecretsManager::secret(name.as_str())
+                .region("us-east-1")
+                .static_credentials("testing", "testing")
+                .endpoint_url(moto.as_str()),
+        )
         .load()
         .unwrap_err();
     let issue = source_issue(&err);
@@ -1016,6 +1016,8 @@ fn aws_secrets_manager_missing_secret_and_huge_value() {
         .env_vars([("X", "")])
         .provider(
             AwsSecretsManager::secret(big.as_str())
+                .region("us-east-1")
+                .static_credentials("testing", "testing")
                 .endpoint_url(moto.as_str())
                 .max_size(8 * 1024),
         )
@@ -1052,7 +1054,6 @@ fn aws_parameter_store_reads_every_page_recursively_with_nesting_and_decryption(
     let Some(moto) = server("SETTINGS_TEST_MOTO") else {
         return;
     };
-    aws_env();
     let base = format!("/{}", unique("params"));
     let mut ops = vec![
         serde_json::json!(["ssm", format!("{base}/port"), "9000", "String"]),
@@ -1075,7 +1076,12 @@ fn aws_parameter_store_reads_every_page_recursively_with_nesting_and_decryption(
         ]));
     }
     moto_seed(&moto, serde_json::Value::Array(ops));
-    let source = || AwsParameterStore::path(format!("{base}/")).endpoint_url(moto.as_str());
+    let source = || {
+        AwsParameterStore::path(format!("{base}/"))
+            .region("us-east-1")
+            .static_credentials("testing", "testing")
+            .endpoint_url(moto.as_str())
+    };
     let service = Service::loader()
         .env_vars([("X", "")])
         .provider(source())
@@ -1115,7 +1121,6 @@ fn aws_parameter_store_reads_every_page_recursively_with_nesting_and_decryption(
 
 #[test]
 fn aws_unreachable_and_silent_endpoints_fail_within_the_timeout() {
-    aws_env();
     let down = format!("http://127.0.0.1:{}", closed_port());
     let silent = silent_server();
     for (what, endpoint) in [("unreachable", down), ("silent", silent)] {
@@ -1125,6 +1130,8 @@ fn aws_unreachable_and_silent_endpoints_fail_within_the_timeout() {
             .env_vars([("X", "")])
             .provider(
                 AwsSecretsManager::secret("prod/app")
+                    .region("us-east-1")
+                    .static_credentials("testing", "testing")
                     .endpoint_url(endpoint.as_str())
                     .timeout(timeout),
             )
@@ -1150,7 +1157,6 @@ fn aws_load_works_inside_a_multi_thread_tokio_runtime() {
     let Some(moto) = server("SETTINGS_TEST_MOTO") else {
         return;
     };
-    aws_env();
     let name = unique("rt/app");
     moto_seed(
         &moto,
@@ -1164,7 +1170,12 @@ fn aws_load_works_inside_a_multi_thread_tokio_runtime() {
     let creds = rt.block_on(async {
         Creds::loader()
             .env_vars([("X", "")])
-            .provider(AwsSecretsManager::secret(name.as_str()).endpoint_url(moto.as_str()))
+            .provider(
+                AwsSecretsManager::secret(name.as_str())
+                    .region("us-east-1")
+                    .static_credentials("testing", "testing")
+                    .endpoint_url(moto.as_str()),
+            )
             .load()
             .unwrap()
     });
@@ -1176,7 +1187,6 @@ async fn aws_load_works_inside_a_current_thread_tokio_runtime() {
     let Some(moto) = server("SETTINGS_TEST_MOTO") else {
         return;
     };
-    aws_env();
     let name = unique("rt1/app");
     moto_seed(
         &moto,
@@ -1185,7 +1195,12 @@ async fn aws_load_works_inside_a_current_thread_tokio_runtime() {
     // On the runtime's only thread: no nested block_on panic, and the runtime is not needed.
     let creds = Creds::loader()
         .env_vars([("X", "")])
-        .provider(AwsSecretsManager::secret(name.as_str()).endpoint_url(moto.as_str()))
+        .provider(
+            AwsSecretsManager::secret(name.as_str())
+                .region("us-east-1")
+                .static_credentials("testing", "testing")
+                .endpoint_url(moto.as_str()),
+        )
         .load()
         .unwrap();
     assert_eq!(creds.password.expose_secret(), "rt1");
