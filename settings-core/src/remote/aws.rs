@@ -27,18 +27,6 @@ struct Aws {
     credentials: Option<aws_sdk_secretsmanager::config::Credentials>,
 }
 
-impl Aws {
-    fn static_credentials(&mut self, access_key_id: String, secret_access_key: String) {
-        self.credentials = Some(aws_sdk_secretsmanager::config::Credentials::new(
-            access_key_id,
-            secret_access_key,
-            None,
-            None,
-            "settings_core static credentials",
-        ));
-    }
-}
-
 /// A secret of AWS Secrets Manager as settings: the keys of a JSON secret merge as settings,
 /// each secret (masked in reports and errors) with the origin `aws secrets manager <name>:
 /// <key>`; a plain-string secret becomes one named key with
@@ -123,50 +111,6 @@ impl AwsSecretsManager {
         self
     }
 
-    /// The AWS region, instead of the one the environment gives (`AWS_REGION`, the profile).
-    ///
-    /// ```no_run
-    /// use settings_core::remote::AwsSecretsManager;
-    /// let source = AwsSecretsManager::secret("prod/app").region("eu-west-1");
-    /// ```
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.aws.region = Some(region.into());
-        self
-    }
-
-    /// The endpoint, instead of AWS's own or `AWS_ENDPOINT_URL` (a VPC endpoint, LocalStack,
-    /// moto).
-    ///
-    /// ```no_run
-    /// use settings_core::remote::AwsSecretsManager;
-    /// let source = AwsSecretsManager::secret("prod/app").endpoint_url("http://127.0.0.1:5000");
-    /// ```
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.aws.endpoint = Some(url.into());
-        self
-    }
-
-    /// Signs with this access key instead of the standard credential chain (environment,
-    /// profile files, IRSA, ECS, instance roles): for an emulator in tests, or keys a program
-    /// gets elsewhere. The secret key shows in no `Debug`, error or report.
-    ///
-    /// ```no_run
-    /// use settings_core::remote::AwsSecretsManager;
-    /// let source = AwsSecretsManager::secret("prod/app")
-    ///     .endpoint_url("http://127.0.0.1:5000")
-    ///     .region("us-east-1")
-    ///     .static_credentials("testing", "testing");
-    /// ```
-    pub fn static_credentials(
-        mut self,
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-    ) -> Self {
-        self.aws
-            .static_credentials(access_key_id.into(), secret_access_key.into());
-        self
-    }
-
     fn read(&self) -> Result<Vec<Entry>, String> {
         let common = self.common.clone();
         let aws = self.aws.clone();
@@ -237,6 +181,61 @@ impl AwsSecretsManager {
     }
 }
 
+/// The builder methods both AWS sources share: region, endpoint and keys over the standard
+/// chain, with `$new` (the source's constructor) in their examples.
+macro_rules! aws_builders {
+    ($ty:ident, $new:expr) => {
+        impl $ty {
+            #[doc = concat!(
+                "The AWS region, instead of the one the environment gives (`AWS_REGION`, the ",
+                "profile).\n\n```no_run\n",
+                "# use settings_core::remote::", stringify!($ty), ";\n",
+                "let source = ", $new, ".region(\"eu-west-1\");\n```"
+            )]
+            pub fn region(mut self, region: impl Into<String>) -> Self {
+                self.aws.region = Some(region.into());
+                self
+            }
+
+            #[doc = concat!(
+                "The endpoint, instead of AWS's own or `AWS_ENDPOINT_URL` (a VPC endpoint, ",
+                "LocalStack, moto).\n\n```no_run\n",
+                "# use settings_core::remote::", stringify!($ty), ";\n",
+                "let source = ", $new, ".endpoint_url(\"http://127.0.0.1:5000\");\n```"
+            )]
+            pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+                self.aws.endpoint = Some(url.into());
+                self
+            }
+
+            #[doc = concat!(
+                "Signs with this access key instead of the standard credential chain ",
+                "(environment, profile files, IRSA, ECS, instance roles): for an emulator in ",
+                "tests, or keys a program gets elsewhere. The secret key shows in no `Debug`, ",
+                "error or report.\n\n```no_run\n",
+                "# use settings_core::remote::", stringify!($ty), ";\n",
+                "let source = ", $new, "\n    .endpoint_url(\"http://127.0.0.1:5000\")\n",
+                "    .region(\"us-east-1\")\n    .static_credentials(\"testing\", \"testing\");\n```"
+            )]
+            pub fn static_credentials(
+                mut self,
+                access_key_id: impl Into<String>,
+                secret_access_key: impl Into<String>,
+            ) -> Self {
+                self.aws.credentials = Some(aws_sdk_secretsmanager::config::Credentials::new(
+                    access_key_id,
+                    secret_access_key,
+                    None,
+                    None,
+                    "settings_core static credentials",
+                ));
+                self
+            }
+        }
+    };
+}
+
+aws_builders!(AwsSecretsManager, "AwsSecretsManager::secret(\"prod/app\")");
 common_builders!(AwsSecretsManager, "AwsSecretsManager::secret(\"prod/app\")");
 
 /// Every parameter under a path of AWS SSM Parameter Store as settings, `/` becoming nesting
@@ -304,49 +303,6 @@ impl AwsParameterStore {
         self
     }
 
-    /// The AWS region, instead of the one the environment gives (`AWS_REGION`, the profile).
-    ///
-    /// ```no_run
-    /// use settings_core::remote::AwsParameterStore;
-    /// let source = AwsParameterStore::path("/prod/app/").region("eu-west-1");
-    /// ```
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.aws.region = Some(region.into());
-        self
-    }
-
-    /// The endpoint, instead of AWS's own or `AWS_ENDPOINT_URL`.
-    ///
-    /// ```no_run
-    /// use settings_core::remote::AwsParameterStore;
-    /// let source = AwsParameterStore::path("/prod/app/").endpoint_url("http://127.0.0.1:5000");
-    /// ```
-    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.aws.endpoint = Some(url.into());
-        self
-    }
-
-    /// Signs with this access key instead of the standard credential chain (environment,
-    /// profile files, IRSA, ECS, instance roles): for an emulator in tests, or keys a program
-    /// gets elsewhere. The secret key shows in no `Debug`, error or report.
-    ///
-    /// ```no_run
-    /// use settings_core::remote::AwsParameterStore;
-    /// let source = AwsParameterStore::path("/prod/app/")
-    ///     .endpoint_url("http://127.0.0.1:5000")
-    ///     .region("us-east-1")
-    ///     .static_credentials("testing", "testing");
-    /// ```
-    pub fn static_credentials(
-        mut self,
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<String>,
-    ) -> Self {
-        self.aws
-            .static_credentials(access_key_id.into(), secret_access_key.into());
-        self
-    }
-
     fn read(&self) -> Result<Vec<Entry>, String> {
         let common = self.common.clone();
         let aws = self.aws.clone();
@@ -408,6 +364,7 @@ impl AwsParameterStore {
     }
 }
 
+aws_builders!(AwsParameterStore, "AwsParameterStore::path(\"/prod/app/\")");
 common_builders!(AwsParameterStore, "AwsParameterStore::path(\"/prod/app/\")");
 
 /// Where requests go, for messages: " at 127.0.0.1:5000" or "" (AWS's own endpoint; the
