@@ -17,12 +17,16 @@ use azure_core::credentials::{
 };
 use azure_core::time::{Duration as AzDuration, OffsetDateTime};
 use settings_core::remote::AzureKeyVault;
-use settings_core::{Error, Issue, IssueKind, Secret, Settings};
+use settings_core::{IssueKind, Secret, Settings};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "support/remote.rs"]
+mod support;
+use support::{assert_hidden, closed_port, source_issue};
 
 const HOST: &str = "myvault.vault.azure.net";
 const TOKEN: &str = "fixed-test-token-5d1c";
@@ -431,32 +435,6 @@ fn store(secrets: &[(String, String, bool)], page: usize, seen: &Seen, base: &st
             ),
         ),
     }
-}
-
-/// A port with nothing listening on it.
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The one `Source` issue of a load that failed.
-fn source_issue(err: &Error) -> &Issue {
-    let sources: Vec<&Issue> = err
-        .issues()
-        .iter()
-        .filter(|i| i.kind == IssueKind::Source)
-        .collect();
-    assert_eq!(sources.len(), 1, "one Source issue expected in:\n{err}");
-    sources[0]
-}
-
-/// Asserts that no part of the error shows `secret`.
-fn assert_hidden(err: &Error, secret: &str) {
-    assert!(!err.to_string().contains(secret), "{err}");
-    assert!(!format!("{err:?}").contains(secret), "{err:?}");
 }
 
 // ---------------------------------------------------------------------------------------------

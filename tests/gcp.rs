@@ -10,13 +10,17 @@
 //! exactly so.
 
 use settings_core::remote::GcpSecretManager;
-use settings_core::{Error, Issue, IssueKind, Secret, Settings};
+use settings_core::{Error, Secret, Settings};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "support/remote.rs"]
+mod support;
+use support::{assert_hidden, closed_port, silent_server, source_issue};
 
 // ---------------------------------------------------------------------------------------------
 // The fake Secret Manager and its token endpoint.
@@ -270,46 +274,6 @@ fn crc32c(data: &[u8]) -> u32 {
         }
     }
     !crc
-}
-
-/// A port with nothing listening on it (bound, then closed).
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A server that accepts every connection and never answers; it lives as long as the process.
-fn silent_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
-    url
-}
-
-/// The one `Source` issue of a load that failed.
-fn source_issue(err: &Error) -> &Issue {
-    eprintln!("{err}");
-    let sources: Vec<&Issue> = err
-        .issues()
-        .iter()
-        .filter(|i| i.kind == IssueKind::Source)
-        .collect();
-    assert_eq!(sources.len(), 1, "one Source issue expected in:\n{err}");
-    sources[0]
-}
-
-/// Asserts that no part of the error shows `secret`.
-fn assert_hidden(err: &Error, secret: &str) {
-    assert!(!err.to_string().contains(secret), "{err}");
-    assert!(!format!("{err:?}").contains(secret), "{err:?}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,13 +10,17 @@
 #![allow(dead_code)]
 
 use settings_core::remote::{AwsParameterStore, AwsSecretsManager, Etcd, Vault};
-use settings_core::{Error, Issue, IssueKind, Secret, Settings};
+use settings_core::{IssueKind, Secret, Settings};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+#[path = "support/remote.rs"]
+mod support;
+use support::{assert_hidden, closed_port, silent_server, source_issue};
 
 // ---------------------------------------------------------------------------------------------
 // Where the servers are, and small clients to seed them.
@@ -151,43 +155,21 @@ for op in ops:
     assert!(child.wait().unwrap().success(), "seeding moto failed");
 }
 
-/// A port with nothing listening on it (bound, then closed).
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// A Secrets Manager source at `endpoint` (moto), with the region and keys moto accepts given
+/// to the source, not to the process environment.
+fn aws_secret(name: &str, endpoint: &str) -> AwsSecretsManager {
+    AwsSecretsManager::secret(name)
+        .region("us-east-1")
+        .static_credentials("testing", "testing")
+        .endpoint_url(endpoint)
 }
 
-/// A server that accepts every connection and never answers; it lives as long as the process.
-fn silent_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
-    url
-}
-
-/// The one `Source` issue of a load that failed.
-fn source_issue(err: &Error) -> &Issue {
-    let sources: Vec<&Issue> = err
-        .issues()
-        .iter()
-        .filter(|i| i.kind == IssueKind::Source)
-        .collect();
-    assert_eq!(sources.len(), 1, "one Source issue expected in:\n{err}");
-    sources[0]
-}
-
-/// Asserts that no part of the error shows `secret`.
-fn assert_hidden(err: &Error, secret: &str) {
-    assert!(!err.to_string().contains(secret), "{err}");
-    assert!(!format!("{err:?}").contains(secret), "{err:?}");
+/// A Parameter Store source at `endpoint` (moto), likewise.
+fn aws_parameters(path: String, endpoint: &str) -> AwsParameterStore {
+    AwsParameterStore::path(path)
+        .region("us-east-1")
+        .static_credentials("testing", "testing")
+        .endpoint_url(endpoint)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -906,12 +888,7 @@ fn aws_secrets_manager_json_keys_merge_as_secret_settings() {
     let name = unique("prod/app");
     let secret = serde_json::json!({ "password": "aws-s3cret", "pool_size": "20", "port": 6543 });
     moto_seed(&moto, serde_json::json!([["sm", name, secret.to_string()]]));
-    let source = || {
-        AwsSecretsManager::secret(name.as_str())
-            .region("us-east-1")
-            .static_credentials("testing", "testing")
-            .endpoint_url(moto.as_str())
-    };
+    let source = || aws_secret(name.as_str(), moto.as_str());
     let creds = Creds::loader()
         .env_vars([("X", "")])
         .provider(source())
@@ -946,12 +923,7 @@ fn aws_secrets_manager_plain_string_version_stage_and_not_json() {
             ["sm-put", name, "second-plain-s3cret"]
         ]),
     );
-    let source = || {
-        AwsSecretsManager::secret(name.as_str())
-            .region("us-east-1")
-            .static_credentials("testing", "testing")
-            .endpoint_url(moto.as_str())
-    };
+    let source = || aws_secret(name.as_str(), moto.as_str());
 
     // Not JSON: a Source issue that says what to do, without the value.
     let err = Creds::loader()
@@ -991,12 +963,7 @@ fn aws_secrets_manager_missing_secret_and_huge_value() {
     let name = unique("missing/app");
     let err = Creds::loader()
         .env_vars([("X", "")])
-        .provider(
-            AwsSecretsManager::secret(name.as_str())
-                .region("us-east-1")
-                .static_credentials("testing", "testing")
-                .endpoint_url(moto.as_str()),
-        )
+        .provider(aws_secret(name.as_str(), moto.as_str()))
         .load()
         .unwrap_err();
     let issue = source_issue(&err);
@@ -1014,13 +981,7 @@ fn aws_secrets_manager_missing_secret_and_huge_value() {
     moto_seed(&moto, serde_json::json!([["sm", big, value]]));
     let err = Creds::loader()
         .env_vars([("X", "")])
-        .provider(
-            AwsSecretsManager::secret(big.as_str())
-                .region("us-east-1")
-                .static_credentials("testing", "testing")
-                .endpoint_url(moto.as_str())
-                .max_size(8 * 1024),
-        )
+        .provider(aws_secret(big.as_str(), moto.as_str()).max_size(8 * 1024))
         .load()
         .unwrap_err();
     assert!(
@@ -1076,12 +1037,7 @@ fn aws_parameter_store_reads_every_page_recursively_with_nesting_and_decryption(
         ]));
     }
     moto_seed(&moto, serde_json::Value::Array(ops));
-    let source = || {
-        AwsParameterStore::path(format!("{base}/"))
-            .region("us-east-1")
-            .static_credentials("testing", "testing")
-            .endpoint_url(moto.as_str())
-    };
+    let source = || aws_parameters(format!("{base}/"), moto.as_str());
     let service = Service::loader()
         .env_vars([("X", "")])
         .provider(source())
@@ -1128,13 +1084,7 @@ fn aws_unreachable_and_silent_endpoints_fail_within_the_timeout() {
         let started = Instant::now();
         let err = Creds::loader()
             .env_vars([("X", "")])
-            .provider(
-                AwsSecretsManager::secret("prod/app")
-                    .region("us-east-1")
-                    .static_credentials("testing", "testing")
-                    .endpoint_url(endpoint.as_str())
-                    .timeout(timeout),
-            )
+            .provider(aws_secret("prod/app", endpoint.as_str()).timeout(timeout))
             .load()
             .unwrap_err();
         let took = started.elapsed();
@@ -1170,12 +1120,7 @@ fn aws_load_works_inside_a_multi_thread_tokio_runtime() {
     let creds = rt.block_on(async {
         Creds::loader()
             .env_vars([("X", "")])
-            .provider(
-                AwsSecretsManager::secret(name.as_str())
-                    .region("us-east-1")
-                    .static_credentials("testing", "testing")
-                    .endpoint_url(moto.as_str()),
-            )
+            .provider(aws_secret(name.as_str(), moto.as_str()))
             .load()
             .unwrap()
     });
@@ -1195,12 +1140,7 @@ async fn aws_load_works_inside_a_current_thread_tokio_runtime() {
     // On the runtime's only thread: no nested block_on panic, and the runtime is not needed.
     let creds = Creds::loader()
         .env_vars([("X", "")])
-        .provider(
-            AwsSecretsManager::secret(name.as_str())
-                .region("us-east-1")
-                .static_credentials("testing", "testing")
-                .endpoint_url(moto.as_str()),
-        )
+        .provider(aws_secret(name.as_str(), moto.as_str()))
         .load()
         .unwrap();
     assert_eq!(creds.password.expose_secret(), "rt1");
