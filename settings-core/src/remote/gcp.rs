@@ -303,14 +303,7 @@ impl GcpSecretManager {
             self.common.timeout,
             format!("no answer from GCP{place}"),
             move || async move {
-                // Built on the runtime: the credentials start their token cache's task at once.
-                let credentials = match &file {
-                    Some(path) => Some(credentials_from_file(path)?),
-                    None => None,
-                };
-                let client = client(&common, endpoint, credentials)
-                    .await
-                    .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
+                let client = client(&common, endpoint, file.as_deref(), &at).await?;
                 let (what, missing) = (
                     format!("the secret {name}"),
                     format!("there is no secret {name}"),
@@ -389,13 +382,7 @@ impl GcpSecretManager {
                 self.common.timeout,
                 format!("no answer from GCP{place}"),
                 move || async move {
-                    let credentials = match &file {
-                        Some(path) => Some(credentials_from_file(path)?),
-                        None => None,
-                    };
-                    let client = client(&common, endpoint, credentials)
-                        .await
-                        .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))?;
+                    let client = client(&common, endpoint, file.as_deref(), &at).await?;
                     let parent = format!("projects/{project}");
                     let (what, missing) = (
                 format!("the secrets of {parent}"),
@@ -513,14 +500,18 @@ fn resource(project: &str, secret: &str, version: &str) -> String {
     format!("projects/{project}/secrets/{secret}/versions/{version}")
 }
 
-/// The client: our endpoint, credentials, attempts and time limit. Retried: failures to
-/// connect or send, timeouts, `UNAVAILABLE` (503) and `RESOURCE_EXHAUSTED` (429), as Google's
-/// AIP-194 says; not denials, missing secrets or other errors.
+/// The client: our endpoint, credentials (from `file`, else Application Default Credentials),
+/// attempts and time limit; `at` says where, in its error. Retried: failures to connect or
+/// send, timeouts, `UNAVAILABLE` (503) and `RESOURCE_EXHAUSTED` (429), as Google's AIP-194
+/// says; not denials, missing secrets or other errors. Called on the private runtime: the
+/// credentials start their token cache's task as soon as they are built.
 async fn client(
     common: &Common,
     endpoint: Option<String>,
-    credentials: Option<Credentials>,
-) -> Result<SecretManagerService, google_cloud_gax::client_builder::Error> {
+    file: Option<&std::path::Path>,
+    at: &str,
+) -> Result<SecretManagerService, String> {
+    let credentials = file.map(credentials_from_file).transpose()?;
     let backoff = ExponentialBackoffBuilder::new()
         .with_initial_delay(Duration::from_millis(100))
         .with_maximum_delay(Duration::from_secs(2))
@@ -540,7 +531,10 @@ async fn client(
     if let Some(credentials) = credentials {
         builder = builder.with_credentials(credentials);
     }
-    builder.build().await
+    builder
+        .build()
+        .await
+        .map_err(|e| format!("cannot set up the GCP client{at}: {}", root(&e)))
 }
 
 /// Credentials from a JSON file, by its `type`, as ADC would read it from
