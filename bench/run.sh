@@ -128,40 +128,32 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			sed -i 's/pub extra_flag_x:/pub extra_flag:/' "$1"
 		fi
 	}
-	declare -A REBUILD
-	for c in serde confique ours; do
-		src="$TMP/$c/src/main.rs"
+	# median_ms CMD CRATE: the median of 5 timed `cargo CMD` runs of CRATE, each after an edit.
+	median_ms() {
+		local src="$TMP/$2/src/main.rs" times=() t0 t1 median
 		toggle "$src"
-		(cd "$TMP" && cargo build --quiet -p "compile-$c" 2>/dev/null)
-		times=()
+		(cd "$TMP" && cargo "$1" --quiet -p "compile-$2" 2>/dev/null)
 		for _ in 1 2 3 4 5; do
 			toggle "$src"
 			t0=$(date +%s%N)
-			(cd "$TMP" && cargo build --quiet -p "compile-$c" 2>/dev/null)
+			(cd "$TMP" && cargo "$1" --quiet -p "compile-$2" 2>/dev/null)
 			t1=$(date +%s%N)
 			times+=($(((t1 - t0) / 1000000)))
 		done
-		REBUILD[$c]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-		log "  $c: build ${REBUILD[$c]} ms (${times[*]})"
+		median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
+		log "  $2: $1 $median ms (${times[*]})"
+		echo "$median"
+	}
+	declare -A REBUILD RECHECK
+	for c in serde confique ours; do
+		REBUILD[$c]=$(median_ms build "$c")
 	done
 	# The same edits under `cargo check`: expansion and type checking only, no codegen or link.
 	(cd "$TMP" && cargo check --quiet)
-	declare -A RECHECK
 	for c in serde confique ours; do
-		src="$TMP/$c/src/main.rs"
-		toggle "$src"
-		(cd "$TMP" && cargo check --quiet -p "compile-$c" 2>/dev/null)
-		times=()
-		for _ in 1 2 3 4 5; do
-			toggle "$src"
-			t0=$(date +%s%N)
-			(cd "$TMP" && cargo check --quiet -p "compile-$c" 2>/dev/null)
-			t1=$(date +%s%N)
-			times+=($(((t1 - t0) / 1000000)))
-		done
-		RECHECK[$c]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-		log "  $c: check ${RECHECK[$c]} ms (${times[*]})"
+		RECHECK[$c]=$(median_ms check "$c")
 	done
+
 	log "compile: clean build of settings-core, default features"
 	export CARGO_TARGET_DIR="$TMP/core-target"
 	t0=$(date +%s%N)
