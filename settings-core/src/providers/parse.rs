@@ -47,7 +47,7 @@ fn toml_value(
     use toml::de::DeValue;
     let fail = |message: String, span: std::ops::Range<usize>| ParseError {
         message,
-        line: Some(text[..span.start.min(text.len())].matches('\n').count() + 1),
+        line: Some(line_at(text, span.start)),
     };
     if depth > MAX_DEPTH {
         return Err(fail(
@@ -83,13 +83,20 @@ fn toml_value(
 /// toml's `Display` shows the offending source line, which may hold a secret: keep only the
 /// message and turn the span into a line number.
 fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
-    let line = e
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    let line = e.span().map(|span| line_at(text, span.start));
     ParseError {
         message: e.message().trim().to_owned(),
         line,
     }
+}
+
+/// The line (from 1) of a byte offset into `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Parses JSON text into a table.
