@@ -11,3 +11,4 @@ pub(crate) mod figment;
 pub(crate) mod file;
 pub(crate) mod ini;
 pub(crate) mod parse;
+pub(crate) mod toml;

@@ -4,7 +4,6 @@
 use crate::value::{Node, OriginId, Table, Value};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::fmt;
-use toml::Spanned;
 
 /// The deepest nesting of arrays and tables accepted in any source.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -16,82 +15,13 @@ pub(crate) struct ParseError {
     pub(crate) line: Option<usize>,
 }
 
-/// Parses TOML text into a table: toml's parser gives its document (keys, tables and
-/// duplicates checked), which is moved into the tree directly, without serde in between
-/// (a quarter of the cost of a load of a small file went to that layer).
+/// Parses TOML text into a table (see [`super::toml`]).
 pub(crate) fn toml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
-    let doc = toml::de::DeTable::parse(text).map_err(|e| toml_error(text, &e))?;
-    toml_table(doc.into_inner(), origin, 0, text)
-}
-
-fn toml_table(
-    table: toml::de::DeTable<'_>,
-    origin: OriginId,
-    depth: usize,
-    text: &str,
-) -> Result<Table, ParseError> {
-    let mut out = Table::new();
-    for (key, value) in table {
-        let value = toml_value(value, origin, depth + 1, text)?;
-        out.insert(key.into_inner().into_owned(), value);
-    }
-    Ok(out)
-}
-
-fn toml_value(
-    value: Spanned<toml::de::DeValue<'_>>,
-    origin: OriginId,
-    depth: usize,
-    text: &str,
-) -> Result<Value, ParseError> {
-    use toml::de::DeValue;
-    let fail = |message: String, span: std::ops::Range<usize>| ParseError {
-        message,
-        line: Some(line_at(text, span.start)),
-    };
-    if depth > MAX_DEPTH {
-        return Err(fail(
-            format!("values are nested deeper than {MAX_DEPTH} levels"),
-            value.span(),
-        ));
-    }
-    let span = value.span();
-    let node = match value.into_inner() {
-        DeValue::String(s) => Node::Str(s.into_owned()),
-        DeValue::Integer(i) => match i128::from_str_radix(i.as_str(), i.radix()) {
-            Ok(n) => Node::Int(n),
-            Err(_) => return Err(fail("integer number overflowed".to_owned(), span)),
-        },
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
-            // Written `inf` or `nan` is a value; a finite text too big for a float is not.
-            Ok(x) if !x.is_infinite() || f.as_str().contains("inf") => Node::Float(x),
-            _ => return Err(fail("floating-point number overflowed".to_owned(), span)),
-        },
-        DeValue::Boolean(b) => Node::Bool(b),
-        DeValue::Datetime(dt) => Node::Str(dt.to_string()),
-        DeValue::Array(items) => Node::Array(
-            items
-                .into_iter()
-                .map(|item| toml_value(item, origin, depth + 1, text))
-                .collect::<Result<_, _>>()?,
-        ),
-        DeValue::Table(t) => Node::Table(toml_table(t, origin, depth, text)?),
-    };
-    Ok(Value::new(node, origin))
-}
-
-/// toml's `Display` shows the offending source line, which may hold a secret: keep only the
-/// message and turn the span into a line number.
-fn toml_error(text: &str, e: &toml::de::Error) -> ParseError {
-    let line = e.span().map(|span| line_at(text, span.start));
-    ParseError {
-        message: e.message().trim().to_owned(),
-        line,
-    }
+    super::toml::parse(text, origin)
 }
 
 /// The line (from 1) of a byte offset into `text`.
-fn line_at(text: &str, offset: usize) -> usize {
+pub(crate) fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
