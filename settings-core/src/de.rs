@@ -432,17 +432,28 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        self.deserialize_string(visitor)
+        let origin = self.value.origin;
+        match self.value.node {
+            // Borrowed, so that a type that parses the text and fails with a message of its
+            // own can still be told which text it was.
+            Node::Text(s) | Node::Str(s) => {
+                visitor.visit_str::<DeError>(&s).map_err(|e| e.about(&s))
+            }
+            Node::Int(i) => visitor.visit_string(i.to_string()),
+            Node::Float(f) => visitor.visit_string(f.to_string()),
+            Node::Bool(b) => visitor.visit_string(b.to_string()),
+            _ => Err(DeError::wrong_kind("a string", &self.value)),
+        }
+        .map_err(|e| e.with_origin(origin))
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         let origin = self.value.origin;
         match self.value.node {
-            // Borrowed, so that a type that parses the text (`Url`, `IpAddr`, ...) and fails
-            // with a message of its own can still be told which text it was.
-            Node::Text(s) | Node::Str(s) => {
-                visitor.visit_str::<DeError>(&s).map_err(|e| e.about(&s))
-            }
+            // Owned: `String` (the type that asks for a string) takes the text without a copy.
+            // Types that parse text (`Url`, `IpAddr`, ...) ask for `str` instead, below, and
+            // keep it for their messages.
+            Node::Text(s) | Node::Str(s) => visitor.visit_string::<DeError>(s),
             Node::Int(i) => visitor.visit_string(i.to_string()),
             Node::Float(f) => visitor.visit_string(f.to_string()),
             Node::Bool(b) => visitor.visit_string(b.to_string()),

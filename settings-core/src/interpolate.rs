@@ -28,8 +28,12 @@ struct Resolved {
 }
 
 /// Resolves every reference in the tree.
-pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
-    place_defaults_with_references(tree, state);
+/// `maybe` is false when a walk of the tree found no `${` in any string: then only defaults
+/// can bring references.
+pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe: bool) {
+    if !place_defaults_with_references(tree, state) && !maybe {
+        return;
+    }
     let found: Vec<(Vec<Step>, String, OriginId)> = find_strings(tree, &|s| s.contains("${"))
         .into_iter()
         .filter_map(|location| {
@@ -107,7 +111,8 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput) {
 /// Literal defaults are applied where no source set a value, after this step; a default that
 /// holds a reference is put in the tree first, so that it is resolved like any value. (Not
 /// inside an optional nested struct that no source set: that must stay `None`.)
-fn place_defaults_with_references(tree: &mut Table, state: &State) {
+fn place_defaults_with_references(tree: &mut Table, state: &State) -> bool {
+    let mut placed = false;
     for target in &state.names.targets {
         let DefaultMeta::Literal(lit) = &target.field.default else {
             continue;
@@ -129,8 +134,10 @@ fn place_defaults_with_references(tree: &mut Table, state: &State) {
                 &target.keys,
                 crate::extract::lit_value(lit, state.default_origin),
             );
+            placed = true;
         }
     }
+    placed
 }
 
 fn lit_has_reference(lit: &Lit) -> bool {

@@ -194,8 +194,20 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     }
     // Decrypted before references are resolved: a reference to an encrypted setting sees the
     // plaintext, and is secret.
-    crate::encrypted::decrypt_tree(&mut tree, state, opts, meta);
-    crate::interpolate::resolve(&mut tree, state, &opts.env);
+    // One walk over the strings tells whether either step has anything to do (a `$` or an
+    // `E` is rare enough in settings to make the exact test cheap).
+    let (mut encrypted, mut references) = (false, false);
+    crate::value::any_string(&tree, &mut |s| {
+        if s.bytes().any(|b| b == b'$' || b == b'E') {
+            encrypted |= crate::encrypted::is_encrypted(s);
+            references |= s.contains("${");
+        }
+        encrypted && references
+    });
+    if encrypted {
+        crate::encrypted::decrypt_tree(&mut tree, state, opts, meta);
+    }
+    crate::interpolate::resolve(&mut tree, state, &opts.env, references || encrypted);
     (tree, scan.unknown)
 }
 

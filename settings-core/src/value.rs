@@ -145,12 +145,15 @@ pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
     };
     let mut current = table;
     for key in parents {
-        let origin = value.origin;
-        let slot = current
-            .entry((*key).to_owned())
-            .or_insert_with(|| Value::table(origin));
+        // Looked up first: the key is copied only when the table is new.
+        if !current.contains_key(*key) {
+            current.insert((*key).to_owned(), Value::table(value.origin));
+        }
+        let Some(slot) = current.get_mut(*key) else {
+            unreachable!("just inserted")
+        };
         if !matches!(slot.node, Node::Table(_)) {
-            *slot = Value::table(origin);
+            *slot = Value::table(value.origin);
         }
         let Node::Table(next) = &mut slot.node else {
             unreachable!("just made a table")
@@ -336,6 +339,19 @@ fn list_items(value: Value, sep: &str) -> Option<Vec<Value>> {
 pub(crate) enum Step {
     Key(String),
     Index(usize),
+}
+
+/// Whether some string of the tree (in tables and lists, at any depth) holds for `wanted`.
+pub(crate) fn any_string(table: &Table, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
+    fn walk(value: &Value, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
+        match &value.node {
+            Node::Text(s) | Node::Str(s) => wanted(s),
+            Node::Table(t) => t.values().any(|v| walk(v, wanted)),
+            Node::Array(items) => items.iter().any(|v| walk(v, wanted)),
+            _ => false,
+        }
+    }
+    table.values().any(|v| walk(v, wanted))
 }
 
 /// The location of every string of the tree (in tables and lists, at any depth) for which

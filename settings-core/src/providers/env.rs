@@ -19,18 +19,23 @@ pub(crate) enum EnvInput {
 }
 
 impl EnvInput {
-    /// Calls `f` with every variable: owned when read from the process (nothing is copied for
-    /// a variable that is kept), borrowed from the given pairs.
-    fn each(&self, mut f: impl FnMut(Cow<'_, OsStr>, Cow<'_, OsStr>)) {
+    /// Calls `f` with every variable whose name is UTF-8 (no other name can set anything):
+    /// owned when read from the process (nothing is copied for a variable that is kept),
+    /// borrowed from the given pairs.
+    fn each(&self, mut f: impl FnMut(Cow<'_, str>, Cow<'_, OsStr>)) {
         match self {
             EnvInput::Process => {
                 for (name, value) in std::env::vars_os() {
-                    f(Cow::Owned(name), Cow::Owned(value));
+                    if let Ok(name) = name.into_string() {
+                        f(Cow::Owned(name), Cow::Owned(value));
+                    }
                 }
             }
             EnvInput::Pairs(pairs) => {
                 for (name, value) in pairs {
-                    f(Cow::Borrowed(name), Cow::Borrowed(value));
+                    if let Some(name) = name.to_str() {
+                        f(Cow::Borrowed(name), Cow::Borrowed(value));
+                    }
                 }
             }
         }
@@ -81,8 +86,7 @@ pub(crate) fn scan(
 ) -> Scan {
     let mut scan = Scan::default();
     let text = |s: Cow<'_, OsStr>| s.into_owned().into_string().ok();
-    input.each(|os_name, value| {
-        let Some(name) = os_name.to_str() else { return };
+    input.each(|name, value| {
         let is_profile = if case_sensitive {
             name == profile_var
         } else {
@@ -92,15 +96,15 @@ pub(crate) fn scan(
             scan.profile = text(value);
             return;
         }
-        match names.lookup(name) {
+        match names.lookup(&name) {
             Some((target, rank)) => scan.matches.push(Match {
                 target,
                 rank,
-                name: text(os_name).unwrap_or_default(),
+                name: name.into_owned(),
                 value: text(value),
                 line: None,
             }),
-            None if names.has_prefix(name) => scan.unknown.push(name.to_owned()),
+            None if names.has_prefix(&name) => scan.unknown.push(name.into_owned()),
             None => {}
         }
     });
