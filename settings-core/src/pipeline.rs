@@ -101,8 +101,10 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     let profile_var = crate::profile::variable(meta);
     let mut scan = env::scan(&opts.env, state.names, &profile_var, meta.case_sensitive);
     // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
-    let key_vars = crate::encrypted::key_vars(meta);
-    scan.unknown.retain(|name| !key_vars.contains(name));
+    if !scan.unknown.is_empty() {
+        let key_vars = crate::encrypted::key_vars(meta);
+        scan.unknown.retain(|name| !key_vars.contains(name));
+    }
     let profile = opts
         .profile
         .clone()
@@ -198,7 +200,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     // `E` is rare enough in settings to make the exact test cheap).
     let (mut encrypted, mut references) = (false, false);
     crate::value::any_string(&tree, &mut |s| {
-        if s.bytes().any(|b| b == b'$' || b == b'E') {
+        if memchr::memchr2(b'$', b'E', s.as_bytes()).is_some() {
             encrypted |= crate::encrypted::is_encrypted(s);
             references |= s.contains("${");
         }
