@@ -426,10 +426,13 @@ impl<'i> Walk<'i, '_> {
     }
 
     fn insert(&mut self, table: &mut Table, key: Key<'i>, value: Value) {
-        if table.contains_key(&*key.name) {
-            self.duplicate(&key);
+        // One search: the key is needed owned for the insert, and a duplicate is an error.
+        let span = key.span;
+        if let std::collections::btree_map::Entry::Vacant(slot) = table.entry(key.name.into_owned())
+        {
+            slot.insert(value);
         } else {
-            table.insert(key.name.into_owned(), value);
+            self.fail(TomlError::new("duplicate key").with_unexpected(span));
         }
     }
 
