@@ -101,3 +101,10 @@ impl EnvNames {
             .collect()
     }
 }
+
+/// Parses TOML text the way a config file is parsed, and with `toml`'s own document builder:
+/// `Err` with both results when they differ (one refuses what the other takes, or the trees
+/// differ).
+pub fn toml_agrees(text: &str) -> Result<(), String> {
+    crate::providers::toml::agree(text)
+}

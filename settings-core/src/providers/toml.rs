@@ -562,60 +562,63 @@ impl<'i> Walk<'i, '_> {
     }
 }
 
+/// The tree `toml`'s own document builder gives (what this module replaced): the oracle of
+/// the differential tests and fuzz target.
+#[cfg(any(test, feature = "fuzzing"))]
+fn reference(text: &str) -> Option<Table> {
+    fn table(t: toml::de::DeTable<'_>) -> Option<Table> {
+        t.into_iter()
+            .map(|(k, v)| Some((k.into_inner().into_owned(), value(v.into_inner())?)))
+            .collect()
+    }
+    fn value(v: toml::de::DeValue<'_>) -> Option<Value> {
+        use toml::de::DeValue;
+        let node = match v {
+            DeValue::String(s) => Node::Str(s.into_owned()),
+            DeValue::Integer(i) => Node::Int(i128::from_str_radix(i.as_str(), i.radix()).ok()?),
+            DeValue::Float(f) => {
+                let x = f.as_str().parse::<f64>().ok()?;
+                if x.is_infinite() && !f.as_str().contains("inf") {
+                    return None;
+                }
+                Node::Float(x)
+            }
+            DeValue::Boolean(b) => Node::Bool(b),
+            DeValue::Datetime(dt) => Node::Str(dt.to_string()),
+            DeValue::Array(items) => Node::Array(
+                items
+                    .into_iter()
+                    .map(|i| value(i.into_inner()))
+                    .collect::<Option<_>>()?,
+            ),
+            DeValue::Table(t) => Node::Table(table(t)?),
+        };
+        Some(Value::new(node, 0))
+    }
+    table(toml::de::DeTable::parse(text).ok()?.into_inner())
+}
+
+/// Same tree as toml's, or both refuse (NaN compared by its text); the difference otherwise.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn agree(text: &str) -> Result<(), String> {
+    let ours = parse(text, 0).ok();
+    let theirs = reference(text);
+    let shown = |t: &Option<Table>| format!("{t:?}");
+    if shown(&ours) == shown(&theirs) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{text:?}\nours:   {}\ntoml's: {}",
+            shown(&ours),
+            shown(&theirs)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// The tree `toml`'s own document builder gives (what this module replaced): the oracle.
-    fn reference(text: &str) -> Option<Table> {
-        fn table(t: toml::de::DeTable<'_>) -> Option<Table> {
-            t.into_iter()
-                .map(|(k, v)| Some((k.into_inner().into_owned(), value(v.into_inner())?)))
-                .collect()
-        }
-        fn value(v: toml::de::DeValue<'_>) -> Option<Value> {
-            use toml::de::DeValue;
-            let node = match v {
-                DeValue::String(s) => Node::Str(s.into_owned()),
-                DeValue::Integer(i) => Node::Int(i128::from_str_radix(i.as_str(), i.radix()).ok()?),
-                DeValue::Float(f) => {
-                    let x = f.as_str().parse::<f64>().ok()?;
-                    if x.is_infinite() && !f.as_str().contains("inf") {
-                        return None;
-                    }
-                    Node::Float(x)
-                }
-                DeValue::Boolean(b) => Node::Bool(b),
-                DeValue::Datetime(dt) => Node::Str(dt.to_string()),
-                DeValue::Array(items) => Node::Array(
-                    items
-                        .into_iter()
-                        .map(|i| value(i.into_inner()))
-                        .collect::<Option<_>>()?,
-                ),
-                DeValue::Table(t) => Node::Table(table(t)?),
-            };
-            Some(Value::new(node, 0))
-        }
-        table(toml::de::DeTable::parse(text).ok()?.into_inner())
-    }
-
-    /// Same tree as toml's, or both refuse; NaN compared by its text.
-    fn agree(text: &str) -> Result<(), String> {
-        let ours = parse(text, 0).ok();
-        let theirs = reference(text);
-        let shown = |t: &Option<Table>| format!("{t:?}");
-        if shown(&ours) == shown(&theirs) {
-            Ok(())
-        } else {
-            Err(format!(
-                "{text:?}\nours:   {}\ntoml's: {}",
-                shown(&ours),
-                shown(&theirs)
-            ))
-        }
-    }
 
     #[test]
     fn tables_follow_tomls_rules() {
