@@ -11,8 +11,9 @@
 use super::parse::{line_at, ParseError, MAX_DEPTH};
 use crate::value::{Node, OriginId, Table, Value};
 use std::borrow::Cow;
+use toml_parser::decoder::Encoding;
 use toml_parser::decoder::ScalarKind;
-use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
+use toml_parser::parser::{Event, EventKind, EventReceiver};
 use toml_parser::{ErrorSink, ParseError as TomlError, Source, Span};
 
 /// How deep arrays, inline tables and dotted keys may go (the limit `toml` applies).
@@ -31,19 +32,19 @@ const TABLES: OriginId = 8;
 pub(crate) fn parse(text: &str, origin: OriginId) -> Result<Table, ParseError> {
     let source = Source::new(text);
     let tokens = source.lex().into_vec();
-    let mut events = Vec::with_capacity(tokens.len());
+    let mut collect = Collect {
+        events: Vec::with_capacity(tokens.len()),
+        source,
+        depth: 0,
+    };
     let mut first: Option<TomlError> = None;
-    {
-        let mut checked = ValidateWhitespace::new(&mut events, source);
-        let mut guarded = RecursionGuard::new(&mut checked, RECURSION_LIMIT);
-        toml_parser::parser::parse_document(&tokens, &mut guarded, &mut first);
-    }
+    toml_parser::parser::parse_document(&tokens, &mut collect, &mut first);
     if let Some(e) = first {
         return Err(error(text, &e));
     }
     let mut walk = Walk {
         source,
-        events: &events,
+        events: &collect.events,
         pos: 0,
         origin,
         error: None,
@@ -59,6 +60,100 @@ pub(crate) fn parse(text: &str, origin: OriginId) -> Result<Table, ParseError> {
         });
     }
     Ok(root)
+}
+
+/// Collects the parser's events, checking comments and newlines and limiting how deep arrays
+/// and inline tables nest on the way: what toml_parser's `ValidateWhitespace` and
+/// `RecursionGuard` do, in one receiver instead of three stacked.
+struct Collect<'s> {
+    events: Vec<Event>,
+    source: Source<'s>,
+    depth: i64,
+}
+
+impl Collect<'_> {
+    fn push(&mut self, kind: EventKind, encoding: Option<Encoding>, span: Span) {
+        self.events.push(Event::new_unchecked(kind, encoding, span));
+    }
+
+    /// Opens an array or inline table: false past the limit (the parser then skips it).
+    fn open(&mut self, kind: EventKind, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.push(kind, None, span);
+        self.depth += 1;
+        if self.depth > i64::from(RECURSION_LIMIT) {
+            error.report_error(
+                TomlError::new("cannot recurse further; max recursion depth met")
+                    .with_unexpected(span),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn close(&mut self, kind: EventKind, span: Span) {
+        self.depth -= 1;
+        self.push(kind, None, span);
+    }
+}
+
+impl EventReceiver for Collect<'_> {
+    fn std_table_open(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::StdTableOpen, None, span);
+    }
+    fn std_table_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::StdTableClose, None, span);
+    }
+    fn array_table_open(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::ArrayTableOpen, None, span);
+    }
+    fn array_table_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::ArrayTableClose, None, span);
+    }
+    fn inline_table_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.open(EventKind::InlineTableOpen, span, error)
+    }
+    fn inline_table_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.close(EventKind::InlineTableClose, span);
+    }
+    fn array_open(&mut self, span: Span, error: &mut dyn ErrorSink) -> bool {
+        self.open(EventKind::ArrayOpen, span, error)
+    }
+    fn array_close(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.close(EventKind::ArrayClose, span);
+    }
+    fn simple_key(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        self.push(EventKind::SimpleKey, encoding, span);
+    }
+    fn key_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::KeySep, None, span);
+    }
+    fn key_val_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::KeyValSep, None, span);
+    }
+    fn scalar(&mut self, span: Span, encoding: Option<Encoding>, _: &mut dyn ErrorSink) {
+        self.push(EventKind::Scalar, encoding, span);
+    }
+    fn value_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::ValueSep, None, span);
+    }
+    fn whitespace(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::Whitespace, None, span);
+    }
+    fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_comment(error);
+        }
+        self.push(EventKind::Comment, None, span);
+    }
+    fn newline(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        if let Some(raw) = self.source.get(span) {
+            raw.decode_newline(error);
+        }
+        self.push(EventKind::Newline, None, span);
+    }
+    fn error(&mut self, span: Span, _: &mut dyn ErrorSink) {
+        self.push(EventKind::Error, None, span);
+    }
 }
 
 /// The message of toml_parser's error (never the source text) and its line.
@@ -130,6 +225,34 @@ fn type_name(node: &Node) -> &'static str {
         Node::Bool(_) => "boolean",
         _ => "string",
     }
+}
+
+/// Whether `text` is a bare key (`A-Za-z0-9_-`, not empty).
+fn is_bare_key(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The content of a basic string token (`"..."`) without escapes: only characters a basic
+/// string may hold as they are (tab, visible ASCII but `"` and `\`, anything non-ASCII).
+fn plain_basic_string(token: &str) -> Option<&str> {
+    let inner = token.strip_prefix('"')?.strip_suffix('"')?;
+    inner
+        .bytes()
+        .all(|b| b == b'\t' || (b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f))
+        .then_some(inner)
+}
+
+/// A plain decimal integer (`0`, or digits not starting with `0`, no sign or underscore) that
+/// fits an `i64` for sure.
+fn plain_decimal(token: &str) -> Option<i128> {
+    let bytes = token.as_bytes();
+    let plain = matches!(bytes.len(), 1..=18)
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || bytes.len() == 1);
+    plain.then(|| token.parse().ok()).flatten()
 }
 
 /// A key of a key/value pair or a header, decoded.
@@ -274,8 +397,15 @@ impl<'i> Walk<'i, '_> {
         let Some(raw) = self.source.get(event) else {
             return;
         };
-        let mut name = Cow::Borrowed("");
-        raw.decode_key(&mut name, &mut self.error);
+        let name = match event.encoding() {
+            // A bare key of the letters every TOML version allows is its own text.
+            None if is_bare_key(raw.as_str()) => Cow::Borrowed(raw.as_str()),
+            _ => {
+                let mut name = Cow::Borrowed("");
+                raw.decode_key(&mut name, &mut self.error);
+                name
+            }
+        };
         let key = Key {
             name,
             span: event.span(),
@@ -303,6 +433,25 @@ impl<'i> Walk<'i, '_> {
         let Some(raw) = self.source.get(event) else {
             return Value::new(Node::Null, self.origin);
         };
+        // The common plain forms directly; everything else through toml_parser's decoder.
+        let plain = raw.as_str();
+        match event.encoding() {
+            Some(Encoding::BasicString) => {
+                if let Some(inner) = plain_basic_string(plain) {
+                    return Value::new(Node::Str(inner.to_owned()), self.origin);
+                }
+            }
+            None => match plain {
+                "true" => return Value::new(Node::Bool(true), self.origin),
+                "false" => return Value::new(Node::Bool(false), self.origin),
+                _ => {
+                    if let Some(n) = plain_decimal(plain) {
+                        return Value::new(Node::Int(n), self.origin);
+                    }
+                }
+            },
+            _ => {}
+        }
         let mut text = Cow::Borrowed("");
         let node = match raw.decode_scalar(&mut text, &mut self.error) {
             ScalarKind::String => Node::Str(text.into_owned()),
@@ -717,6 +866,18 @@ mod tests {
             "h = 'x'",
             "\"a\" = true",
             "x = 1e999",
+            "s = \"a\\tb\"",
+            "s = \"tab\there é\"",
+            "s = \"del\u{7f}\"",
+            "s = \"nul\u{1}\"",
+            "k-1_x = 1",
+            "01 = 1",
+            "n = 012",
+            "n = +1",
+            "n = 1_0",
+            "n = 0",
+            "n = 9223372036854775808",
+            "t = tru",
             "x = ",
             "[a",
             "# note",
