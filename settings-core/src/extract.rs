@@ -90,7 +90,7 @@ impl<'a> Extract<'a> {
     #[inline(never)]
     pub fn leaf<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
         let field = &self.meta.fields[index];
-        match self.table.remove(field.key) {
+        match take(&mut self.table, field.key) {
             Some(value) => self.convert(index, value),
             None => match &field.default {
                 DefaultMeta::Literal(lit) => {
@@ -112,7 +112,7 @@ impl<'a> Extract<'a> {
         describe: impl FnOnce(&T) -> Option<String>,
     ) -> Option<T> {
         let field = &self.meta.fields[index];
-        match self.table.remove(field.key) {
+        match take(&mut self.table, field.key) {
             Some(value) => self.convert(index, value),
             None => {
                 let value = default();
@@ -247,7 +247,7 @@ impl<'a> Extract<'a> {
     /// Takes the table of a nested field out of this struct's table.
     fn take_table(&mut self, index: usize) -> Result<Option<Table>, ()> {
         let field = &self.meta.fields[index];
-        match self.table.remove(field.key) {
+        match take(&mut self.table, field.key) {
             None => Ok(None),
             Some(Value {
                 node: Node::Table(t),
@@ -378,6 +378,9 @@ impl<'a> Extract<'a> {
         }
         let mut leaves = Vec::new();
         for (key, value) in self.table {
+            if value.origin == TAKEN {
+                continue;
+            }
             unknown_leaves(vec![key], value, &mut leaves);
         }
         for (keys, origin) in leaves {
@@ -402,6 +405,19 @@ impl<'a> Extract<'a> {
 
 /// The leaves under an unknown key, each with its path from this struct (an unknown table is
 /// reported leaf by leaf, so `databse.url` can be told it means `database.url`).
+/// The origin of a value a field has taken out of its table (what stays behind is `Null`).
+const TAKEN: OriginId = OriginId::MAX;
+
+/// Takes a field's value out of its struct's table, leaving a `TAKEN` mark: cheaper than
+/// removing the entry (no rebalancing), and the leftovers are the unknown keys.
+fn take(table: &mut Table, key: &str) -> Option<Value> {
+    let slot = table.get_mut(key)?;
+    if slot.origin == TAKEN {
+        return None;
+    }
+    Some(std::mem::replace(slot, Value::new(Node::Null, TAKEN)))
+}
+
 fn unknown_leaves(keys: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, OriginId)>) {
     match value.node {
         Node::Table(table)
