@@ -66,6 +66,8 @@
 
 #[cfg(feature = "cli")]
 mod args;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+mod argv;
 mod bytesize;
 #[cfg(feature = "cli")]
 pub mod cli;
