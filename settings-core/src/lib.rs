@@ -176,6 +176,9 @@ pub use crate::watch::{Live, LiveRef};
 pub use settings_derive::Settings;
 
 #[doc(hidden)]
+#[path = "prebuilt.rs"]
+pub mod __prebuilt;
+#[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
