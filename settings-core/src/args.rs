@@ -13,6 +13,7 @@
 //! - `--help` prints a help text made from the doc comments, defaults and environment names
 //!   (see [`Loader::args_help`](crate::Loader::args_help)).
 
+use crate::argv::Args;
 use crate::error::IssueKind;
 use crate::extract::State;
 use crate::meta::{DefaultMeta, Lit, Shape, StructMeta};
@@ -185,13 +186,19 @@ pub(crate) fn help(meta: &'static StructMeta, names: &NameTable) -> String {
     command(meta, names).render_long_help().to_string()
 }
 
-/// Whether the arguments ask for help.
-pub(crate) fn wants_help(args: &[OsString]) -> bool {
-    args.iter().any(|a| a == "--help" || a == "-h")
+// What the pipeline calls: it reaches `parse` only through `Args` (see `crate::argv`).
+pub(crate) use crate::argv::apply;
+
+impl Args {
+    /// Arguments read by [`parse`], with the help of [`help`]. Called only where arguments are
+    /// given: this is what links the parser (clap) into a program.
+    pub(crate) fn new(list: Vec<OsString>) -> Args {
+        Args { list, parse, help }
+    }
 }
 
 /// Parses the arguments and writes what they set into the tree.
-pub(crate) fn apply(
+pub(crate) fn parse(
     tree: &mut Table,
     args: &[OsString],
     meta: &'static StructMeta,

@@ -355,7 +355,12 @@ pub fn apply<T: Settings>(mut loader: Loader<T>, matches: &ArgMatches) -> Loader
     let names = NameTable::of(T::__meta());
     let found = crate::args::found_args(names, FIELD, matches);
     if !found.is_empty() {
-        loader.opts.args.get_or_insert_with(Vec::new).extend(found);
+        loader
+            .opts
+            .args
+            .get_or_insert_with(|| crate::argv::Args::new(Vec::new()))
+            .list
+            .extend(found);
     }
     loader
 }

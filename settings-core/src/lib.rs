@@ -66,6 +66,8 @@
 
 #[cfg(feature = "cli")]
 mod args;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+mod argv;
 mod bytesize;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -173,6 +175,9 @@ pub use crate::watch::{Live, LiveRef};
 #[cfg(feature = "derive")]
 pub use settings_derive::Settings;
 
+#[doc(hidden)]
+#[path = "prebuilt.rs"]
+pub mod __prebuilt;
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;

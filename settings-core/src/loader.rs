@@ -64,7 +64,7 @@ pub(crate) struct Options {
     pub(crate) age_key_files: Vec<PathBuf>,
     /// `args`: command-line arguments, applied above the environment.
     #[cfg_attr(not(feature = "cli"), allow(dead_code))]
-    pub(crate) args: Option<Vec<std::ffi::OsString>>,
+    pub(crate) args: Option<crate::argv::Args>,
     /// `watch`: reload on this interval too.
     #[cfg_attr(not(feature = "watch"), allow(dead_code))]
     pub(crate) poll_every: Option<std::time::Duration>,
@@ -426,7 +426,9 @@ impl<T: Settings> Loader<T> {
         I: IntoIterator,
         I::Item: Into<std::ffi::OsString>,
     {
-        self.opts.args = Some(args.into_iter().map(Into::into).collect());
+        self.opts.args = Some(crate::argv::Args::new(
+            args.into_iter().map(Into::into).collect(),
+        ));
         self
     }
 
@@ -464,13 +466,8 @@ impl<T: Settings> Loader<T> {
     /// ```
     pub fn load(&self) -> Result<T, Error> {
         #[cfg(feature = "cli")]
-        if self
-            .opts
-            .args
-            .as_deref()
-            .is_some_and(crate::args::wants_help)
-        {
-            print!("{}", self.args_help());
+        if let Some(args) = self.opts.args.as_ref().filter(|a| a.wants_help()) {
+            print!("{}", args.help(T::__meta()));
             std::process::exit(0);
         }
         crate::pipeline::run::<T>(&self.opts, false).map(|(value, _)| value)
