@@ -32,6 +32,12 @@ pub(crate) struct State {
     pub(crate) poisoned: Vec<String>,
     /// The age identities, read when the first encrypted value or file needs them.
     pub(crate) keyring: crate::encrypted::Keyring,
+    /// The dotted path of the struct being extracted, with a trailing `.`: each nested struct
+    /// appends its key and takes it off again, so no struct allocates its own.
+    path: String,
+    /// The origin of each field's value, for the issues of custom checks: a stack with one run
+    /// per struct being extracted.
+    field_origins: Vec<Option<OriginId>>,
 }
 
 impl State {
@@ -50,6 +56,8 @@ impl State {
             profile_mentioned: false,
             poisoned: Vec::new(),
             keyring: crate::encrypted::Keyring::default(),
+            path: String::new(),
+            field_origins: Vec::new(),
         }
     }
 }
@@ -60,28 +68,41 @@ pub struct Extract<'a> {
     state: &'a mut State,
     meta: &'static StructMeta,
     table: Table,
-    /// The struct's dotted path with a trailing `.`, or `""` at the top.
-    prefix: String,
-    /// The origin of each field's value, for the issues of custom checks.
-    origins: Vec<Option<OriginId>>,
+    /// The length of the struct's dotted path (with its trailing `.`, `""` at the top) at the
+    /// start of `state.path`.
+    prefix_len: usize,
+    /// Where the struct's run of `state.field_origins` starts.
+    base: usize,
     /// A field of this struct failed a check, so the struct-level check does not run.
     failed: bool,
 }
 
 impl<'a> Extract<'a> {
     pub(crate) fn root(state: &'a mut State, meta: &'static StructMeta, table: Table) -> Self {
+        state.path.clear();
+        state.field_origins.clear();
+        state.field_origins.resize(meta.fields.len(), None);
         Extract {
             state,
             meta,
             table,
-            prefix: String::new(),
-            origins: vec![None; meta.fields.len()],
+            prefix_len: 0,
+            base: 0,
             failed: false,
         }
     }
 
+    /// The struct's dotted path with a trailing `.`, or `""` at the top.
+    fn prefix(&self) -> &str {
+        &self.state.path[..self.prefix_len]
+    }
+
     fn path(&self, field: &FieldMeta) -> String {
-        [self.prefix.as_str(), field.key].concat()
+        [self.prefix(), field.key].concat()
+    }
+
+    fn origin_slot(&mut self, index: usize) -> &mut Option<OriginId> {
+        &mut self.state.field_origins[self.base + index]
     }
 
     /// A field that is not nested and has no function default.
@@ -116,7 +137,7 @@ impl<'a> Extract<'a> {
             Some(value) => self.convert(index, value),
             None => {
                 let value = default();
-                self.origins[index] = Some(self.state.default_origin);
+                *self.origin_slot(index) = Some(self.state.default_origin);
                 if self.state.report.is_some() {
                     let shown = describe(&value).unwrap_or_else(|| format!("({})", field.ty));
                     self.record(field, shown, "default".to_owned(), false);
@@ -166,7 +187,7 @@ impl<'a> Extract<'a> {
     fn convert<T: DeserializeOwned>(&mut self, index: usize, value: Value) -> Option<T> {
         let field = &self.meta.fields[index];
         let origin = value.origin;
-        self.origins[index] = Some(origin);
+        *self.origin_slot(index) = Some(origin);
         let secret = field.secret || self.state.origins.get(origin).secret;
         if self.state.report.is_some() {
             let shown = if secret {
@@ -269,16 +290,27 @@ impl<'a> Extract<'a> {
     fn child<T: Settings>(&mut self, index: usize, table: Table) -> Option<T> {
         let field = &self.meta.fields[index];
         let meta = T::__meta();
+        let path = &mut self.state.path;
+        path.truncate(self.prefix_len);
+        path.push_str(field.key);
+        path.push('.');
+        let prefix_len = path.len();
+        let base = self.state.field_origins.len();
+        self.state
+            .field_origins
+            .resize(base + meta.fields.len(), None);
         let mut child = Extract {
-            prefix: [self.prefix.as_str(), field.key, "."].concat(),
             state: &mut *self.state,
             meta,
             table,
-            origins: vec![None; meta.fields.len()],
+            prefix_len,
+            base,
             failed: false,
         };
         let value = T::__extract(&mut child);
         child.finish();
+        self.state.path.truncate(self.prefix_len);
+        self.state.field_origins.truncate(base);
         value
     }
 
@@ -324,7 +356,7 @@ impl<'a> Extract<'a> {
     /// Runs a field's built-in constraints; `true` when they all pass.
     pub fn validate(&mut self, index: usize, value: &dyn Checkable) -> bool {
         let field = &self.meta.fields[index];
-        let origin = self.origins[index];
+        let origin = self.state.field_origins[self.base + index];
         let secret = field.secret || origin.is_some_and(|o| self.state.origins.get(o).secret);
         let failures = crate::validate::check(value, field.constraints, secret);
         for message in &failures {
@@ -347,7 +379,8 @@ impl<'a> Extract<'a> {
 
     fn constraint_issue(&mut self, index: usize, message: String) {
         let field = &self.meta.fields[index];
-        let origin = self.origins[index].map(|o| self.state.origins.get(o).label.clone());
+        let origin = self.state.field_origins[self.base + index]
+            .map(|o| self.state.origins.get(o).label.clone());
         self.failed = true;
         self.state
             .issues
@@ -362,7 +395,7 @@ impl<'a> Extract<'a> {
         match check(&value) {
             Ok(()) => Some(value),
             Err(message) => {
-                let path = self.prefix.trim_end_matches('.').to_owned();
+                let path = self.prefix().trim_end_matches('.').to_owned();
                 self.state
                     .issues
                     .push(path, IssueKind::Constraint, None, message);
@@ -383,21 +416,24 @@ impl<'a> Extract<'a> {
             }
             unknown_leaves(vec![key], value, &mut leaves);
         }
+        if leaves.is_empty() {
+            return;
+        }
+        // Not `self.prefix()`: the table has been moved out of `self`.
+        let prefix = &self.state.path[..self.prefix_len];
+        let prefix = prefix.to_owned();
         for (keys, origin) in leaves {
             let dotted = keys.join(".");
             let hint = match suggest_path(self.meta, &keys) {
-                Some(known) => format!("; did you mean `{}{known}`?", self.prefix),
+                Some(known) => format!("; did you mean `{prefix}{known}`?"),
                 None => String::new(),
             };
             let label = self.state.origins.get(origin).label.clone();
             self.state.issues.push(
-                format!("{}{dotted}", self.prefix),
+                format!("{prefix}{dotted}"),
                 IssueKind::Unknown,
                 Some(label),
-                format!(
-                    "unknown key `{}{dotted}`: no setting has this name{hint}",
-                    self.prefix
-                ),
+                format!("unknown key `{prefix}{dotted}`: no setting has this name{hint}"),
             );
         }
     }
