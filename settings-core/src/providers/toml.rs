@@ -188,9 +188,6 @@ fn error(text: &str, e: &TomlError) -> ParseError {
 /// Gives every table and array its real origin; false when values nest deeper than
 /// [`MAX_DEPTH`].
 fn settle(table: &mut Table, origin: OriginId, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return false;
-    }
     table
         .values_mut()
         .all(|value| settle_value(value, origin, depth))
@@ -289,12 +286,14 @@ impl<'i> Walk<'i, '_> {
         self.events.get(self.pos + ahead).map(Event::kind)
     }
 
-    fn fail(&mut self, e: TomlError) {
-        self.error.report_error(e);
+    /// Records a problem at `span` (kept only if it is the first).
+    fn fail(&mut self, message: impl Into<Cow<'static, str>>, span: Span) {
+        self.error
+            .report_error(TomlError::new(message).with_unexpected(span));
     }
 
-    fn duplicate(&mut self, key: &Key<'_>) {
-        self.fail(TomlError::new("duplicate key").with_unexpected(key.span));
+    fn duplicate(&mut self, span: Span) {
+        self.fail("duplicate key", span);
     }
 
     /// toml = expression *( newline expression )
@@ -373,7 +372,7 @@ impl<'i> Walk<'i, '_> {
         }
         self.close_key(&mut pending, &mut path, &mut last);
         if path.len() >= RECURSION_LIMIT as usize {
-            self.fail(TomlError::new("recursion limit"));
+            self.error.report_error(TomlError::new("recursion limit"));
             return (Vec::new(), None);
         }
         (path, last)
@@ -459,7 +458,7 @@ impl<'i> Walk<'i, '_> {
             ScalarKind::DateTime => match text.parse::<toml_datetime::Datetime>() {
                 Ok(dt) => Node::Str(dt.to_string()),
                 Err(e) => {
-                    self.fail(TomlError::new(e.to_string()).with_unexpected(span));
+                    self.fail(e.to_string(), span);
                     Node::Null
                 }
             },
@@ -467,16 +466,14 @@ impl<'i> Walk<'i, '_> {
                 // Written `inf` or `nan` is a value; a finite text too big for a float is not.
                 Ok(x) if !x.is_infinite() || text.contains("inf") => Node::Float(x),
                 _ => {
-                    self.fail(
-                        TomlError::new("floating-point number overflowed").with_unexpected(span),
-                    );
+                    self.fail("floating-point number overflowed", span);
                     Node::Null
                 }
             },
             ScalarKind::Integer(radix) => match i128::from_str_radix(&text, radix.value()) {
                 Ok(n) => Node::Int(n),
                 Err(_) => {
-                    self.fail(TomlError::new("integer number overflowed").with_unexpected(span));
+                    self.fail("integer number overflowed", span);
                     Node::Null
                 }
             },
@@ -568,7 +565,7 @@ impl<'i> Walk<'i, '_> {
         };
         // Dotted keys cannot add to a table defined by a header.
         if dotted && flags & IMPLICIT == 0 {
-            self.duplicate(&key);
+            self.duplicate(key.span);
             return;
         }
         self.insert(parent, key, value);
@@ -581,7 +578,7 @@ impl<'i> Walk<'i, '_> {
         {
             slot.insert(value);
         } else {
-            self.fail(TomlError::new("duplicate key").with_unexpected(span));
+            self.duplicate(span);
         }
     }
 
@@ -632,7 +629,7 @@ impl<'i> Walk<'i, '_> {
                     return None;
                 }
                 Node::Table(_) if dotted && flags & IMPLICIT == 0 => {
-                    self.duplicate(key);
+                    self.duplicate(key.span);
                     return None;
                 }
                 Node::Table(next) => next,
@@ -646,12 +643,8 @@ impl<'i> Walk<'i, '_> {
     }
 
     fn cannot_extend(&mut self, kind: &str, key: &Key<'_>) {
-        self.fail(
-            TomlError::new(format!(
-                "cannot extend value of type {kind} with a dotted key"
-            ))
-            .with_unexpected(key.span),
-        );
+        let message = format!("cannot extend value of type {kind} with a dotted key");
+        self.fail(message, key.span);
     }
 
     /// Puts the table of the header just ended in its place.
@@ -681,7 +674,7 @@ impl<'i> Walk<'i, '_> {
                 node: Node::Array(items),
                 origin,
             }) if *origin & TABLES != 0 => items.push(value),
-            _ => self.duplicate(&key),
+            _ => self.duplicate(key.span),
         }
     }
 
@@ -702,7 +695,7 @@ impl<'i> Walk<'i, '_> {
         match old.node {
             Node::Table(t) if reopens => *current = t,
             node => {
-                self.duplicate(key);
+                self.duplicate(key.span);
                 if let Node::Table(t) = node {
                     *current = t;
                 }
