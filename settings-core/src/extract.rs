@@ -101,8 +101,14 @@ impl<'a> Extract<'a> {
         [self.prefix(), field.key].concat()
     }
 
+    /// Where the origin of field `index`'s value is kept.
     fn origin_slot(&mut self, index: usize) -> &mut Option<OriginId> {
         &mut self.state.field_origins[self.base + index]
+    }
+
+    /// The origin of field `index`'s value, once it has one.
+    fn field_origin(&self, index: usize) -> Option<OriginId> {
+        self.state.field_origins[self.base + index]
     }
 
     /// A field that is not nested and has no function default.
@@ -356,7 +362,7 @@ impl<'a> Extract<'a> {
     /// Runs a field's built-in constraints; `true` when they all pass.
     pub fn validate(&mut self, index: usize, value: &dyn Checkable) -> bool {
         let field = &self.meta.fields[index];
-        let origin = self.state.field_origins[self.base + index];
+        let origin = self.field_origin(index);
         let secret = field.secret || origin.is_some_and(|o| self.state.origins.get(o).secret);
         let failures = crate::validate::check(value, field.constraints, secret);
         for message in &failures {
@@ -379,7 +385,8 @@ impl<'a> Extract<'a> {
 
     fn constraint_issue(&mut self, index: usize, message: String) {
         let field = &self.meta.fields[index];
-        let origin = self.state.field_origins[self.base + index]
+        let origin = self
+            .field_origin(index)
             .map(|o| self.state.origins.get(o).label.clone());
         self.failed = true;
         self.state
@@ -420,8 +427,7 @@ impl<'a> Extract<'a> {
             return;
         }
         // Not `self.prefix()`: the table has been moved out of `self`.
-        let prefix = &self.state.path[..self.prefix_len];
-        let prefix = prefix.to_owned();
+        let prefix = self.state.path[..self.prefix_len].to_owned();
         for (keys, origin) in leaves {
             let dotted = keys.join(".");
             let hint = match suggest_path(self.meta, &keys) {
@@ -439,8 +445,6 @@ impl<'a> Extract<'a> {
     }
 }
 
-/// The leaves under an unknown key, each with its path from this struct (an unknown table is
-/// reported leaf by leaf, so `databse.url` can be told it means `database.url`).
 /// The origin of a value a field has taken out of its table (what stays behind is `Null`).
 const TAKEN: OriginId = OriginId::MAX;
 
@@ -454,6 +458,8 @@ fn take(table: &mut Table, key: &str) -> Option<Value> {
     Some(std::mem::replace(slot, Value::new(Node::Null, TAKEN)))
 }
 
+/// The leaves under an unknown key, each with its path from this struct (an unknown table is
+/// reported leaf by leaf, so `databse.url` can be told it means `database.url`).
 fn unknown_leaves(keys: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, OriginId)>) {
     match value.node {
         Node::Table(table)
