@@ -304,17 +304,8 @@ impl GcpSecretManager {
             format!("no answer from GCP{place}"),
             move || async move {
                 let client = client(&common, endpoint, file.as_deref(), &at).await?;
-                let (what, missing) = (
-                    format!("the secret {name}"),
-                    format!("there is no secret {name}"),
-                );
-                let call = Call {
-                    what: &what,
-                    missing: &missing,
-                    permission: ACCESS,
-                    place: &at,
-                    adc: file.is_none(),
-                };
+                let access = Access::of(&name);
+                let call = access.call(&at, file.is_none());
                 let out = client
                     .access_secret_version()
                     .set_name(&name)
@@ -412,17 +403,8 @@ impl GcpSecretManager {
                     let mut total = 0u64;
                     for id in ids {
                         let name = resource(&project, &id, "latest");
-                        let (what, missing) = (
-                            format!("the secret {name}"),
-                            format!("there is no secret {name}"),
-                        );
-                        let call = Call {
-                            what: &what,
-                            missing: &missing,
-                            permission: ACCESS,
-                            place: &at,
-                            adc: file.is_none(),
-                        };
+                        let access = Access::of(&name);
+                        let call = access.call(&at, file.is_none());
                         match client.access_secret_version().set_name(&name).send().await {
                             Ok(out) => {
                                 let payload = out.payload.unwrap_or_default();
@@ -612,6 +594,31 @@ struct Call<'a> {
     place: &'a str,
     /// Whether the credentials are Application Default Credentials (not a file given).
     adc: bool,
+}
+
+/// The sentences of a read of one secret version, which its [`Call`] borrows.
+struct Access {
+    what: String,
+    missing: String,
+}
+
+impl Access {
+    fn of(name: &str) -> Self {
+        Access {
+            what: format!("the secret {name}"),
+            missing: format!("there is no secret {name}"),
+        }
+    }
+
+    fn call<'a>(&'a self, place: &'a str, adc: bool) -> Call<'a> {
+        Call {
+            what: &self.what,
+            missing: &self.missing,
+            permission: ACCESS,
+            place,
+            adc,
+        }
+    }
 }
 
 /// A client error in one line, naming where the request went and what for: the service's
