@@ -6,7 +6,6 @@
 //! an allocation per variable.
 
 use crate::meta::{FieldMeta, StructMeta};
-use std::cmp::Ordering;
 use std::sync::{PoisonError, RwLock};
 
 /// Index into [`NameTable::targets`].
@@ -38,8 +37,11 @@ pub(crate) struct NameTable {
     prefix: &'static str,
     delimiter: &'static str,
     case_sensitive: bool,
-    /// Derived names without the prefix, upper case, sorted: `DB__POOL_SIZE`.
+    /// Derived names without the prefix, upper case: `DB__POOL_SIZE`.
     stems: Vec<(String, TargetId)>,
+    /// `stems` by [`fold_hash`], open-addressed: a stem's index + 1, or 0 for an empty slot. A
+    /// power of two long, at least twice the stems, so a probe always ends at an empty slot.
+    slots: Box<[u32]>,
     /// Explicit `env = "..."` names with their rank.
     explicit: Vec<(&'static str, TargetId, Rank)>,
     pub(crate) targets: Vec<Target>,
@@ -80,12 +82,23 @@ impl NameTable {
             delimiter: meta.env_nested_delimiter,
             case_sensitive: meta.case_sensitive,
             stems: Vec::new(),
+            slots: Box::new([]),
             explicit: Vec::new(),
             targets: Vec::new(),
         };
         let mut keys = Vec::new();
         table.walk(meta, &mut keys, "");
-        table.stems.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut slots = vec![0u32; (table.stems.len() * 2).next_power_of_two()];
+        let mask = slots.len() - 1;
+        for (n, (stem, _)) in table.stems.iter().enumerate() {
+            let mut i = fold_hash(stem.as_bytes()) & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            // A settings type has far fewer than 2^32 fields (the table would not fit in memory).
+            slots[i] = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        }
+        table.slots = slots.into_boxed_slice();
         table
     }
 
@@ -165,29 +178,16 @@ impl NameTable {
         Some(&name[p..])
     }
 
+    /// One hash of the name, then a comparison with the stem (or two) in its slot.
     fn find_stem(&self, rest: &str) -> Option<TargetId> {
-        let search = |name: &[u8]| {
-            self.stems
-                .binary_search_by(|(stem, _)| stem.as_bytes().cmp(name))
-                .ok()
-                .map(|i| self.stems[i].1)
-        };
-        if self.case_sensitive {
-            return search(rest.as_bytes());
-        }
-        // Upper-cased once into a buffer on the stack, then compared a word at a time.
-        let mut buf = [0u8; 96];
-        match buf.get_mut(..rest.len()) {
-            Some(upper) => {
-                upper.copy_from_slice(rest.as_bytes());
-                upper.make_ascii_uppercase();
-                search(upper)
+        let mask = self.slots.len() - 1;
+        let mut i = fold_hash(rest.as_bytes()) & mask;
+        loop {
+            let (stem, id) = self.stems.get((self.slots[i] as usize).checked_sub(1)?)?;
+            if self.same(stem, rest) {
+                return Some(*id);
             }
-            None => self
-                .stems
-                .binary_search_by(|(stem, _)| cmp_upper(stem.as_bytes(), rest.as_bytes()))
-                .ok()
-                .map(|i| self.stems[i].1),
+            i = (i + 1) & mask;
         }
     }
 
@@ -218,16 +218,24 @@ impl NameTable {
     }
 }
 
-/// Compares an upper-case stem with a name of any case, as if the name were upper case.
-fn cmp_upper(stem: &[u8], name: &[u8]) -> Ordering {
-    let common = stem.len().min(name.len());
-    for i in 0..common {
-        match stem[i].cmp(&name[i].to_ascii_uppercase()) {
-            Ordering::Equal => {}
-            other => return other,
-        }
+/// A hash blind to ASCII case, a word at a time: bit 5, the only bit in which a letter's two cases
+/// differ, is cleared from every byte. Other bytes lose it too, alike in every spelling of a name.
+fn fold_hash(bytes: &[u8]) -> usize {
+    const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
+    const MIX: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, word: u64| (h.rotate_left(5) ^ (word & FOLD)).wrapping_mul(MIX);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = bytes.len() as u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = step(h, u64::from_le_bytes(word));
     }
-    stem.len().cmp(&name.len())
+    let mut word = [0u8; 8];
+    word[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = step(h, u64::from_le_bytes(word));
+    // The high bits, where the multiply mixes best, decide the slot.
+    (h >> 32) as usize ^ h as usize
 }
 
 #[cfg(test)]
@@ -349,9 +357,21 @@ mod tests {
     }
 
     #[test]
-    fn cmp_upper_orders_like_upper_case() {
-        assert_eq!(cmp_upper(b"AB", b"ab"), Ordering::Equal);
-        assert_eq!(cmp_upper(b"AB", b"abc"), Ordering::Less);
-        assert_eq!(cmp_upper(b"AC", b"ab"), Ordering::Greater);
+    fn fold_hash_ignores_case_only() {
+        assert_eq!(fold_hash(b"db__pool_size"), fold_hash(b"DB__POOL_SIZE"));
+        assert_eq!(fold_hash(b"Db__Pool_Size"), fold_hash(b"DB__POOL_SIZE"));
+        assert_ne!(fold_hash(b"DB__POOL_SIZE"), fold_hash(b"DB__POOL_SIZ"));
+        assert_ne!(fold_hash(b"PORT"), fold_hash(b"HOST"));
+    }
+
+    #[test]
+    fn every_stem_is_found_among_many() {
+        let t = NameTable::new(&APP);
+        for (stem, id) in &t.stems {
+            assert_eq!(t.find_stem(stem), Some(*id), "{stem}");
+            assert_eq!(t.find_stem(&stem.to_ascii_lowercase()), Some(*id), "{stem}");
+        }
+        assert_eq!(t.find_stem("NOT_A_FIELD"), None);
+        assert_eq!(t.find_stem(""), None);
     }
 }
