@@ -32,14 +32,20 @@ pub(crate) fn format_of(path: &Path) -> Option<Format> {
     if path.file_name()? == ".env" {
         return Some(Format::Dotenv);
     }
-    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "toml" => Format::Toml,
-        "yaml" | "yml" => Format::Yaml,
-        "json" => Format::Json,
-        "ini" => Format::Ini,
-        "env" => Format::Dotenv,
-        _ => return None,
+    let ext = path.extension()?.to_str()?;
+    let is = |name: &str| ext.eq_ignore_ascii_case(name);
+    Some(if is("toml") {
+        Format::Toml
+    } else if is("yaml") || is("yml") {
+        Format::Yaml
+    } else if is("json") {
+        Format::Json
+    } else if is("ini") {
+        Format::Ini
+    } else if is("env") {
+        Format::Dotenv
+    } else {
+        return None;
     })
 }
 
@@ -69,28 +75,38 @@ pub(crate) fn read_text(path: &Path, max: u64) -> Result<Option<String>, String>
     let Some(bytes) = read_bytes(path, max)? else {
         return Ok(None);
     };
-    check_text(&bytes)?;
+    check_nul(&bytes)?;
+    // Validated once: the error gives the bytes back for the line number.
     String::from_utf8(bytes)
         .map(Some)
-        .map_err(|_| "is not valid UTF-8".to_owned())
+        .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
 }
 
 /// Checks that bytes are text: UTF-8 without NUL bytes; else a sentence naming the line.
 pub(crate) fn check_text(bytes: &[u8]) -> Result<(), String> {
-    // `contains` on bytes is a memchr: a clean file is checked a word at a time.
-    if let Some(at) = bytes
-        .contains(&0)
-        .then(|| bytes.iter().position(|&b| b == 0))
-        .flatten()
-    {
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(format!("contains a NUL byte (line {line})"));
+    check_nul(bytes)?;
+    std::str::from_utf8(bytes)
+        .map(drop)
+        .map_err(|e| not_utf8(bytes, e))
+}
+
+fn check_nul(bytes: &[u8]) -> Result<(), String> {
+    match memchr::memchr(0, bytes) {
+        Some(at) => Err(format!("contains a NUL byte (line {})", line_of(bytes, at))),
+        None => Ok(()),
     }
-    std::str::from_utf8(bytes).map(drop).map_err(|e| {
-        let at = e.valid_up_to();
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        format!("is not valid UTF-8 (line {line})")
-    })
+}
+
+fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
+    format!(
+        "is not valid UTF-8 (line {})",
+        line_of(bytes, e.valid_up_to())
+    )
+}
+
+/// The 1-based line of the byte at `at`.
+fn line_of(bytes: &[u8], at: usize) -> usize {
+    memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1
 }
 
 /// Reads a file whole, as bytes, with the checks of [`read_text`] but the text ones.
