@@ -379,14 +379,14 @@ pub(crate) fn decrypt_tree(
         };
         match decrypt_value(text, &state.keyring) {
             Ok(plain) => {
-                let label = format!("{} (decrypted)", state.origins.get(value.origin).label);
+                let label = format!("{} (decrypted)", state.origins.get(value.origin));
                 let origin: OriginId = state.origins.add(label, true);
                 // Literal text: a `${` in a secret is not a reference (`$${` reads as `${`).
                 *value = Value::new(Node::Text(plain.replace("${", "$${")), origin);
                 mark_holders_secret(tree, &location, &mut state.origins);
             }
             Err(failure) => {
-                let label = state.origins.get(value.origin).label.clone();
+                let label = state.origins.get(value.origin).label();
                 let message = failure.describe(&format!("the value of `{path}`"), &vars);
                 state
                     .issues

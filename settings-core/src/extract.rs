@@ -42,8 +42,8 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new(root: &'static StructMeta, explain: bool) -> Self {
-        let mut origins = Origins::default();
-        let default_origin = origins.add("default".to_owned(), false);
+        let mut origins = Origins::with_capacity(16);
+        let default_origin = origins.add_parts("default", String::new(), false);
         let names = NameTable::of(root);
         State {
             origins,
@@ -201,7 +201,7 @@ impl<'a> Extract<'a> {
             } else {
                 value.display()
             };
-            let label = self.state.origins.get(origin).label.clone();
+            let label = self.state.origins.get(origin).label();
             self.record(field, shown, label, secret);
         }
         let cx = DeCx {
@@ -230,7 +230,7 @@ impl<'a> Extract<'a> {
         if !e.location.is_empty() {
             message = format!("at {}: {message}", e.location);
         }
-        let label = self.state.origins.get(origin).label.clone();
+        let label = self.state.origins.get(origin).label();
         self.state
             .issues
             .push(self.path(field), IssueKind::Invalid, Some(label), message);
@@ -258,7 +258,7 @@ impl<'a> Extract<'a> {
             } else {
                 old.display()
             };
-            overrode.push(format!("{shown} ({})", old_origin.label));
+            overrode.push(format!("{shown} ({old_origin})"));
         }
         if let Some(report) = &mut self.state.report {
             report.push(Entry {
@@ -281,7 +281,7 @@ impl<'a> Extract<'a> {
                 ..
             }) => Ok(Some(t)),
             Some(other) => {
-                let label = self.state.origins.get(other.origin).label.clone();
+                let label = self.state.origins.get(other.origin).label();
                 self.state.issues.push(
                     self.path(field),
                     IssueKind::Invalid,
@@ -387,7 +387,7 @@ impl<'a> Extract<'a> {
         let field = &self.meta.fields[index];
         let origin = self
             .field_origin(index)
-            .map(|o| self.state.origins.get(o).label.clone());
+            .map(|o| self.state.origins.get(o).label());
         self.failed = true;
         self.state
             .issues
@@ -434,7 +434,7 @@ impl<'a> Extract<'a> {
                 Some(known) => format!("; did you mean `{prefix}{known}`?"),
                 None => String::new(),
             };
-            let label = self.state.origins.get(origin).label.clone();
+            let label = self.state.origins.get(origin).label();
             self.state.issues.push(
                 format!("{prefix}{dotted}"),
                 IssueKind::Unknown,

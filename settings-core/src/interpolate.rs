@@ -78,7 +78,7 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe
         }
     }
     for (location, path, origin, message) in problems {
-        let label = state.origins.get(origin).label.clone();
+        let label = state.origins.get(origin).label();
         state
             .issues
             .push(path, IssueKind::Invalid, Some(label), message);
@@ -90,7 +90,7 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe
     }
     for (location, resolved, origin) in changes {
         let origin = if resolved.secret && !state.origins.get(origin).secret {
-            let label = state.origins.get(origin).label.clone();
+            let label = state.origins.get(origin).label();
             state.origins.add(label, true)
         } else {
             origin

@@ -157,7 +157,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
         let Some(dir) = dir else { continue };
         let matches = dir::read(dir, kind, opts.max_file_size, state);
         apply_matches(&mut tree, matches, state, &|m| {
-            (kind.label(&m.name), kind.secret())
+            ("", kind.label(&m.name), kind.secret())
         });
     }
 
@@ -169,8 +169,9 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
         read_dotenv(&mut tree, path, false, opts, meta, state);
     }
 
-    let env_label = |m: &Match| (["env var ", m.name.as_str()].concat(), false);
-    apply_matches(&mut tree, scan.matches, state, &env_label);
+    // The variable's name is moved into its origin, not copied.
+    let env_origin = |m: &mut Match| ("env var ", std::mem::take(&mut m.name), false);
+    apply_matches(&mut tree, scan.matches, state, &env_origin);
 
     #[cfg(feature = "cli")]
     if let Some(args) = &opts.args {
@@ -218,12 +219,12 @@ fn apply_matches(
     tree: &mut Table,
     matches: Vec<Match>,
     state: &mut State,
-    label: &dyn Fn(&Match) -> (String, bool),
+    origin_of: &dyn Fn(&mut Match) -> (&'static str, String, bool),
 ) {
     if matches.is_empty() {
         return;
     }
-    env::apply(tree, matches, state, label);
+    env::apply(tree, matches, state, origin_of);
 }
 
 /// A config file: read, parsed (with the files it extends), profile sections selected, merged.
@@ -287,7 +288,7 @@ fn file_table(
     };
     let text = read_source(path, required, &label, cx.opts, cx.meta, state)?;
     // Every value of a decrypted file is secret.
-    let origin = state.origins.add(label.clone(), file::is_encrypted(path));
+    let origin = state.origins.add(label, file::is_encrypted(path));
     let mut table = match file::parse_table(format, &text, origin) {
         Ok(table) => table,
         Err(e) => {
@@ -295,7 +296,7 @@ fn file_table(
             state.issues.push(
                 "",
                 IssueKind::Source,
-                Some(label),
+                Some(state.origins.get(origin).label()),
                 format!(
                     "the file {} cannot be parsed{at}: {}",
                     path.display(),
@@ -312,7 +313,7 @@ fn file_table(
         state.issues.push(
             "",
             IssueKind::Source,
-            Some(label.clone()),
+            Some(state.origins.get(origin).label()),
             format!(
                 "the profile section `{name}` in the file {} is not a table of settings",
                 path.display()
@@ -323,6 +324,7 @@ fn file_table(
         return Some(selected.table);
     }
     chain.push(path.to_owned());
+    let label = state.origins.get(origin).label();
     let mut merged = Table::new();
     for base in bases {
         let base = path.parent().unwrap_or(Path::new("")).join(base);
@@ -553,7 +555,7 @@ fn read_dotenv(
         .collect();
     apply_matches(tree, matches, state, &|m| {
         let line = m.line.unwrap_or(0);
-        (format!("{label}, {} on line {line}", m.name), secret)
+        ("", format!("{label}, {} on line {line}", m.name), secret)
     });
 }
 

@@ -271,7 +271,12 @@ impl Merger {
 
     /// Sets one value (an environment variable, an override) in the tree.
     pub(crate) fn insert(&self, tree: &mut Table, keys: &[&str], mut value: Value) {
-        if let (Some(history), Some(old)) = (&self.history, get_path(tree, keys)) {
+        // The tree is searched for the old value only when the load keeps a history.
+        if let Some((history, old)) = self
+            .history
+            .as_ref()
+            .and_then(|h| Some((h, get_path(tree, keys)?)))
+        {
             match (&old.node, &value.node) {
                 (Node::Table(old_t), Node::Table(new_t)) => {
                     let mut prefix = keys.iter().map(|k| (*k).to_owned()).collect();
@@ -455,7 +460,8 @@ pub(crate) fn mark_holders_secret(tree: &mut Table, location: &[Step], origins: 
         if let Some(holder) = locate(tree, &location[..depth]) {
             let origin = origins.get(holder.origin);
             if !origin.secret {
-                holder.origin = origins.add(origin.label.clone(), true);
+                let (lead, text) = (origin.lead, origin.text.clone());
+                holder.origin = origins.add_parts(lead, text, true);
             }
         }
     }
@@ -481,10 +487,27 @@ pub(crate) fn same(a: &Value, b: &Value) -> bool {
 /// What an origin is: enough to render its label and to know whether its values are secret.
 #[derive(Debug, Clone)]
 pub(crate) struct Origin {
-    /// The text users see: "env var APP_PORT", "file config/app.toml", "default".
-    pub(crate) label: String,
+    /// The fixed start of the label ("env var "), kept apart so that the variable's name is
+    /// moved in rather than copied into a new string on every load.
+    lead: &'static str,
+    /// The rest of the label.
+    text: String,
     /// Every value from this origin is secret (secrets directory, decrypted values).
     pub(crate) secret: bool,
+}
+
+impl Origin {
+    /// The text users see: "env var APP_PORT", "file config/app.toml", "default".
+    pub(crate) fn label(&self) -> String {
+        [self.lead, &self.text].concat()
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.lead)?;
+        f.write_str(&self.text)
+    }
 }
 
 /// The origins of one load, indexed by [`OriginId`].
@@ -494,8 +517,21 @@ pub(crate) struct Origins {
 }
 
 impl Origins {
+    /// Room for `n` origins: a load has a few files and a few variables, and the list would
+    /// otherwise grow by copying three times on the way to ten.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Origins {
+            list: Vec::with_capacity(n),
+        }
+    }
+
     pub(crate) fn add(&mut self, label: String, secret: bool) -> OriginId {
-        self.list.push(Origin { label, secret });
+        self.add_parts("", label, secret)
+    }
+
+    /// An origin whose label is `lead` then `text` ("env var " and the variable's name).
+    pub(crate) fn add_parts(&mut self, lead: &'static str, text: String, secret: bool) -> OriginId {
+        self.list.push(Origin { lead, text, secret });
         OriginId::try_from(self.list.len() - 1).unwrap_or(OriginId::MAX)
     }
 

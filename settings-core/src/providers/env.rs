@@ -97,13 +97,19 @@ pub(crate) fn scan(
             return;
         }
         match names.lookup(&name) {
-            Some((target, rank)) => scan.matches.push(Match {
-                target,
-                rank,
-                name: name.into_owned(),
-                value: text(value),
-                line: None,
-            }),
+            Some((target, rank)) => {
+                if scan.matches.is_empty() {
+                    // One allocation for the usual handful of variables, not four growing ones.
+                    scan.matches.reserve(16);
+                }
+                scan.matches.push(Match {
+                    target,
+                    rank,
+                    name: name.into_owned(),
+                    value: text(value),
+                    line: None,
+                });
+            }
             None if names.has_prefix(&name) => scan.unknown.push(name.into_owned()),
             None => {}
         }
@@ -112,15 +118,16 @@ pub(crate) fn scan(
 }
 
 /// Writes matched variables into the tree (a value that cannot be used is an issue, and its path
-/// is recorded in `poisoned` so that it is not also reported missing); `label` names each one's origin and whether its
-/// values are secret. A JSON object set on a nested struct goes first, so
-/// that variables naming its fields win over its keys; where several names set one field, the
-/// best-ranked (explicit before derived, exact case before other case) wins.
+/// is recorded in `poisoned` so that it is not also reported missing). `origin_of` gives each
+/// match's origin as a fixed lead, the rest of its label (it may take the match's name) and whether
+/// its values are secret. A JSON object set on a nested struct goes first, so that variables naming
+/// its fields win over its keys; where several names set one field, the best-ranked (explicit
+/// before derived, exact case before other case) wins.
 pub(crate) fn apply(
     tree: &mut Table,
     mut matches: Vec<Match>,
     state: &mut State,
-    label: &dyn Fn(&Match) -> (String, bool),
+    origin_of: &dyn Fn(&mut Match) -> (&'static str, String, bool),
 ) {
     let State {
         origins,
@@ -131,20 +138,22 @@ pub(crate) fn apply(
         ..
     } = state;
     matches.sort_by_key(|m| (names.targets[m.target].keys.len(), m.rank));
-    for m in matches {
+    for mut m in matches {
         let target = &names.targets[m.target];
-        let (origin_label, secret) = label(&m);
-        let Some(text) = m.value else {
+        let Some(text) = m.value.take() else {
+            let message = format!("the value of {} is not valid UTF-8", m.name);
+            let (lead, rest, _) = origin_of(&mut m);
             issues.push(
                 target.path.clone(),
                 IssueKind::Invalid,
-                Some(origin_label),
-                format!("the value of {} is not valid UTF-8", m.name),
+                Some([lead, &rest].concat()),
+                message,
             );
             poisoned.push(target.path.clone());
             continue;
         };
-        let origin = origins.add(origin_label, secret);
+        let (lead, rest, secret) = origin_of(&mut m);
+        let origin = origins.add_parts(lead, rest, secret);
         let value = if target.is_nested() {
             match nested_json(&text) {
                 Ok(json) => from_json(json, origin),
@@ -152,7 +161,7 @@ pub(crate) fn apply(
                     issues.push(
                         target.path.clone(),
                         IssueKind::Invalid,
-                        Some(origins.get(origin).label.clone()),
+                        Some(origins.get(origin).label()),
                         message,
                     );
                     poisoned.push(target.path.clone());
