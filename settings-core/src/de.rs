@@ -636,8 +636,8 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'_> {
 
 /// The entries of a table; keys are text, so a `HashMap<u32, _>` works from any format.
 struct MapDe<'a> {
-    entries: std::collections::btree_map::IntoIter<String, Value>,
-    pending: Option<(String, Value)>,
+    entries: std::collections::btree_map::IntoIter<crate::value::Key, Value>,
+    pending: Option<(crate::value::Key, Value)>,
     origin: OriginId,
     cx: &'a DeCx<'a>,
 }
@@ -663,7 +663,7 @@ impl<'de> de::MapAccess<'de> for MapDe<'_> {
         let Some((key, value)) = self.entries.next() else {
             return Ok(None);
         };
-        let key_value = Value::new(Node::Text(key.clone()), value.origin);
+        let key_value = Value::new(Node::Text(key.to_string()), value.origin);
         let k = seed
             .deserialize(ValueDe {
                 value: key_value,

@@ -421,7 +421,7 @@ impl<'a> Extract<'a> {
             if value.origin == TAKEN {
                 continue;
             }
-            unknown_leaves(vec![key], value, &mut leaves);
+            unknown_leaves(vec![key.into_owned()], value, &mut leaves);
         }
         if leaves.is_empty() {
             return;
@@ -467,7 +467,7 @@ fn unknown_leaves(keys: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, O
         {
             for (key, inner) in table {
                 let mut path = keys.clone();
-                path.push(key);
+                path.push(key.into_owned());
                 unknown_leaves(path, inner, out);
             }
         }

@@ -62,7 +62,7 @@ pub fn config_text(format: &str, text: &str) -> Result<usize, (Option<usize>, St
         "ini" => Format::Ini,
         other => panic!("not a typed config format: {other}"),
     };
-    file::parse_table(format, text, 0)
+    file::parse_table(format, text, 0, &crate::naming::NO_KEYS)
         .map(|table| table.len())
         .map_err(|e| (e.line, e.message))
 }

@@ -6,6 +6,8 @@
 //! an allocation per variable.
 
 use crate::meta::{FieldMeta, StructMeta};
+use crate::value::Key;
+use std::borrow::Cow;
 use std::sync::{PoisonError, RwLock};
 
 /// Index into [`NameTable::targets`].
@@ -41,7 +43,9 @@ pub(crate) struct NameTable {
     stems: Vec<(String, TargetId)>,
     /// `stems` by [`fold_hash`], open-addressed: a stem's index + 1, or 0 for an empty slot. A
     /// power of two long, at least twice the stems, so a probe always ends at an empty slot.
-    slots: Box<[u32]>,
+    slots: Vec<u32>,
+    /// Every field key, for sources to take the `'static` name instead of a copy.
+    pub(crate) keys: KeySet,
     /// Explicit `env = "..."` names with their rank.
     explicit: Vec<(&'static str, TargetId, Rank)>,
     pub(crate) targets: Vec<Target>,
@@ -82,23 +86,20 @@ impl NameTable {
             delimiter: meta.env_nested_delimiter,
             case_sensitive: meta.case_sensitive,
             stems: Vec::new(),
-            slots: Box::new([]),
+            slots: Vec::new(),
+            keys: KeySet::default(),
             explicit: Vec::new(),
             targets: Vec::new(),
         };
         let mut keys = Vec::new();
         table.walk(meta, &mut keys, "");
-        let mut slots = vec![0u32; (table.stems.len() * 2).next_power_of_two()];
-        let mask = slots.len() - 1;
-        for (n, (stem, _)) in table.stems.iter().enumerate() {
-            let mut i = fold_hash(stem.as_bytes()) & mask;
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            // A settings type has far fewer than 2^32 fields (the table would not fit in memory).
-            slots[i] = u32::try_from(n + 1).unwrap_or(u32::MAX);
-        }
-        table.slots = slots.into_boxed_slice();
+        table.slots = index(
+            table
+                .stems
+                .iter()
+                .map(|(stem, _)| fold_hash(stem.as_bytes())),
+        );
+        table.keys = KeySet::new(table.targets.iter().map(|t| t.field.key));
         table
     }
 
@@ -218,12 +219,71 @@ impl NameTable {
     }
 }
 
-/// A hash blind to ASCII case, a word at a time: bit 5, the only bit in which a letter's two cases
-/// differ, is cleared from every byte. Other bytes lose it too, alike in every spelling of a name.
-fn fold_hash(bytes: &[u8]) -> usize {
-    const FOLD: u64 = 0xDFDF_DFDF_DFDF_DFDF;
+/// An open-addressed index of items by their hashes (in order): an item's position + 1 in each
+/// slot it owns, 0 in an empty one. A power of two long and at least twice the items, so a probe
+/// always ends at an empty slot.
+fn index(hashes: impl ExactSizeIterator<Item = usize>) -> Vec<u32> {
+    let mut slots = vec![0u32; (hashes.len() * 2).next_power_of_two()];
+    let mask = slots.len() - 1;
+    for (n, hash) in hashes.enumerate() {
+        let mut i = hash & mask;
+        while slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        // A settings type has far fewer than 2^32 fields (the table would not fit in memory).
+        slots[i] = u32::try_from(n + 1).unwrap_or(u32::MAX);
+    }
+    slots
+}
+
+/// The field keys of a settings type and its nested ones, each once.
+#[derive(Debug, Default)]
+pub(crate) struct KeySet {
+    keys: Vec<&'static str>,
+    /// `keys` by [`hash`], see [`index`]; empty for the empty set.
+    slots: Vec<u32>,
+}
+
+/// The empty set: every key is copied.
+pub(crate) static NO_KEYS: KeySet = KeySet {
+    keys: Vec::new(),
+    slots: Vec::new(),
+};
+
+impl KeySet {
+    pub(crate) fn new(keys: impl Iterator<Item = &'static str>) -> Self {
+        let mut keys: Vec<&'static str> = keys.collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let slots = index(keys.iter().map(|k| hash(k.as_bytes())));
+        KeySet { keys, slots }
+    }
+
+    /// A table key for `name`: the field's own `'static` key when one is spelled so, else a copy.
+    pub(crate) fn key(&self, name: Cow<'_, str>) -> Key {
+        match self.find(&name) {
+            Some(key) => Cow::Borrowed(key),
+            None => Cow::Owned(name.into_owned()),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<&'static str> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = hash(name.as_bytes()) & mask;
+        loop {
+            let key = *self.keys.get((self.slots[i] as usize).checked_sub(1)?)?;
+            if key == name {
+                return Some(key);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// A hash of bytes, a word at a time (FxHash's multiply); `fold` clears bits of every byte first.
+fn hash_words(bytes: &[u8], fold: u64) -> usize {
     const MIX: u64 = 0x517c_c1b7_2722_0a95;
-    let step = |h: u64, word: u64| (h.rotate_left(5) ^ (word & FOLD)).wrapping_mul(MIX);
+    let step = |h: u64, word: u64| (h.rotate_left(5) ^ (word & fold)).wrapping_mul(MIX);
     let mut chunks = bytes.chunks_exact(8);
     let mut h = bytes.len() as u64;
     for chunk in &mut chunks {
@@ -234,8 +294,18 @@ fn fold_hash(bytes: &[u8]) -> usize {
     let mut word = [0u8; 8];
     word[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
     h = step(h, u64::from_le_bytes(word));
-    // The high bits, where the multiply mixes best, decide the slot.
+    // The high bits, where the multiply mixes best, take part in choosing the slot.
     (h >> 32) as usize ^ h as usize
+}
+
+fn hash(bytes: &[u8]) -> usize {
+    hash_words(bytes, u64::MAX)
+}
+
+/// A hash blind to ASCII case, a word at a time: bit 5, the only bit in which a letter's two cases
+/// differ, is cleared from every byte. Other bytes lose it too, alike in every spelling of a name.
+fn fold_hash(bytes: &[u8]) -> usize {
+    hash_words(bytes, 0xDFDF_DFDF_DFDF_DFDF)
 }
 
 #[cfg(test)]
@@ -373,5 +443,21 @@ mod tests {
         }
         assert_eq!(t.find_stem("NOT_A_FIELD"), None);
         assert_eq!(t.find_stem(""), None);
+    }
+
+    #[test]
+    fn field_keys_are_borrowed_and_others_copied() {
+        let t = NameTable::new(&APP);
+        for target in &t.targets {
+            let key = t.keys.key(Cow::Owned(target.field.key.to_owned()));
+            assert!(matches!(key, Cow::Borrowed(k) if k == target.field.key));
+        }
+        assert!(
+            matches!(t.keys.key(Cow::Borrowed("POOL_SIZE")), Cow::Owned(k) if k == "POOL_SIZE")
+        );
+        assert!(matches!(
+            KeySet::default().key(Cow::Borrowed("port")),
+            Cow::Owned(_)
+        ));
     }
 }

@@ -289,7 +289,7 @@ fn file_table(
     let text = read_source(path, required, &label, cx.opts, cx.meta, state)?;
     // Every value of a decrypted file is secret.
     let origin = state.origins.add(label, file::is_encrypted(path));
-    let mut table = match file::parse_table(format, &text, origin) {
+    let mut table = match file::parse_table(format, &text, origin, &state.names.keys) {
         Ok(table) => table,
         Err(e) => {
             let at = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();

@@ -18,7 +18,7 @@ fn uses_sections(table: &Table, meta: &StructMeta, profile: Option<&str>) -> boo
         && table.keys().all(|k| meta.field_index(k).is_none())
         && table
             .keys()
-            .any(|k| k == "default" || k == "global" || Some(k.as_str()) == profile)
+            .any(|k| k == "default" || k == "global" || Some(&**k) == profile)
 }
 
 /// A file's settings once its profile sections are read.
@@ -83,6 +83,7 @@ mod tests {
         let t = parse::toml(
             "[default]\na = 1\nb = 1\nc = 1\n[prod]\nb = 2\nc = 2\n[global]\nc = 3\n[dev]\na = 9\n",
             0,
+            &crate::naming::NO_KEYS,
         )
         .unwrap();
         let out = select(t.clone(), &META, Some("prod"));
@@ -101,7 +102,7 @@ mod tests {
 
     #[test]
     fn a_section_that_is_not_a_table_is_named() {
-        let t = parse::toml("default = 1\n[prod]\na = 2\n", 0).unwrap();
+        let t = parse::toml("default = 1\n[prod]\na = 2\n", 0, &crate::naming::NO_KEYS).unwrap();
         let out = select(t, &META, Some("prod"));
         assert_eq!(out.not_tables, ["default"]);
     }

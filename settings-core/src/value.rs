@@ -4,14 +4,20 @@
 //! it sets. Every value carries the index of its origin ("env var APP_PORT", "file app.toml"), so
 //! an error or a report can say where a value came from without a copy of the text per value.
 
+use crate::naming::{KeySet, NO_KEYS};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Index into [`Origins`].
 pub(crate) type OriginId = u32;
 
+/// A key of a table: borrowed when it is the name of a declared field (most keys of a file are),
+/// so that the tree of a load copies no field name.
+pub(crate) type Key = Cow<'static, str>;
+
 /// A table of the tree: keys in sorted order.
-pub(crate) type Table = BTreeMap<String, Value>;
+pub(crate) type Table = BTreeMap<Key, Value>;
 
 /// One value of the tree and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +146,11 @@ pub(crate) fn merge_tables(mine: &mut Table, theirs: Table) {
 /// Sets `value` at `keys` below `table`, creating tables on the way and replacing a non-table
 /// in the way.
 pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
+    insert_path_in(table, keys, value, &NO_KEYS);
+}
+
+/// [`insert_path`], taking the `'static` name from `known` for a key it creates that names a field.
+pub(crate) fn insert_path_in(table: &mut Table, keys: &[&str], value: Value, known: &KeySet) {
     let Some((last, parents)) = keys.split_last() else {
         return;
     };
@@ -147,7 +158,7 @@ pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
     for key in parents {
         // Looked up first: the key is copied only when the table is new.
         if !current.contains_key(*key) {
-            current.insert((*key).to_owned(), Value::table(value.origin));
+            current.insert(known.key(Cow::Borrowed(key)), Value::table(value.origin));
         }
         let Some(slot) = current.get_mut(*key) else {
             unreachable!("just inserted")
@@ -163,7 +174,7 @@ pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
     match current.get_mut(*last) {
         Some(existing) => existing.merge(value),
         None => {
-            current.insert((*last).to_owned(), value);
+            current.insert(known.key(Cow::Borrowed(last)), value);
         }
     }
 }
@@ -214,10 +225,12 @@ pub(crate) struct Merger {
     /// When the load explains itself: the values each source replaced, by dotted path, lowest
     /// source first.
     history: Option<std::cell::RefCell<std::collections::HashMap<String, Vec<Value>>>>,
+    /// The field keys, so that a key a source creates takes the field's name.
+    known: &'static KeySet,
 }
 
 impl Merger {
-    pub(crate) fn new(names: &crate::naming::NameTable, keep_history: bool) -> Self {
+    pub(crate) fn new(names: &'static crate::naming::NameTable, keep_history: bool) -> Self {
         let extend = names
             .targets
             .iter()
@@ -227,6 +240,7 @@ impl Merger {
         Merger {
             extend,
             history: keep_history.then(Default::default),
+            known: &names.keys,
         }
     }
 
@@ -243,7 +257,7 @@ impl Merger {
         let Some(history) = &self.history else { return };
         for (key, new) in incoming {
             let Some(old) = tree.get(key) else { continue };
-            prefix.push(key.clone());
+            prefix.push(key.to_string());
             match (&old.node, &new.node) {
                 (Node::Table(old_t), Node::Table(new_t)) => self.remember(old_t, new_t, prefix),
                 (Node::Table(_), _) => {}
@@ -295,7 +309,7 @@ impl Merger {
                 value = join_lists(old, value, sep);
             }
         }
-        insert_path(tree, keys, value);
+        insert_path_in(tree, keys, value, self.known);
     }
 }
 
@@ -414,10 +428,10 @@ pub(crate) fn locate<'a>(table: &'a mut Table, location: &[Step]) -> Option<&'a 
     let (Step::Key(first), rest) = location.split_first()? else {
         return None;
     };
-    let mut value = table.get_mut(first)?;
+    let mut value = table.get_mut(first.as_str())?;
     for step in rest {
         value = match (step, &mut value.node) {
-            (Step::Key(k), Node::Table(t)) => t.get_mut(k)?,
+            (Step::Key(k), Node::Table(t)) => t.get_mut(k.as_str())?,
             (Step::Index(i), Node::Array(items)) => items.get_mut(*i)?,
             _ => return None,
         };
@@ -560,7 +574,7 @@ pub(crate) fn from_json(json: serde_json::Value, origin: OriginId) -> Value {
         }
         serde_json::Value::Object(map) => Node::Table(
             map.into_iter()
-                .map(|(k, v)| (k, from_json(v, origin)))
+                .map(|(k, v)| (k.into(), from_json(v, origin)))
                 .collect(),
         ),
     };
@@ -622,6 +636,7 @@ mod tests {
         let merger = Merger {
             extend: vec![(vec!["hosts"], ",")],
             history: None,
+            known: &NO_KEYS,
         };
         let mut tree = Table::new();
         merger.merge(

@@ -83,7 +83,7 @@ pub(crate) fn apply(
         if let Some(dict) = data.get(&p) {
             let table = dict
                 .iter()
-                .map(|(k, v)| (k.clone(), convert(v, origin)))
+                .map(|(k, v)| (k.clone().into(), convert(v, origin)))
                 .collect();
             merger.merge(tree, table);
         }
@@ -101,7 +101,7 @@ fn convert(value: &FValue, origin: OriginId) -> Value {
         FValue::Empty(..) => Node::Null,
         FValue::Dict(_, d) => Node::Table(
             d.iter()
-                .map(|(k, v)| (k.clone(), convert(v, origin)))
+                .map(|(k, v)| (k.clone().into(), convert(v, origin)))
                 .collect(),
         ),
         FValue::Array(_, items) => Node::Array(items.iter().map(|v| convert(v, origin)).collect()),

@@ -1,7 +1,8 @@
 //! Config files: format by extension, read once with the checks hostile input needs, parsed once.
 
 use super::parse::{self, ParseError};
-use crate::value::{insert_path, Node, OriginId, Table, Value};
+use crate::naming::KeySet;
+use crate::value::{insert_path_in, Node, OriginId, Table, Value};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -186,18 +187,19 @@ pub(crate) fn parse_table(
     format: Format,
     text: &str,
     origin: OriginId,
+    known: &KeySet,
 ) -> Result<Table, ParseError> {
     match format {
-        Format::Toml => parse::toml(text, origin),
+        Format::Toml => parse::toml(text, origin, known),
         Format::Yaml => parse::yaml(text, origin),
         Format::Json => parse::json(text, origin),
-        Format::Ini => ini_table(text, origin),
+        Format::Ini => ini_table(text, origin, known),
         Format::Dotenv => unreachable!("dotenv files are mapped like environment variables"),
     }
 }
 
 /// INI sections become tables (`[db.replica]` nests), values stay text.
-fn ini_table(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+fn ini_table(text: &str, origin: OriginId, known: &KeySet) -> Result<Table, ParseError> {
     let sections = super::ini::parse(text).map_err(|e| ParseError {
         message: e.message,
         line: Some(e.line),
@@ -218,14 +220,15 @@ fn ini_table(text: &str, origin: OriginId) -> Result<Table, ParseError> {
             });
         }
         if !keys.is_empty() {
-            insert_path(&mut table, &keys, Value::table(origin));
+            insert_path_in(&mut table, &keys, Value::table(origin), known);
         }
         for (key, value, _line) in &section.entries {
             keys.push(key);
-            insert_path(
+            insert_path_in(
                 &mut table,
                 &keys,
                 Value::new(Node::Text(value.clone()), origin),
+                known,
             );
             keys.pop();
         }
@@ -289,7 +292,12 @@ mod tests {
 
     #[test]
     fn ini_sections_nest_and_values_stay_text() {
-        let t = ini_table("name = x\n[db.replica]\nport = 5\n", 0).unwrap();
+        let t = ini_table(
+            "name = x\n[db.replica]\nport = 5\n",
+            0,
+            &crate::naming::NO_KEYS,
+        )
+        .unwrap();
         assert_eq!(t["name"].node, Node::Text("x".into()));
         assert_eq!(t["db"].display(), r#"{"replica": {"port": "5"}}"#);
     }

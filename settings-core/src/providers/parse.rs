@@ -1,6 +1,7 @@
 //! One parse per file: TOML, YAML and JSON text straight into the tree, with no intermediate
 //! document. Duplicate keys and nesting deeper than [`MAX_DEPTH`] are errors in every format.
 
+use crate::naming::KeySet;
 use crate::value::{Node, OriginId, Table, Value};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -16,8 +17,8 @@ pub(crate) struct ParseError {
 }
 
 /// Parses TOML text into a table (see [`super::toml`]).
-pub(crate) fn toml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
-    super::toml::parse(text, origin)
+pub(crate) fn toml(text: &str, origin: OriginId, known: &KeySet) -> Result<Table, ParseError> {
+    super::toml::parse(text, origin, known)
 }
 
 /// The line (from 1) of a byte offset into `text`.
@@ -230,10 +231,10 @@ impl<'de> Visitor<'de> for Seed {
         while let Some(key) = map.next_key::<Key>()? {
             let key = key.0;
             let value = map.next_value_seed(inner)?;
-            if table.contains_key(&key) {
+            if table.contains_key(key.as_str()) {
                 return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
             }
-            table.insert(key, value);
+            table.insert(key.into(), value);
         }
         Ok(Value::new(Node::Table(table), self.origin))
     }
@@ -282,6 +283,7 @@ mod tests {
         let t = toml(
             "a = 1\nb = \"x\"\n[db]\nurl = \"u\"\nwhen = 1979-05-27T07:32:00Z\n",
             0,
+            &crate::naming::NO_KEYS,
         )
         .unwrap();
         assert_eq!(t["a"].node, Node::Int(1));
@@ -294,10 +296,10 @@ mod tests {
 
     #[test]
     fn toml_errors_name_the_line_and_never_the_text() {
-        let e = toml("a = 1\npassword = \"hunter2\n", 0).unwrap_err();
+        let e = toml("a = 1\npassword = \"hunter2\n", 0, &crate::naming::NO_KEYS).unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(!e.message.contains("hunter2"), "{}", e.message);
-        let e = toml("a = 1\na = 2\n", 0).unwrap_err();
+        let e = toml("a = 1\na = 2\n", 0, &crate::naming::NO_KEYS).unwrap_err();
         assert!(e.message.contains("duplicate"), "{}", e.message);
     }
 
