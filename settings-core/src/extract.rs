@@ -56,7 +56,8 @@ impl State {
             profile_mentioned: false,
             poisoned: Vec::new(),
             keyring: crate::encrypted::Keyring::default(),
-            path: String::new(),
+            // Room for the dotted path of most fields without growing.
+            path: String::with_capacity(64),
             field_origins: Vec::new(),
         }
     }

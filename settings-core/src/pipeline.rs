@@ -237,7 +237,8 @@ fn read_file(
     opts: &Options,
     state: &mut State,
 ) {
-    if file::format_of(path) == Some(Format::Dotenv) {
+    let format = file::format_of(path);
+    if format == Some(Format::Dotenv) {
         read_dotenv(tree, path, required, opts, meta, state);
         return;
     }
@@ -247,7 +248,7 @@ fn read_file(
         opts,
     };
     let mut chain = Vec::new();
-    if let Some(table) = file_table(path, required, &cx, state, &mut chain) {
+    if let Some(table) = file_table(path, format, required, &cx, state, &mut chain) {
         state.merger.merge(tree, table);
     }
 }
@@ -263,17 +264,19 @@ struct FileCx<'a> {
 const MAX_EXTENDS: usize = 32;
 
 /// The settings of one typed file: the files it `extends` first (each with its own bases and
-/// profile file), then the file itself over them. `chain` holds the files being read, to find
-/// cycles.
+/// profile file), then the file itself over them. `format` is what its name says (the caller
+/// has asked already); `chain` holds the files being read, to find cycles.
 fn file_table(
     path: &Path,
+    format: Option<Format>,
     required: bool,
     cx: &FileCx<'_>,
     state: &mut State,
     chain: &mut Vec<std::path::PathBuf>,
 ) -> Option<Table> {
-    let label = format!("file {}", path.display());
-    let Some(format) = file::format_of(path).filter(|f| *f != Format::Dotenv) else {
+    // As `format!("file {}", path.display())`, without the formatting machinery.
+    let label = ["file ", &path.to_string_lossy()].concat();
+    let Some(format) = format.filter(|f| *f != Format::Dotenv) else {
         state.issues.push(
             "",
             IssueKind::Source,
@@ -365,12 +368,14 @@ fn file_table(
                 .push("", IssueKind::Source, Some(label.clone()), message);
             continue;
         }
-        if let Some(t) = file_table(&base, true, cx, state, chain) {
+        if let Some(t) = file_table(&base, file::format_of(&base), true, cx, state, chain) {
             state.merger.merge(&mut merged, t);
         }
         if let Some(sibling) = cx.profile.and_then(|p| file::profile_sibling(&base, p)) {
             state.profile_mentioned |= sibling.exists();
-            if let Some(t) = file_table(&sibling, false, cx, state, chain) {
+            if let Some(t) =
+                file_table(&sibling, file::format_of(&sibling), false, cx, state, chain)
+            {
                 state.merger.merge(&mut merged, t);
             }
         }

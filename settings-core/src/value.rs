@@ -273,6 +273,11 @@ impl Merger {
 
     /// Merges a whole source's table into the tree.
     pub(crate) fn merge(&self, tree: &mut Table, mut incoming: Table) {
+        if tree.is_empty() {
+            // The first source: nothing to remember, join or merge key by key.
+            *tree = incoming;
+            return;
+        }
         self.remember(tree, &incoming, &mut Vec::new());
         for (keys, sep) in &self.extend {
             if let (Some(old), Some(new)) = (get_path(tree, keys), get_path(&incoming, keys)) {

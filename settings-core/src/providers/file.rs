@@ -26,16 +26,22 @@ pub(crate) fn is_encrypted(path: &Path) -> bool {
 /// The format a file's name says it is in; for an encrypted `name.ext.age`, the format of
 /// `name.ext`.
 pub(crate) fn format_of(path: &Path) -> Option<Format> {
-    if is_encrypted(path) {
-        return format_of(Path::new(path.file_stem()?));
-    }
     // Only the extension need be UTF-8: `caf\xe9.toml` (a Latin-1 name) is a TOML file.
-    if path.file_name()? == ".env" {
+    format_of_name(path.file_name()?.as_encoded_bytes())
+}
+
+/// [`format_of`] on a file name's bytes: the name is split once, not once per question.
+fn format_of_name(name: &[u8]) -> Option<Format> {
+    if name == b".env" {
         return Some(Format::Dotenv);
     }
-    let ext = path.extension()?.to_str()?;
-    let is = |name: &str| ext.eq_ignore_ascii_case(name);
-    Some(if is("toml") {
+    // As `Path::extension`: after the last dot, unless that dot starts the name.
+    let dot = name.iter().rposition(|&b| b == b'.').filter(|&at| at > 0)?;
+    let (stem, ext) = (&name[..dot], &name[dot + 1..]);
+    let is = |known: &str| ext.eq_ignore_ascii_case(known.as_bytes());
+    Some(if is("age") {
+        return format_of_name(stem);
+    } else if is("toml") {
         Format::Toml
     } else if is("yaml") || is("yml") {
         Format::Yaml
@@ -254,6 +260,14 @@ mod tests {
         assert_eq!(format_of(Path::new("prod.env.AGE")), Some(Format::Dotenv));
         assert_eq!(format_of(Path::new(".env.age")), Some(Format::Dotenv));
         assert_eq!(format_of(Path::new("settings.age")), None);
+        // As Path::extension: a leading dot starts a name, not an extension.
+        assert_eq!(format_of(Path::new(".toml")), None);
+        assert_eq!(format_of(Path::new(".toml.age")), None);
+        assert_eq!(format_of(Path::new("settings.")), None);
+        assert_eq!(format_of(Path::new("dir.toml/")), Some(Format::Toml));
+        use std::os::unix::ffi::OsStrExt as _;
+        let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.toml");
+        assert_eq!(format_of(Path::new(latin1)), Some(Format::Toml));
         assert!(is_encrypted(Path::new("x.yaml.age")));
         assert!(!is_encrypted(Path::new("x.yaml")));
     }
