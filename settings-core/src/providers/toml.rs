@@ -143,7 +143,10 @@ impl EventReceiver for Collect<'_> {
     }
     fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
         if let Some(raw) = self.source.get(span) {
-            raw.decode_comment(error);
+            // toml_parser's check byte by byte only when the word-wise one finds a problem.
+            if !(raw.as_bytes().first() == Some(&b'#') && plain_text(raw.as_bytes(), false)) {
+                raw.decode_comment(error);
+            }
         }
         self.push(EventKind::Comment, None, span);
     }
@@ -238,10 +241,45 @@ fn is_bare_key(text: &str) -> bool {
 /// string may hold as they are (tab, visible ASCII but `"` and `\`, anything non-ASCII).
 fn plain_basic_string(token: &str) -> Option<&str> {
     let inner = token.strip_prefix('"')?.strip_suffix('"')?;
-    inner
-        .bytes()
-        .all(|b| b == b'\t' || (b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f))
-        .then_some(inner)
+    plain_text(inner.as_bytes(), true).then_some(inner)
+}
+
+/// Whether every byte may stand as it is in a comment (tab, `0x20..=0x7E`, any non-ASCII byte:
+/// TOML's `non-eol`), and with `string`, also in a basic string (then not `"` nor `\`). Eight
+/// bytes at a time: comments and strings are most of a file's bytes.
+fn plain_text(bytes: &[u8], string: bool) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let mut bad = (bytes_below(w, 0x20) & !bytes_equal(w, b'\t')) | bytes_equal(w, 0x7f);
+        if string {
+            bad |= bytes_equal(w, b'"') | bytes_equal(w, b'\\');
+        }
+        if bad != 0 {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| {
+        (b == b'\t' || (b >= 0x20 && b != 0x7f)) && !(string && (b == b'"' || b == b'\\'))
+    })
+}
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` equal to `b` (exact per byte: no carry crosses bytes).
+fn bytes_equal(w: u64, b: u8) -> u64 {
+    let y = w ^ (LOW_BITS * u64::from(b));
+    !(((y & !HIGH_BITS) + !HIGH_BITS) | y) & HIGH_BITS
+}
+
+/// The high bit of each ASCII byte of `w` below `n` (`n <= 0x80`): `x + (0x80 - n)` reaches
+/// the high bit exactly when `x >= n`, and for a seven-bit `x` cannot carry out of its byte.
+fn bytes_below(w: u64, n: u8) -> u64 {
+    let raised = (w & !HIGH_BITS) + LOW_BITS * u64::from(0x80 - n);
+    !raised & !w & HIGH_BITS
 }
 
 /// A plain decimal integer (`0`, or digits not starting with `0`, no sign or underscore) that
@@ -772,6 +810,27 @@ mod tests {
     use super::*;
     use crate::naming::NO_KEYS;
     use proptest::prelude::*;
+
+    #[test]
+    fn word_checks_agree_with_the_byte_rules() {
+        let comment_byte = |b: u8| b == b'\t' || (0x20..=0x7e).contains(&b) || b >= 0x80;
+        let string_byte = |b: u8| comment_byte(b) && b != b'"' && b != b'\\';
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                // The byte among plain letters, at every place of a word, and in the tail.
+                let mut bytes = *b"abcdefghijk";
+                bytes[at] = b;
+                assert_eq!(plain_text(&bytes, false), comment_byte(b), "{b:#x} at {at}");
+                assert_eq!(plain_text(&bytes, true), string_byte(b), "{b:#x} at {at}");
+            }
+            let tail = [b'x', b'y', b];
+            assert_eq!(
+                plain_text(&tail, true),
+                string_byte(b),
+                "{b:#x} in the tail"
+            );
+        }
+    }
 
     #[test]
     fn tables_follow_tomls_rules() {
