@@ -197,16 +197,8 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
     }
     // Decrypted before references are resolved: a reference to an encrypted setting sees the
     // plaintext, and is secret.
-    // One walk over the strings tells whether either step has anything to do (a `$` or an
-    // `E` is rare enough in settings to make the exact test cheap).
-    let (mut encrypted, mut references) = (false, false);
-    crate::value::any_string(&tree, &mut |s| {
-        if memchr::memchr2(b'$', b'E', s.as_bytes()).is_some() {
-            encrypted |= crate::encrypted::is_encrypted(s);
-            references |= s.contains("${");
-        }
-        encrypted && references
-    });
+    // One walk over the strings tells whether either step has anything to do.
+    let (encrypted, references) = crate::value::string_work(&tree);
     if encrypted {
         crate::encrypted::decrypt_tree(&mut tree, state, opts, meta);
     }

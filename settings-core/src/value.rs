@@ -365,17 +365,24 @@ pub(crate) enum Step {
     Index(usize),
 }
 
-/// Whether some string of the tree (in tables and lists, at any depth) holds for `wanted`.
-pub(crate) fn any_string(table: &Table, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
-    fn walk(value: &Value, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
+/// What the strings of the tree (in tables and lists, at any depth) ask of the load: whether
+/// some value is encrypted (`ENC[...]`), and whether some holds a reference (`${`). One walk,
+/// with the two cheap tests inline: most loads have neither.
+pub(crate) fn string_work(table: &Table) -> (bool, bool) {
+    fn walk(value: &Value, found: &mut (bool, bool)) {
         match &value.node {
-            Node::Text(s) | Node::Str(s) => wanted(s),
-            Node::Table(t) => t.values().any(|v| walk(v, wanted)),
-            Node::Array(items) => items.iter().any(|v| walk(v, wanted)),
-            _ => false,
+            Node::Text(s) | Node::Str(s) => {
+                found.0 |= crate::encrypted::is_encrypted(s);
+                found.1 |= s.as_bytes().contains(&b'$') && s.contains("${");
+            }
+            Node::Table(t) => t.values().for_each(|v| walk(v, found)),
+            Node::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
         }
     }
-    table.values().any(|v| walk(v, wanted))
+    let mut found = (false, false);
+    table.values().for_each(|v| walk(v, &mut found));
+    found
 }
 
 /// The location of every string of the tree (in tables and lists, at any depth) for which
