@@ -192,6 +192,21 @@ impl NameTable {
         }
     }
 
+    /// Whether a variable of this name (its bytes, not yet known to be UTF-8) may set a field:
+    /// false for a name without the prefix when every name needs it.
+    pub(crate) fn may_set(&self, name: &[u8]) -> bool {
+        let p = self.prefix.len();
+        if p == 0 || !self.explicit.is_empty() {
+            return true;
+        }
+        name.len() > p
+            && if self.case_sensitive {
+                name[..p] == *self.prefix.as_bytes()
+            } else {
+                name[..p].eq_ignore_ascii_case(self.prefix.as_bytes())
+            }
+    }
+
     /// Whether the name carries this table's prefix (the prefix is not empty).
     pub(crate) fn has_prefix(&self, name: &str) -> bool {
         !self.prefix.is_empty() && self.strip_prefix(name).is_some()
@@ -379,6 +394,23 @@ mod tests {
 
     fn path(t: &NameTable, name: &str) -> Option<String> {
         t.lookup(name).map(|(id, _)| t.targets[id].path.clone())
+    }
+
+    #[test]
+    fn only_names_with_the_prefix_may_set_a_field() {
+        static LOOSE: StructMeta = strukt(Some("APP_"), false, &[field("port", &[], None)]);
+        let t = NameTable::new(&LOOSE);
+        assert!(t.may_set(b"APP_PORT"));
+        assert!(t.may_set(b"app_port"));
+        assert!(t.may_set(b"APP_\xff"));
+        assert!(!t.may_set(b"APP_"));
+        assert!(!t.may_set(b"PATH"));
+        assert!(!t.may_set(b"AP"));
+        let exact = NameTable::new(&EXACT);
+        assert!(exact.may_set(b"APP_PORT"));
+        assert!(!exact.may_set(b"app_port"));
+        // An explicit name needs no prefix (`DATABASE_URL`): every name is looked up.
+        assert!(NameTable::new(&APP).may_set(b"DATABASE_URL"));
     }
 
     #[test]

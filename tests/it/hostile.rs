@@ -590,6 +590,8 @@ fn a_prefixed_variable_that_is_not_utf8_is_invalid_and_others_are_ignored() {
             (OsString::from("APP_NAME"), OsString::from("ok")),
             (OsString::from("UNRELATED"), bad()),
             (OsString::from_vec(vec![0xff, 0xfe]), bad()),
+            // The prefix, then a name that is not UTF-8: it can set nothing.
+            (OsString::from_vec(b"APP_\xffOTHER".to_vec()), bad()),
         ])
         .load()
         .unwrap();

@@ -19,23 +19,18 @@ pub(crate) enum EnvInput {
 }
 
 impl EnvInput {
-    /// Calls `f` with every variable whose name is UTF-8 (no other name can set anything):
-    /// owned when read from the process (nothing is copied for a variable that is kept),
-    /// borrowed from the given pairs.
-    fn each(&self, mut f: impl FnMut(Cow<'_, str>, Cow<'_, OsStr>)) {
+    /// Calls `f` with every variable: owned when read from the process (nothing is copied for
+    /// a variable that is kept), borrowed from the given pairs.
+    fn each(&self, mut f: impl FnMut(Cow<'_, OsStr>, Cow<'_, OsStr>)) {
         match self {
             EnvInput::Process => {
                 for (name, value) in std::env::vars_os() {
-                    if let Ok(name) = name.into_string() {
-                        f(Cow::Owned(name), Cow::Owned(value));
-                    }
+                    f(Cow::Owned(name), Cow::Owned(value));
                 }
             }
             EnvInput::Pairs(pairs) => {
                 for (name, value) in pairs {
-                    if let Some(name) = name.to_str() {
-                        f(Cow::Borrowed(name), Cow::Borrowed(value));
-                    }
+                    f(Cow::Borrowed(name), Cow::Borrowed(value));
                 }
             }
         }
@@ -87,15 +82,22 @@ pub(crate) fn scan(
     let mut scan = Scan::default();
     let text = |s: Cow<'_, OsStr>| s.into_owned().into_string().ok();
     input.each(|name, value| {
+        let bytes = name.as_encoded_bytes();
         let is_profile = if case_sensitive {
-            name == profile_var
+            bytes == profile_var.as_bytes()
         } else {
-            name.eq_ignore_ascii_case(profile_var)
+            bytes.eq_ignore_ascii_case(profile_var.as_bytes())
         };
         if is_profile {
             scan.profile = text(value);
             return;
         }
+        // Most of an environment is other programs' variables: dismissed on their first bytes,
+        // before their names are checked as UTF-8 (no other name can set anything).
+        if !names.may_set(bytes) {
+            return;
+        }
+        let Some(name) = text(name) else { return };
         match names.lookup(&name) {
             Some((target, rank)) => {
                 if scan.matches.is_empty() {
@@ -105,12 +107,12 @@ pub(crate) fn scan(
                 scan.matches.push(Match {
                     target,
                     rank,
-                    name: name.into_owned(),
+                    name,
                     value: text(value),
                     line: None,
                 });
             }
-            None if names.has_prefix(&name) => scan.unknown.push(name.into_owned()),
+            None if names.has_prefix(&name) => scan.unknown.push(name),
             None => {}
         }
     });
