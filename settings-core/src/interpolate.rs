@@ -129,7 +129,7 @@ fn place_defaults_with_references(tree: &mut Table, state: &State) -> bool {
             optional && get_path(tree, parent).is_none()
         });
         if !inside_unset_option {
-            crate::value::insert_path(
+            crate::value::insert_field_path(
                 tree,
                 &target.keys,
                 crate::extract::lit_value(lit, state.default_origin),

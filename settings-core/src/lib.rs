@@ -102,6 +102,7 @@ mod validate;
 mod value;
 #[cfg(feature = "watch")]
 mod watch;
+mod words;
 
 pub use crate::bytesize::ByteSize;
 pub use crate::error::{Error, Issue, IssueKind};

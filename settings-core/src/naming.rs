@@ -7,6 +7,7 @@
 
 use crate::meta::{FieldMeta, StructMeta};
 use crate::value::Key;
+use crate::words;
 use std::borrow::Cow;
 use std::sync::{PoisonError, RwLock};
 
@@ -151,7 +152,7 @@ impl NameTable {
         self.find_stem(rest).map(|id| {
             (
                 id,
-                Rank::from(name.bytes().all(|b| !b.is_ascii_lowercase())),
+                Rank::from(!crate::words::has_lowercase(name.as_bytes())),
             )
         })
     }
@@ -302,13 +303,9 @@ fn hash_words(bytes: &[u8], fold: u64) -> usize {
     let mut chunks = bytes.chunks_exact(8);
     let mut h = bytes.len() as u64;
     for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        h = step(h, u64::from_le_bytes(word));
+        h = step(h, words::word(chunk));
     }
-    let mut word = [0u8; 8];
-    word[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = step(h, u64::from_le_bytes(word));
+    h = step(h, words::tail_word(chunks.remainder()));
     // The high bits, where the multiply mixes best, take part in choosing the slot.
     (h >> 32) as usize ^ h as usize
 }

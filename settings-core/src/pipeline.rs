@@ -185,7 +185,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Tabl
                 let keys: Vec<&str> = path.split('.').collect();
                 state
                     .merger
-                    .insert(&mut tree, &keys, from_json(json.clone(), origin));
+                    .insert_at(&mut tree, &keys, from_json(json.clone(), origin));
             }
             Err(why) => state.issues.push(
                 path.clone(),

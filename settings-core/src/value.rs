@@ -179,6 +179,33 @@ pub(crate) fn insert_path_in(table: &mut Table, keys: &[&str], value: Value, kno
     }
 }
 
+/// [`insert_path`] for a field's path: its keys are `'static`, so each level is one search
+/// (`entry`) and nothing is copied.
+pub(crate) fn insert_field_path(table: &mut Table, keys: &[&'static str], value: Value) {
+    let Some((last, parents)) = keys.split_last() else {
+        return;
+    };
+    let mut current = table;
+    for key in parents {
+        let slot = current
+            .entry(Cow::Borrowed(*key))
+            .or_insert_with(|| Value::table(value.origin));
+        if !matches!(slot.node, Node::Table(_)) {
+            *slot = Value::table(value.origin);
+        }
+        let Node::Table(next) = &mut slot.node else {
+            unreachable!("just made a table")
+        };
+        current = next;
+    }
+    match current.entry(Cow::Borrowed(*last)) {
+        std::collections::btree_map::Entry::Occupied(mut slot) => slot.get_mut().merge(value),
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(value);
+        }
+    }
+}
+
 /// The value at `keys` below `table`.
 pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value> {
     let (first, rest) = keys.split_first()?;
@@ -288,8 +315,21 @@ impl Merger {
         merge_tables(tree, incoming);
     }
 
-    /// Sets one value (an environment variable, an override) in the tree.
-    pub(crate) fn insert(&self, tree: &mut Table, keys: &[&str], mut value: Value) {
+    /// Sets one field's value (an environment variable, an argument) in the tree.
+    pub(crate) fn insert(&self, tree: &mut Table, keys: &[&'static str], value: Value) {
+        let value = self.prepare(tree, keys, value);
+        insert_field_path(tree, keys, value);
+    }
+
+    /// Sets one value at a path given at run time (an override) in the tree.
+    pub(crate) fn insert_at(&self, tree: &mut Table, keys: &[&str], value: Value) {
+        let value = self.prepare(tree, keys, value);
+        insert_path_in(tree, keys, value, self.known);
+    }
+
+    /// Before a value is set at `keys`: what it replaces goes into the history, and an
+    /// `extend` list joins the list already there.
+    fn prepare(&self, tree: &Table, keys: &[&str], mut value: Value) -> Value {
         // The tree is searched for the old value only when the load keeps a history.
         if let Some((history, old)) = self
             .history
@@ -314,7 +354,7 @@ impl Merger {
                 value = join_lists(old, value, sep);
             }
         }
-        insert_path_in(tree, keys, value, self.known);
+        value
     }
 }
 

@@ -11,6 +11,7 @@
 use super::parse::{line_at, ParseError, MAX_DEPTH};
 use crate::naming::KeySet;
 use crate::value::{Node, OriginId, Table, Value};
+use crate::words;
 use std::borrow::Cow;
 use toml_parser::decoder::Encoding;
 use toml_parser::decoder::ScalarKind;
@@ -257,38 +258,20 @@ fn plain_basic_string(token: &str) -> Option<&str> {
 /// TOML's `non-eol`), and with `string`, also in a basic string (then not `"` nor `\`). Eight
 /// bytes at a time: comments and strings are most of a file's bytes.
 fn plain_text(bytes: &[u8], string: bool) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    for chunk in &mut words {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        let mut bad = (bytes_below(w, 0x20) & !bytes_equal(w, b'\t')) | bytes_equal(w, 0x7f);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = words::word(chunk);
+        let mut bad = (words::below(w, 0x20) & !words::equal(w, b'\t')) | words::equal(w, 0x7f);
         if string {
-            bad |= bytes_equal(w, b'"') | bytes_equal(w, b'\\');
+            bad |= words::equal(w, b'"') | words::equal(w, b'\\');
         }
         if bad != 0 {
             return false;
         }
     }
-    words.remainder().iter().all(|&b| {
+    chunks.remainder().iter().all(|&b| {
         (b == b'\t' || (b >= 0x20 && b != 0x7f)) && !(string && (b == b'"' || b == b'\\'))
     })
-}
-
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` equal to `b` (exact per byte: no carry crosses bytes).
-fn bytes_equal(w: u64, b: u8) -> u64 {
-    let y = w ^ (LOW_BITS * u64::from(b));
-    !(((y & !HIGH_BITS) + !HIGH_BITS) | y) & HIGH_BITS
-}
-
-/// The high bit of each ASCII byte of `w` below `n` (`n <= 0x80`): `x + (0x80 - n)` reaches
-/// the high bit exactly when `x >= n`, and for a seven-bit `x` cannot carry out of its byte.
-fn bytes_below(w: u64, n: u8) -> u64 {
-    let raised = (w & !HIGH_BITS) + LOW_BITS * u64::from(0x80 - n);
-    !raised & !w & HIGH_BITS
 }
 
 /// A plain decimal integer (`0`, or digits not starting with `0`, no sign or underscore) that
