@@ -92,8 +92,11 @@ impl NameTable {
             explicit: Vec::new(),
             targets: Vec::new(),
         };
+        let fields = count_fields(meta, 0);
+        table.targets.reserve_exact(fields);
+        table.stems.reserve_exact(fields);
         let mut keys = Vec::new();
-        table.walk(meta, &mut keys, "");
+        table.walk(meta, &mut keys, "", "");
         table.slots = index(
             table
                 .stems
@@ -104,28 +107,43 @@ impl NameTable {
         table
     }
 
-    fn walk(&mut self, meta: &'static StructMeta, keys: &mut Vec<&'static str>, stem: &str) {
+    /// Adds the fields of `meta` (and of the structs nested in it): `keys`, `path` and `stem`
+    /// are those of the struct itself (empty at the root).
+    fn walk(
+        &mut self,
+        meta: &'static StructMeta,
+        keys: &mut Vec<&'static str>,
+        path: &str,
+        stem: &str,
+    ) {
         if keys.len() >= MAX_DEPTH {
             return;
         }
         for field in meta.fields {
             keys.push(field.key);
+            let mut field_path = String::with_capacity(path.len() + 1 + field.key.len());
+            field_path.push_str(path);
             let mut field_stem = String::with_capacity(stem.len() + 2 + field.key.len());
             field_stem.push_str(stem);
-            if !field_stem.is_empty() {
-                // Stems are compared in upper case unless names are case-sensitive, so the
-                // delimiter is stored the way names are compared.
-                if self.case_sensitive {
-                    field_stem.push_str(self.delimiter);
-                } else {
-                    field_stem.extend(self.delimiter.chars().map(|c| c.to_ascii_uppercase()));
-                }
+            if !path.is_empty() {
+                field_path.push('.');
+                field_stem.push_str(self.delimiter);
             }
-            field_stem.extend(field.key.chars().map(|c| c.to_ascii_uppercase()));
+            let key_at = field_stem.len();
+            field_path.push_str(field.key);
+            field_stem.push_str(field.key);
+            // Stems are compared in upper case; the delimiter is stored the way names are
+            // compared (as written when names are case-sensitive).
+            let from = if self.case_sensitive {
+                key_at
+            } else {
+                stem.len()
+            };
+            field_stem[from..].make_ascii_uppercase();
             let id = self.targets.len();
             self.targets.push(Target {
-                path: keys.join("."),
                 keys: keys.clone(),
+                path: field_path,
                 field,
             });
             let n = field.env.len();
@@ -133,7 +151,10 @@ impl NameTable {
                 self.explicit.push((name, id, ((n - i) as Rank) * 2));
             }
             if let Some(nested) = field.nested_meta() {
-                self.walk(nested, keys, &field_stem);
+                // The walk below needs `self` whole: the path is read back from its target.
+                let field_path = std::mem::take(&mut self.targets[id].path);
+                self.walk(nested, keys, &field_path, &field_stem);
+                self.targets[id].path = field_path;
             }
             if !field.env_only {
                 self.stems.push((field_stem, id));
@@ -235,6 +256,17 @@ impl NameTable {
     }
 }
 
+/// The fields of `meta` and of the structs nested in it, as deep as the walk goes.
+fn count_fields(meta: &'static StructMeta, depth: usize) -> usize {
+    if depth >= MAX_DEPTH {
+        return 0;
+    }
+    meta.fields
+        .iter()
+        .map(|f| 1 + f.nested_meta().map_or(0, |n| count_fields(n, depth + 1)))
+        .sum()
+}
+
 /// An open-addressed index of items by their hashes (in order): an item's position + 1 in each
 /// slot it owns, 0 in an empty one. A power of two long and at least twice the items, so a probe
 /// always ends at an empty slot.
@@ -267,12 +299,29 @@ pub(crate) static NO_KEYS: KeySet = KeySet {
 };
 
 impl KeySet {
-    pub(crate) fn new(keys: impl Iterator<Item = &'static str>) -> Self {
-        let mut keys: Vec<&'static str> = keys.collect();
-        keys.sort_unstable();
-        keys.dedup();
-        let slots = index(keys.iter().map(|k| hash(k.as_bytes())));
-        KeySet { keys, slots }
+    pub(crate) fn new(all: impl ExactSizeIterator<Item = &'static str>) -> Self {
+        let mut set = KeySet {
+            keys: Vec::with_capacity(all.len()),
+            slots: vec![0; (all.len() * 2).next_power_of_two()],
+        };
+        let mask = set.slots.len() - 1;
+        for key in all {
+            // Probed as `find` does: a key already there (`id` in two structs) is not added again.
+            let mut i = hash(key.as_bytes()) & mask;
+            loop {
+                match (set.slots[i] as usize).checked_sub(1) {
+                    Some(n) if set.keys[n] == key => break,
+                    Some(_) => i = (i + 1) & mask,
+                    None => {
+                        set.keys.push(key);
+                        // Fewer keys than fields, and far fewer than 2^32 of those.
+                        set.slots[i] = u32::try_from(set.keys.len()).unwrap_or(u32::MAX);
+                        break;
+                    }
+                }
+            }
+        }
+        set
     }
 
     /// A table key for `name`: the field's own `'static` key when one is spelled so, else a copy.
