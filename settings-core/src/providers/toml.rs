@@ -67,7 +67,9 @@ pub(crate) fn parse(text: &str, origin: OriginId, known: &KeySet) -> Result<Tabl
 
 /// Collects the parser's events, checking comments and newlines and limiting how deep arrays
 /// and inline tables nest on the way: what toml_parser's `ValidateWhitespace` and
-/// `RecursionGuard` do, in one receiver instead of three stacked.
+/// `RecursionGuard` do, in one receiver instead of three stacked. Whitespace, comments and
+/// newlines are checked, not kept: the walk runs only over a document the parser accepted, and
+/// needs none of them (they are half the events of a commented file).
 struct Collect<'s> {
     events: Vec<Event>,
     source: Source<'s>,
@@ -139,9 +141,7 @@ impl EventReceiver for Collect<'_> {
     fn value_sep(&mut self, span: Span, _: &mut dyn ErrorSink) {
         self.push(EventKind::ValueSep, None, span);
     }
-    fn whitespace(&mut self, span: Span, _: &mut dyn ErrorSink) {
-        self.push(EventKind::Whitespace, None, span);
-    }
+    fn whitespace(&mut self, _: Span, _: &mut dyn ErrorSink) {}
     fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
         if let Some(raw) = self.source.get(span) {
             // toml_parser's check byte by byte only when the word-wise one finds a problem.
@@ -149,13 +149,11 @@ impl EventReceiver for Collect<'_> {
                 raw.decode_comment(error);
             }
         }
-        self.push(EventKind::Comment, None, span);
     }
     fn newline(&mut self, span: Span, error: &mut dyn ErrorSink) {
         if let Some(raw) = self.source.get(span) {
             raw.decode_newline(error);
         }
-        self.push(EventKind::Newline, None, span);
     }
     fn error(&mut self, span: Span, _: &mut dyn ErrorSink) {
         self.push(EventKind::Error, None, span);
@@ -316,8 +314,8 @@ impl<'i> Walk<'i, '_> {
         event
     }
 
-    fn peek(&self, ahead: usize) -> Option<EventKind> {
-        self.events.get(self.pos + ahead).map(Event::kind)
+    fn peek(&self) -> Option<EventKind> {
+        self.events.get(self.pos).map(Event::kind)
     }
 
     /// Records a problem at `span` (kept only if it is the first).
@@ -347,15 +345,8 @@ impl<'i> Walk<'i, '_> {
                     let (path, Some(key)) = self.key(event) else {
                         break;
                     };
-                    let mut sep = self.next();
-                    if sep.map(|e| e.kind()) == Some(EventKind::Whitespace) {
-                        sep = self.next();
-                    }
-                    if sep.map(|e| e.kind()) != Some(EventKind::KeyValSep) {
+                    if self.next().map(|e| e.kind()) != Some(EventKind::KeyValSep) {
                         break;
-                    }
-                    if self.peek(0) == Some(EventKind::Whitespace) {
-                        self.pos += 1;
                     }
                     let value = self.value();
                     self.key_value(&mut current, path, key, value);
@@ -413,11 +404,7 @@ impl<'i> Walk<'i, '_> {
     }
 
     fn more_key(&self) -> bool {
-        match self.peek(0) {
-            Some(EventKind::KeySep) => true,
-            Some(EventKind::Whitespace) => self.peek(1) == Some(EventKind::KeySep),
-            _ => false,
-        }
+        self.peek() == Some(EventKind::KeySep)
     }
 
     fn close_key(
