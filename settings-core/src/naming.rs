@@ -2,8 +2,8 @@
 //!
 //! The table is built once per settings type from the metadata (a nested struct cannot know the outer
 //! prefix, so names are composed here), then every environment variable, dotenv line and
-//! secrets-directory entry is matched against it: a prefix check and a binary search, without
-//! an allocation per variable.
+//! secrets-directory entry is matched against it: a prefix check and one lookup in a hash
+//! index, without an allocation per variable.
 
 use crate::meta::{FieldMeta, StructMeta};
 use crate::value::Key;
