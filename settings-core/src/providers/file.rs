@@ -197,8 +197,8 @@ pub(crate) fn parse_table(
 ) -> Result<Table, ParseError> {
     match format {
         Format::Toml => parse::toml(text, origin, known),
-        Format::Yaml => parse::yaml(text, origin),
-        Format::Json => parse::json(text, origin),
+        Format::Yaml => parse::yaml(text, origin, known),
+        Format::Json => parse::json(text, origin, known),
         Format::Ini => ini_table(text, origin, known),
         Format::Dotenv => unreachable!("dotenv files are mapped like environment variables"),
     }

@@ -30,22 +30,26 @@ pub(crate) fn line_at(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Parses JSON text into a table.
-pub(crate) fn json(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+/// Parses JSON text into a table; keys that name a field take its name from `known`.
+pub(crate) fn json(text: &str, origin: OriginId, known: &KeySet) -> Result<Table, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let json_error = |e: serde_json::Error| ParseError {
         line: (e.line() > 0).then_some(e.line()),
         message: strip_position(&e.to_string()),
     };
-    let value = Seed { origin, depth: 0 }
-        .deserialize(&mut de)
-        .map_err(json_error)?;
+    let value = Seed {
+        origin,
+        depth: 0,
+        known,
+    }
+    .deserialize(&mut de)
+    .map_err(json_error)?;
     de.end().map_err(json_error)?;
     into_table(value)
 }
 
 /// Parses YAML text into a table; an empty document is an empty table.
-pub(crate) fn yaml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
+pub(crate) fn yaml(text: &str, origin: OriginId, known: &KeySet) -> Result<Table, ParseError> {
     if text.trim().is_empty() {
         return Ok(Table::new());
     }
@@ -58,12 +62,16 @@ pub(crate) fn yaml(text: &str, origin: OriginId) -> Result<Table, ParseError> {
         });
     }
     let de = serde_yaml_ng::Deserializer::from_str(text);
-    let value = Seed { origin, depth: 0 }
-        .deserialize(de)
-        .map_err(|e: serde_yaml_ng::Error| ParseError {
-            line: e.location().map(|l| l.line()),
-            message: strip_position(&e.to_string()),
-        })?;
+    let value = Seed {
+        origin,
+        depth: 0,
+        known,
+    }
+    .deserialize(de)
+    .map_err(|e: serde_yaml_ng::Error| ParseError {
+        line: e.location().map(|l| l.line()),
+        message: strip_position(&e.to_string()),
+    })?;
     if value.node == Node::Null {
         return Ok(Table::new());
     }
@@ -141,12 +149,14 @@ fn into_table(value: Value) -> Result<Table, ParseError> {
 
 /// Builds a tree value from JSON or YAML.
 #[derive(Clone, Copy)]
-struct Seed {
+struct Seed<'k> {
     origin: OriginId,
     depth: usize,
+    /// The field keys: a key spelled like one borrows its name instead of a copy.
+    known: &'k KeySet,
 }
 
-impl<'de> DeserializeSeed<'de> for Seed {
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = Value;
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -159,7 +169,7 @@ impl<'de> DeserializeSeed<'de> for Seed {
     }
 }
 
-impl<'de> Visitor<'de> for Seed {
+impl<'de> Visitor<'de> for Seed<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -228,55 +238,81 @@ impl<'de> Visitor<'de> for Seed {
             ..self
         };
         let mut table = Table::new();
-        while let Some(key) = map.next_key::<Key>()? {
-            let key = key.0;
+        while let Some(key) = map.next_key_seed(KeySeed(self.known))? {
             let value = map.next_value_seed(inner)?;
-            if table.contains_key(key.as_str()) {
-                return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+            match table.entry(key) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                std::collections::btree_map::Entry::Occupied(slot) => {
+                    let key = slot.key();
+                    return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+                }
             }
-            table.insert(key.into(), value);
         }
         Ok(Value::new(Node::Table(table), self.origin))
     }
 }
 
-/// A map key as text, whatever scalar the format gives (YAML allows `1: x`).
-struct Key(String);
+/// A map key as text, whatever scalar the format gives (YAML allows `1: x`): a field's own
+/// `'static` name when the text spells one, else a copy.
+struct KeySeed<'k>(&'k KeySet);
 
-impl<'de> de::Deserialize<'de> for Key {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-                Ok(Key(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Key, E> {
-                Ok(Key(v))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Key, E> {
-                Ok(Key(v.to_string()))
-            }
-        }
-        d.deserialize_any(KeyVisitor)
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = crate::value::Key;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
+    type Value = crate::value::Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(self.0.key(std::borrow::Cow::Borrowed(v)))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(self.0.key(std::borrow::Cow::Owned(v)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.to_string().into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.to_string().into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.to_string().into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.to_string().into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_and_json_keys_that_name_a_field_are_not_copied() {
+        let known = KeySet::new(["port", "db"].into_iter());
+        let borrowed = |t: &Table, k: &str| {
+            let (key, _) = t.get_key_value(k).unwrap();
+            matches!(key, std::borrow::Cow::Borrowed(_))
+        };
+        let t = yaml("port: 1\nother: 2\ndb: {port: 3}\n", 0, &known).unwrap();
+        assert!(borrowed(&t, "port") && borrowed(&t, "db") && !borrowed(&t, "other"));
+        let Node::Table(db) = &t["db"].node else {
+            panic!("db is a table")
+        };
+        assert!(borrowed(db, "port"));
+        let t = json(r#"{"port": 1, "other": 2}"#, 0, &known).unwrap();
+        assert!(borrowed(&t, "port") && !borrowed(&t, "other"));
+        let e = json(r#"{"port": 1, "port": 2}"#, 0, &known).unwrap_err();
+        assert!(e.message.contains("duplicate key `port`"), "{}", e.message);
+    }
 
     #[test]
     fn toml_into_tree() {
@@ -305,18 +341,21 @@ mod tests {
 
     #[test]
     fn json_duplicates_and_depth() {
-        let e = json(r#"{"a": 1, "a": 2}"#, 0).unwrap_err();
+        let e = json(r#"{"a": 1, "a": 2}"#, 0, &crate::naming::NO_KEYS).unwrap_err();
         assert!(e.message.contains("duplicate key `a`"), "{}", e.message);
         let deep = format!("{{\"a\": {}1{}}}", "[".repeat(200), "]".repeat(200));
-        assert!(json(&deep, 0).is_err());
-        assert!(json("[1]", 0).unwrap_err().message.contains("top level"));
+        assert!(json(&deep, 0, &crate::naming::NO_KEYS).is_err());
+        assert!(json("[1]", 0, &crate::naming::NO_KEYS)
+            .unwrap_err()
+            .message
+            .contains("top level"));
     }
 
     #[test]
     fn deep_yaml_is_refused_before_scanning() {
         let deep = format!("x: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let started = std::time::Instant::now();
-        let e = yaml(&deep, 0).unwrap_err();
+        let e = yaml(&deep, 0, &crate::naming::NO_KEYS).unwrap_err();
         assert!(e.message.contains("deeper than 128"), "{}", e.message);
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         let quoted = format!(
@@ -325,16 +364,21 @@ mod tests {
             "{".repeat(500),
             "[".repeat(500)
         );
-        assert_eq!(yaml(&quoted, 0).unwrap().len(), 2);
+        assert_eq!(yaml(&quoted, 0, &crate::naming::NO_KEYS).unwrap().len(), 2);
     }
 
     #[test]
     fn yaml_into_tree() {
-        let t = yaml("name: billing\nport: 8080\nhosts:\n  - a\n  - b\n", 0).unwrap();
+        let t = yaml(
+            "name: billing\nport: 8080\nhosts:\n  - a\n  - b\n",
+            0,
+            &crate::naming::NO_KEYS,
+        )
+        .unwrap();
         assert_eq!(t["port"].node, Node::Int(8080));
         assert_eq!(t["hosts"].display(), r#"["a", "b"]"#);
-        assert!(yaml("", 0).unwrap().is_empty());
-        let e = yaml("a: 1\na: 2\n", 0).unwrap_err();
+        assert!(yaml("", 0, &crate::naming::NO_KEYS).unwrap().is_empty());
+        let e = yaml("a: 1\na: 2\n", 0, &crate::naming::NO_KEYS).unwrap_err();
         assert!(e.message.contains("duplicate"), "{}", e.message);
     }
 }
