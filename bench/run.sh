@@ -112,7 +112,7 @@ done
 
 # --- 3. Compile cost ----------------------------------------------------------------------------
 if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
-	log "compile: a 30-field struct, rebuild after an edit (debug, median of 5)"
+	log "compile: a 30-field struct, rebuild after an edit (debug, median of 9, taking turns)"
 	TMP="$(mktemp -d)"
 	trap 'rm -rf "$TMP"' EXIT
 	cp -r "$BENCH/compile/." "$TMP/"
@@ -128,31 +128,38 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			sed -i 's/pub extra_flag_x:/pub extra_flag:/' "$1"
 		fi
 	}
-	# median_ms CMD CRATE: the median of 5 timed `cargo CMD` runs of CRATE, each after an edit.
-	median_ms() {
-		local src="$TMP/$2/src/main.rs" times=() t0 t1 median
-		toggle "$src"
-		(cd "$TMP" && cargo "$1" --quiet -p "compile-$2" 2>/dev/null)
-		for _ in 1 2 3 4 5; do
-			toggle "$src"
-			t0=$(date +%s%N)
-			(cd "$TMP" && cargo "$1" --quiet -p "compile-$2" 2>/dev/null)
-			t1=$(date +%s%N)
-			times+=($(((t1 - t0) / 1000000)))
+	# medians CMD: for each contestant, the median of 9 timed `cargo CMD` runs, each after an
+	# edit. The contestants take turns round by round, so a drift in the machine's speed over the
+	# minutes of the measurement falls on all of them alike.
+	declare -A TIMES MEDIAN
+	medians() {
+		local c t0 t1
+		for c in serde confique ours; do
+			toggle "$TMP/$c/src/main.rs"
+			(cd "$TMP" && cargo "$1" --quiet -p "compile-$c" 2>/dev/null)
+			TIMES[$c]=""
 		done
-		median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-		log "  $2: $1 $median ms (${times[*]})"
-		echo "$median"
+		for _ in 1 2 3 4 5 6 7 8 9; do
+			for c in serde confique ours; do
+				toggle "$TMP/$c/src/main.rs"
+				t0=$(date +%s%N)
+				(cd "$TMP" && cargo "$1" --quiet -p "compile-$c" 2>/dev/null)
+				t1=$(date +%s%N)
+				TIMES[$c]="${TIMES[$c]} $(((t1 - t0) / 1000000))"
+			done
+		done
+		for c in serde confique ours; do
+			MEDIAN[$c]=$(printf '%s\n' ${TIMES[$c]} | sort -n | sed -n 5p)
+			log "  $c: $1 ${MEDIAN[$c]} ms (${TIMES[$c]# })"
+		done
 	}
 	declare -A REBUILD RECHECK
-	for c in serde confique ours; do
-		REBUILD[$c]=$(median_ms build "$c")
-	done
+	medians build
+	for c in serde confique ours; do REBUILD[$c]=${MEDIAN[$c]}; done
 	# The same edits under `cargo check`: expansion and type checking only, no codegen or link.
 	(cd "$TMP" && cargo check --quiet)
-	for c in serde confique ours; do
-		RECHECK[$c]=$(median_ms check "$c")
-	done
+	medians check
+	for c in serde confique ours; do RECHECK[$c]=${MEDIAN[$c]}; done
 
 	log "compile: clean build of settings-core, default features"
 	export CARGO_TARGET_DIR="$TMP/core-target"
@@ -165,7 +172,7 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	unset CARGO_TARGET_DIR
 	secs() { awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; }
 	{
-		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct and loading it, after renaming a field (debug, incremental, median of 5; the build includes codegen and linking against each library):"
+		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct and loading it, after renaming a field (debug, incremental, median of 9, the three taking turns; the build includes codegen and linking against each library):"
 		echo
 		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde |"
 		echo "| --- | ---: | ---: | ---: | ---: |"
