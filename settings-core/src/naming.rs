@@ -186,6 +186,11 @@ impl NameTable {
     }
 
     fn same(&self, expected: &str, name: &str) -> bool {
+        self.same_bytes(expected.as_bytes(), name.as_bytes())
+    }
+
+    #[inline]
+    fn same_bytes(&self, expected: &[u8], name: &[u8]) -> bool {
         if self.case_sensitive {
             expected == name
         } else {
@@ -203,15 +208,9 @@ impl NameTable {
 
     /// One hash of the name, then a comparison with the stem (or two) in its slot.
     fn find_stem(&self, rest: &str) -> Option<TargetId> {
-        let mask = self.slots.len() - 1;
-        let mut i = fold_hash(rest.as_bytes()) & mask;
-        loop {
-            let (stem, id) = self.stems.get((self.slots[i] as usize).checked_sub(1)?)?;
-            if self.same(stem, rest) {
-                return Some(*id);
-            }
-            i = (i + 1) & mask;
-        }
+        let is = |n: usize| self.same(&self.stems[n].0, rest);
+        let n = probe(&self.slots, fold_hash(rest.as_bytes()), is).ok()?;
+        Some(self.stems[n].1)
     }
 
     /// Whether a variable of this name (its bytes, not yet known to be UTF-8) may set a field:
@@ -221,12 +220,7 @@ impl NameTable {
         if p == 0 || !self.explicit.is_empty() {
             return true;
         }
-        name.len() > p
-            && if self.case_sensitive {
-                name[..p] == *self.prefix.as_bytes()
-            } else {
-                name[..p].eq_ignore_ascii_case(self.prefix.as_bytes())
-            }
+        name.len() > p && self.same_bytes(self.prefix.as_bytes(), &name[..p])
     }
 
     /// Whether the name carries this table's prefix (the prefix is not empty).
@@ -271,17 +265,38 @@ fn count_fields(meta: &'static StructMeta, depth: usize) -> usize {
 /// slot it owns, 0 in an empty one. A power of two long and at least twice the items, so a probe
 /// always ends at an empty slot.
 fn index(hashes: impl ExactSizeIterator<Item = usize>) -> Vec<u32> {
-    let mut slots = vec![0u32; (hashes.len() * 2).next_power_of_two()];
-    let mask = slots.len() - 1;
+    let mut slots = empty_slots(hashes.len());
     for (n, hash) in hashes.enumerate() {
-        let mut i = hash & mask;
-        while slots[i] != 0 {
-            i = (i + 1) & mask;
+        if let Err(free) = probe(&slots, hash, |_| false) {
+            slots[free] = slot(n);
         }
-        // A settings type has far fewer than 2^32 fields (the table would not fit in memory).
-        slots[i] = u32::try_from(n + 1).unwrap_or(u32::MAX);
     }
     slots
+}
+
+/// The empty slots of an index of `items`.
+fn empty_slots(items: usize) -> Vec<u32> {
+    vec![0; (items * 2).next_power_of_two()]
+}
+
+/// What the slot of item `n` holds.
+fn slot(n: usize) -> u32 {
+    // A settings type has far fewer than 2^32 fields (the table would not fit in memory).
+    u32::try_from(n + 1).unwrap_or(u32::MAX)
+}
+
+/// Looks `hash` up in `slots` (not empty): the first item in its probe for which `is` holds, or
+/// else the empty slot where the probe ended.
+fn probe(slots: &[u32], hash: usize, mut is: impl FnMut(usize) -> bool) -> Result<usize, usize> {
+    let mask = slots.len() - 1;
+    let mut i = hash & mask;
+    loop {
+        match (slots[i] as usize).checked_sub(1) {
+            None => return Err(i),
+            Some(n) if is(n) => return Ok(n),
+            Some(_) => i = (i + 1) & mask,
+        }
+    }
 }
 
 /// The field keys of a settings type and its nested ones, each once.
@@ -302,23 +317,14 @@ impl KeySet {
     pub(crate) fn new(all: impl ExactSizeIterator<Item = &'static str>) -> Self {
         let mut set = KeySet {
             keys: Vec::with_capacity(all.len()),
-            slots: vec![0; (all.len() * 2).next_power_of_two()],
+            slots: empty_slots(all.len()),
         };
-        let mask = set.slots.len() - 1;
         for key in all {
-            // Probed as `find` does: a key already there (`id` in two structs) is not added again.
-            let mut i = hash(key.as_bytes()) & mask;
-            loop {
-                match (set.slots[i] as usize).checked_sub(1) {
-                    Some(n) if set.keys[n] == key => break,
-                    Some(_) => i = (i + 1) & mask,
-                    None => {
-                        set.keys.push(key);
-                        // Fewer keys than fields, and far fewer than 2^32 of those.
-                        set.slots[i] = u32::try_from(set.keys.len()).unwrap_or(u32::MAX);
-                        break;
-                    }
-                }
+            // A key already there (`id` in two structs) is not added again.
+            let known = |n: usize| set.keys[n] == key;
+            if let Err(free) = probe(&set.slots, hash(key.as_bytes()), known) {
+                set.slots[free] = slot(set.keys.len());
+                set.keys.push(key);
             }
         }
         set
@@ -333,15 +339,12 @@ impl KeySet {
     }
 
     fn find(&self, name: &str) -> Option<&'static str> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut i = hash(name.as_bytes()) & mask;
-        loop {
-            let key = *self.keys.get((self.slots[i] as usize).checked_sub(1)?)?;
-            if key == name {
-                return Some(key);
-            }
-            i = (i + 1) & mask;
+        if self.slots.is_empty() {
+            // `NO_KEYS`: a static cannot allocate its one empty slot.
+            return None;
         }
+        let n = probe(&self.slots, hash(name.as_bytes()), |n| self.keys[n] == name).ok()?;
+        Some(self.keys[n])
     }
 }
 
