@@ -163,13 +163,7 @@ pub(crate) fn insert_path_in(table: &mut Table, keys: &[&str], value: Value, kno
         let Some(slot) = current.get_mut(*key) else {
             unreachable!("just inserted")
         };
-        if !matches!(slot.node, Node::Table(_)) {
-            *slot = Value::table(value.origin);
-        }
-        let Node::Table(next) = &mut slot.node else {
-            unreachable!("just made a table")
-        };
-        current = next;
+        current = table_in(slot, value.origin);
     }
     match current.get_mut(*last) {
         Some(existing) => existing.merge(value),
@@ -190,13 +184,7 @@ pub(crate) fn insert_field_path(table: &mut Table, keys: &[&'static str], value:
         let slot = current
             .entry(Cow::Borrowed(*key))
             .or_insert_with(|| Value::table(value.origin));
-        if !matches!(slot.node, Node::Table(_)) {
-            *slot = Value::table(value.origin);
-        }
-        let Node::Table(next) = &mut slot.node else {
-            unreachable!("just made a table")
-        };
-        current = next;
+        current = table_in(slot, value.origin);
     }
     match current.entry(Cow::Borrowed(*last)) {
         std::collections::btree_map::Entry::Occupied(mut slot) => slot.get_mut().merge(value),
@@ -204,6 +192,18 @@ pub(crate) fn insert_field_path(table: &mut Table, keys: &[&'static str], value:
             slot.insert(value);
         }
     }
+}
+
+/// The table `slot` holds on a path being set: a value in the way (not a table) is replaced by
+/// an empty table of `origin`.
+fn table_in(slot: &mut Value, origin: OriginId) -> &mut Table {
+    if !matches!(slot.node, Node::Table(_)) {
+        *slot = Value::table(origin);
+    }
+    let Node::Table(table) = &mut slot.node else {
+        unreachable!("just made a table")
+    };
+    table
 }
 
 /// The value at `keys` below `table`.
