@@ -1,6 +1,6 @@
 //! Config files: format by extension, read once with the checks hostile input needs, parsed once.
 
-use super::parse::{self, ParseError};
+use super::parse::{self, line_at, ParseError};
 use crate::naming::KeySet;
 use crate::value::{insert_path_in, Node, OriginId, Table, Value};
 use std::io::Read as _;
@@ -99,7 +99,7 @@ pub(crate) fn check_text(bytes: &[u8]) -> Result<(), String> {
 
 fn check_nul(bytes: &[u8]) -> Result<(), String> {
     match memchr::memchr(0, bytes) {
-        Some(at) => Err(format!("contains a NUL byte (line {})", line_of(bytes, at))),
+        Some(at) => Err(format!("contains a NUL byte (line {})", line_at(bytes, at))),
         None => Ok(()),
     }
 }
@@ -107,13 +107,8 @@ fn check_nul(bytes: &[u8]) -> Result<(), String> {
 fn not_utf8(bytes: &[u8], e: std::str::Utf8Error) -> String {
     format!(
         "is not valid UTF-8 (line {})",
-        line_of(bytes, e.valid_up_to())
+        line_at(bytes, e.valid_up_to())
     )
-}
-
-/// The 1-based line of the byte at `at`.
-fn line_of(bytes: &[u8], at: usize) -> usize {
-    memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1
 }
 
 /// Reads a file whole, as bytes, with the checks of [`read_text`] but the text ones.

@@ -21,13 +21,9 @@ pub(crate) fn toml(text: &str, origin: OriginId, known: &KeySet) -> Result<Table
     super::toml::parse(text, origin, known)
 }
 
-/// The line (from 1) of a byte offset into `text`.
-pub(crate) fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// The line (from 1) of a byte offset into `text` (bytes: a file that is not UTF-8 is told where).
+pub(crate) fn line_at(text: &[u8], offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text[..offset.min(text.len())]).count() + 1
 }
 
 /// Parses JSON text into a table; keys that name a field take its name from `known`.

@@ -185,7 +185,9 @@ fn error(text: &str, e: &TomlError) -> ParseError {
     }
     ParseError {
         message: message.trim().to_owned(),
-        line: e.unexpected().map(|span| line_at(text, span.start())),
+        line: e
+            .unexpected()
+            .map(|span| line_at(text.as_bytes(), span.start())),
     }
 }
 
