@@ -473,3 +473,147 @@ fn a_reference_inside_a_secret_is_not_named_in_the_message() {
     // A reference in a value that is not secret is still named.
     assert!(at("plain").message.contains("${not-a-secret}"), "{err}");
 }
+
+/// A URL's password: the marker around characters a URL's user information may hold as they are
+/// (unreserved and sub-delimiters) and percent escapes.
+fn url_password() -> impl Strategy<Value = String> {
+    let piece = prop_oneof!["[A-Za-z0-9._~!$&'()*+,;=-]{1,10}", "%[0-9A-F]{2}",];
+    prop::collection::vec(piece, 0..4).prop_map(|pieces| format!("{MARK}{}{MARK}", pieces.concat()))
+}
+
+/// A URL with `password`, of a scheme, user, port (valid or not) and path chosen by `shape`.
+fn url_with(password: &str, shape: usize) -> String {
+    let scheme = ["postgres", "mysql", "redis", "https"][shape % 4];
+    let user = ["svc", "", "app-user"][shape % 3];
+    let port = ["", ":5432", ":99999", ":port"][(shape / 3) % 4];
+    let path = ["/svc", "", "/db?sslmode=require"][(shape / 4) % 3];
+    format!("{scheme}://{user}:{password}@db.internal{port}{path}")
+}
+
+/// Echoes the value in its message, as custom checks often do.
+fn echo(value: &String) -> Result<(), String> {
+    Err(format!("`{value}` is not allowed here"))
+}
+
+/// Settings that take URLs in every way a field can go wrong with one, each with a default (so
+/// the case decides what fails); the default of `fallback` carries a password of its own.
+#[derive(Settings, Debug)]
+#[settings(env_prefix = "APP_")]
+struct Urls {
+    #[settings(default = "postgres://localhost/app")]
+    url: url::Url,
+    #[settings(default = "postgres://localhost/app", url(schemes = ["postgres"]))]
+    checked: String,
+    #[settings(default = "ok", regex = "^ok$")]
+    pattern: String,
+    #[settings(default = "ok", validate = echo)]
+    custom: String,
+    #[settings(default = 1)]
+    port: u16,
+    #[settings(default = ["https://localhost"])]
+    hosts: Vec<url::Url>,
+    #[settings(default = "postgres://app:Zq9xdefaultZq9x@localhost/app")]
+    fallback: String,
+    #[settings(nested)]
+    db: Db,
+    #[settings(default = "ok")]
+    greeting: String,
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// A URL with a password given to any field from any source, in every failure mode (a port
+    /// the URL parser refuses, a scheme, a regex or a custom check that fails, a number field, a
+    /// list, an unknown key, a reference that copies it into another value) or in none: no
+    /// message, report or template shows the password.
+    #[test]
+    fn no_output_shows_the_password_of_a_url(
+        password in url_password(),
+        shape in 0..48usize,
+        source in prop_oneof![Just(Source::Env), Just(Source::Dotenv), Just(Source::TomlFile)],
+        mode in 0..10usize,
+    ) {
+        let url = url_with(&password, shape);
+        // A nested field's key: a dotted key in TOML, the nested delimiter in a variable name.
+        let db = |key: &str| match source {
+            Source::TomlFile => format!("db.{key}"),
+            _ => format!("db__{key}"),
+        };
+        let mut case = Case::new();
+        match mode {
+            0 => case.give(source, "url", &url),
+            1 => case.give(source, "checked", &url),
+            2 => case.give(source, "pattern", &url),
+            3 => case.give(source, "custom", &url),
+            4 => case.give(source, "port", &url),
+            5 => case.give(source, "hosts", &format!("{url},{}", url_with(&password, shape + 1))),
+            6 => case.give(source, &db("url"), &url),
+            7 => case.give(Source::TomlFile, "urll", &url),
+            8 => {
+                case.give(Source::TomlFile, "fallback", &url);
+                case.give(Source::Env, "pattern", "${fallback}");
+            }
+            _ => {
+                // A sibling that fails (a pool size that is no number): the URL is loaded and
+                // reported by a load that fails.
+                case.give(source, "greeting", &url);
+                case.give(source, &db("pool_size"), "lots");
+            }
+        }
+        let loader = case.loader::<Urls>();
+        // The settings' own `Debug` is the application's (a `Url` prints its password there).
+        if let Err(err) = loader.load() {
+            assert_hidden(&error_texts(&err), &password, "the error")?;
+        }
+        match loader.explain() {
+            Ok(report) => assert_hidden(&report_texts(&report), &password, "the report")?,
+            Err(err) => assert_hidden(&error_texts(&err), &password, "explain()'s error")?,
+        }
+        assert_hidden(&template_texts::<Urls>(), &password, "a template")?;
+    }
+}
+
+/// The case of the first-hour report: a connection string with a port out of range names the
+/// URL with its password masked, in the issue and in the report of a load that succeeds.
+#[test]
+fn a_bad_url_is_quoted_with_its_password_masked() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Svc {
+        #[settings(nested)]
+        db: Conn,
+    }
+    #[derive(Settings, Debug)]
+    struct Conn {
+        url: url::Url,
+    }
+    let bad = "postgres://svc:hunter2@db.internal:99999/svc";
+    let err = Svc::loader()
+        .env_vars([("APP_DB__URL", bad)])
+        .load()
+        .unwrap_err();
+    let issue = &err.issues()[0];
+    assert_eq!(issue.path, "db.url");
+    assert!(
+        issue
+            .message
+            .contains("\"postgres://svc:*****@db.internal:99999/svc\""),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+
+    let good = "postgres://svc:hunter2@db.internal:5432/svc";
+    let report = Svc::loader()
+        .env_vars([("APP_DB__URL", good)])
+        .explain()
+        .unwrap();
+    let entry = report.get("db.url").unwrap();
+    assert_eq!(entry.value, "postgres://svc:*****@db.internal:5432/svc");
+    assert!(!entry.secret);
+    assert!(!report.to_string().contains("hunter2"));
+}

@@ -144,8 +144,10 @@ const QUOTE_MAX: usize = 80;
 /// The longest message, in characters.
 const MESSAGE_MAX: usize = 1000;
 
-/// `s` in double quotes, cut to 80 characters with `…`.
+/// `s` in double quotes, cut to 80 characters with `…`, the password of any URL in it masked
+/// (before the cut, which could otherwise leave a password without the `@` that marks it).
 pub(crate) fn quote(s: &str) -> String {
+    let s = crate::redact::url_passwords(s);
     let mut out = String::with_capacity(s.len().min(QUOTE_MAX * 4) + 2);
     out.push('"');
     let mut chars = s.chars();
@@ -182,11 +184,14 @@ impl Issues {
         origin: Option<String>,
         message: impl Into<String>,
     ) {
+        // Masked here, where every issue passes: a URL's password may sit in a parser's
+        // message or a custom check's, not only in a quoted value.
+        let masked = crate::redact::url_passwords_owned;
         self.list.push(Issue {
             path: path.into(),
             kind,
-            origin,
-            message: bound_message(message.into()),
+            origin: origin.map(masked),
+            message: bound_message(masked(message.into())),
         });
     }
 

@@ -261,13 +261,20 @@ impl<'a> Extract<'a> {
             };
             overrode.push(format!("{shown} ({old_origin})"));
         }
+        // A URL's password is shown masked whatever the field (a connection string in a
+        // `String`); the origin too can hold one (a provider's address).
+        let masked = crate::redact::url_passwords_owned;
         if let Some(report) = &mut self.state.report {
             report.push(Entry {
                 path,
-                value: if secret { MASK.to_owned() } else { value },
-                origin,
+                value: if secret {
+                    MASK.to_owned()
+                } else {
+                    masked(value)
+                },
+                origin: masked(origin),
                 secret,
-                overrode,
+                overrode: overrode.into_iter().map(masked).collect(),
             });
         }
     }

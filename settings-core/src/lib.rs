@@ -84,6 +84,7 @@ mod naming;
 mod pipeline;
 mod profile;
 mod providers;
+mod redact;
 #[cfg(any(
     feature = "aws",
     feature = "vault",

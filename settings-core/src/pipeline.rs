@@ -49,7 +49,10 @@ pub(crate) fn run_with<T: Settings>(
     let report = state.report.take().map(|entries| Report {
         entries,
         unknown_env,
-        warnings: std::mem::take(&mut state.warnings),
+        warnings: std::mem::take(&mut state.warnings)
+            .into_iter()
+            .map(crate::redact::url_passwords_owned)
+            .collect(),
     });
     if let Some(err) = std::mem::take(&mut state.issues).into_error() {
         return Err(err);

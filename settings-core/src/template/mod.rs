@@ -300,7 +300,8 @@ pub(crate) fn lit_value(lit: &Lit, shape: Shape) -> Value {
                 .and_then(float_value)
                 .unwrap_or_else(|| Value::from(s)),
             Shape::Bool => bool_word(s).map_or_else(|| Value::from(s), Value::Bool),
-            _ => Value::from(s),
+            // A default connection string shows no password (templates, the schema).
+            _ => Value::from(crate::redact::url_passwords(s).into_owned()),
         },
         Lit::Int(i) if shape == Shape::Float => {
             float_value(i as f64).unwrap_or_else(|| Value::from(i.to_string()))
