@@ -90,7 +90,7 @@
 
 use crate::loader::Loader;
 use crate::meta::{Shape, StructMeta};
-use crate::naming::NameTable;
+use crate::naming::Names;
 use crate::settings::Settings;
 use crate::template::Format;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -277,7 +277,7 @@ pub fn override_args() -> Vec<Arg> {
 /// assert_eq!(app.db.pool_size, 20);
 /// ```
 pub fn settings_args<T: Settings>() -> Vec<Arg> {
-    crate::args::field_args(NameTable::of(T::__meta()), FIELD, &RESERVED)
+    crate::providers::args::field_args(Names::of(T::__meta()), FIELD, &RESERVED)
 }
 
 /// [`command`] with [`settings_args`] for `T` on `config`, `check` and `show`:
@@ -352,13 +352,13 @@ pub fn apply<T: Settings>(mut loader: Loader<T>, matches: &ArgMatches) -> Loader
             loader = loader.set(set.path.clone(), value);
         }
     }
-    let names = NameTable::of(T::__meta());
-    let found = crate::args::found_args(names, FIELD, matches);
+    let names = Names::of(T::__meta());
+    let found = crate::providers::args::found_args(names, FIELD, matches);
     if !found.is_empty() {
         loader
             .opts
             .args
-            .get_or_insert_with(|| crate::argv::Args::new(Vec::new()))
+            .get_or_insert_with(|| crate::cmdline::Args::new(Vec::new()))
             .list
             .extend(found);
     }

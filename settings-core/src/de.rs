@@ -8,7 +8,7 @@
 //! gives it) and `Vec`s written as comma lists or JSON.
 
 use crate::error::quote;
-use crate::value::{from_json, Node, OriginId, Table, Value};
+use crate::tree::{from_json, Node, OriginId, Table, Value};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 use std::fmt;
 
@@ -188,21 +188,27 @@ pub(crate) struct ValueDe<'a> {
     cx: &'a DeCx<'a>,
 }
 
-/// The words a boolean may be written as, any case.
+/// The words a boolean may be written as in config text (any case), `true` then `false` in each
+/// pair: the one list the loader, the templates, the flags and the messages use.
+pub(crate) const BOOL_PAIRS: [(&str, &str); 4] =
+    [("true", "false"), ("1", "0"), ("yes", "no"), ("on", "off")];
+
+/// The value of a boolean word (see [`BOOL_PAIRS`]), surrounding whitespace aside.
 pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    const TRUE: [&str; 4] = ["true", "1", "yes", "on"];
-    const FALSE: [&str; 4] = ["false", "0", "no", "off"];
     let t = text.trim();
-    if TRUE.iter().any(|w| w.eq_ignore_ascii_case(t)) {
-        Some(true)
-    } else if FALSE.iter().any(|w| w.eq_ignore_ascii_case(t)) {
-        Some(false)
-    } else {
-        None
-    }
+    BOOL_PAIRS.iter().find_map(|(yes, no)| {
+        if yes.eq_ignore_ascii_case(t) {
+            Some(true)
+        } else if no.eq_ignore_ascii_case(t) {
+            Some(false)
+        } else {
+            None
+        }
+    })
 }
 
-const BOOL_WORDS: &str = "a boolean (true/false, 1/0, yes/no, on/off)";
+/// What a boolean may be, in messages: `a boolean (true/false, 1/0, yes/no, on/off)`.
+pub(crate) const BOOL_WORDS: &str = "a boolean (true/false, 1/0, yes/no, on/off)";
 
 impl<'a> ValueDe<'a> {
     fn int(self, min: i128, max: i128) -> Result<i128, DeError> {
@@ -636,8 +642,8 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'_> {
 
 /// The entries of a table; keys are text, so a `HashMap<u32, _>` works from any format.
 struct MapDe<'a> {
-    entries: std::collections::btree_map::IntoIter<crate::value::Key, Value>,
-    pending: Option<(crate::value::Key, Value)>,
+    entries: std::collections::btree_map::IntoIter<crate::tree::Key, Value>,
+    pending: Option<(crate::tree::Key, Value)>,
     origin: OriginId,
     cx: &'a DeCx<'a>,
 }
@@ -716,6 +722,15 @@ impl<'de> de::Deserializer<'de> for Nothing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bool_message_lists_the_bool_words() {
+        let listed: Vec<String> = BOOL_PAIRS.iter().map(|(y, n)| format!("{y}/{n}")).collect();
+        assert_eq!(BOOL_WORDS, format!("a boolean ({})", listed.join(", ")));
+        assert_eq!(parse_bool(" YES "), Some(true));
+        assert_eq!(parse_bool("Off"), Some(false));
+        assert_eq!(parse_bool("y"), None);
+    }
     use std::collections::{BTreeMap, HashMap};
     use std::time::Duration;
 

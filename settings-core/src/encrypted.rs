@@ -36,13 +36,12 @@
 //! place in the contract's sources, and scrypt at the CLI's work factor costs a second per value.
 
 use crate::error::IssueKind;
-use crate::extract::State;
-use crate::loader::Options;
+use crate::layer::Problems;
 use crate::meta::StructMeta;
-use crate::value::{
-    dotted, field_keys, find_strings, locate, mark_holders_secret, Node, OriginId, Table, Value,
-};
-use std::path::Path;
+use crate::origin::{mark_holders_secret, OriginId, Origins};
+use crate::providers::env::EnvInput;
+use crate::tree::{dotted, field_keys, find_strings, locate, Node, Table, Value};
+use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// What every encrypted value starts with.
@@ -59,13 +58,83 @@ pub(crate) fn key_vars(meta: &StructMeta) -> [String; 2] {
     [format!("{prefix}AGE_KEY"), format!("{prefix}AGE_KEY_FILE")]
 }
 
-/// The identities of one load, read the first time an encrypted value or file needs them.
-#[derive(Default)]
+/// Where the age identities of a load may come from: what the loader was given and the two
+/// variables of the environment the load uses. The pipeline gathers them; nothing is read
+/// until [`Keys::ring`] is first asked.
+pub(crate) struct KeySources<'a> {
+    /// `Loader::age_identity` texts, in call order.
+    pub(crate) given: &'a [Zeroizing<String>],
+    /// `Loader::age_identity_file` paths, in call order.
+    pub(crate) files: &'a [PathBuf],
+    /// The environment of the load, for `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE`.
+    pub(crate) env: &'a EnvInput,
+    /// The names of those two variables.
+    pub(crate) vars: [String; 2],
+    /// The largest key file read.
+    pub(crate) max_file_size: u64,
+}
+
+impl<'a> KeySources<'a> {
+    /// The sources of a settings type's load: `meta` names the variables.
+    pub(crate) fn new(
+        meta: &StructMeta,
+        given: &'a [Zeroizing<String>],
+        files: &'a [PathBuf],
+        env: &'a EnvInput,
+        max_file_size: u64,
+    ) -> Self {
+        KeySources {
+            given,
+            files,
+            env,
+            vars: key_vars(meta),
+            max_file_size,
+        }
+    }
+}
+
+/// The identities of one load, read the first time an encrypted value or file needs them: a
+/// load without one never touches a key.
+pub(crate) struct Keys<'a> {
+    sources: KeySources<'a>,
+    ring: Option<Keyring>,
+    /// What reading the identities found wrong: unreadable key files, lines that are no key.
+    pub(crate) problems: Problems,
+}
+
+impl<'a> Keys<'a> {
+    pub(crate) fn new(sources: KeySources<'a>) -> Self {
+        Keys {
+            sources,
+            ring: None,
+            problems: Problems::default(),
+        }
+    }
+
+    /// The keyring, read on the first call. Without the `age` feature nothing is read: nothing
+    /// could be decrypted with it.
+    pub(crate) fn ring(&mut self) -> &Keyring {
+        let Keys {
+            sources,
+            ring,
+            problems,
+        } = self;
+        ring.get_or_insert_with(|| {
+            if cfg!(feature = "age") {
+                Keyring::load(sources, problems)
+            } else {
+                Keyring::empty(sources.vars.clone())
+            }
+        })
+    }
+}
+
+/// The age identities of one load.
 pub(crate) struct Keyring {
-    /// The sources have been read (whatever they held).
-    read: bool,
     /// Some source of identities is configured (even one that could not be read).
     configured: bool,
+    /// The variables that give identities, for messages.
+    vars: [String; 2],
     #[cfg(feature = "age")]
     identities: Vec<age::x25519::Identity>,
 }
@@ -212,63 +281,117 @@ struct KeyText {
     text: Zeroizing<String>,
 }
 
-/// Reads the identities of the load, once.
-fn ensure_keys(state: &mut State, opts: &Options, meta: &StructMeta) {
-    if state.keyring.read {
-        return;
-    }
-    state.keyring.read = true;
-    let [key_var, file_var] = key_vars(meta);
-    let mut texts: Vec<KeyText> = Vec::new();
-    for (n, key) in opts.age_keys.iter().enumerate() {
-        texts.push(KeyText {
-            origin: format!("Loader::age_identity (call {})", n + 1),
-            what: format!("key given to `Loader::age_identity` (call {})", n + 1),
-            text: key.clone(),
-        });
-    }
-    // An empty variable is unset (as `KEY=` in a compose file means).
-    let var = |name: &str| opts.env.get(name).filter(|v| !v.trim().is_empty());
-    if let Some(key) = var(&key_var) {
-        texts.push(KeyText {
-            origin: format!("env var {key_var}"),
-            what: format!("env var {key_var}"),
-            text: Zeroizing::new(key),
-        });
-    }
-    let mut files: Vec<(std::path::PathBuf, String)> = opts
-        .age_key_files
-        .iter()
-        .map(|p| (p.clone(), format!("age key file {}", p.display())))
-        .collect();
-    if let Some(path) = var(&file_var) {
-        files.push((path.into(), format!("env var {file_var}")));
-    }
-    state.keyring.configured = !texts.is_empty() || !files.is_empty();
-    for (path, origin) in files {
-        let what = format!("age key file {}", path.display());
-        match crate::providers::file::read_text(&path, opts.max_file_size) {
-            Ok(Some(text)) => {
-                warn_if_readable(&path, &mut state.warnings);
-                let text = Zeroizing::new(text);
-                texts.push(KeyText { origin, what, text });
-            }
-            Ok(None) => {
-                let message = format!("the {what} does not exist");
-                state
-                    .issues
-                    .push("", IssueKind::Source, Some(origin), message);
-            }
-            Err(why) => {
-                let message = format!("the {what} {why}");
-                state
-                    .issues
-                    .push("", IssueKind::Source, Some(origin), message);
-            }
+impl Keyring {
+    /// A keyring with no identity.
+    pub(crate) fn empty(vars: [String; 2]) -> Self {
+        Keyring {
+            configured: false,
+            vars,
+            #[cfg(feature = "age")]
+            identities: Vec::new(),
         }
     }
-    for key in &texts {
-        parse_keys(key, state);
+
+    /// Reads every identity of `sources`; what cannot be read is a problem, never a panic.
+    pub(crate) fn load(sources: &KeySources<'_>, problems: &mut Problems) -> Self {
+        let mut ring = Keyring::empty(sources.vars.clone());
+        let [key_var, file_var] = &sources.vars;
+        let mut texts: Vec<KeyText> = Vec::new();
+        for (n, key) in sources.given.iter().enumerate() {
+            texts.push(KeyText {
+                origin: format!("Loader::age_identity (call {})", n + 1),
+                what: format!("key given to `Loader::age_identity` (call {})", n + 1),
+                text: key.clone(),
+            });
+        }
+        // An empty variable is unset (as `KEY=` in a compose file means).
+        let var = |name: &str| sources.env.get(name).filter(|v| !v.trim().is_empty());
+        if let Some(key) = var(key_var) {
+            texts.push(KeyText {
+                origin: format!("env var {key_var}"),
+                what: format!("env var {key_var}"),
+                text: Zeroizing::new(key),
+            });
+        }
+        let mut files: Vec<(PathBuf, String)> = sources
+            .files
+            .iter()
+            .map(|p| (p.clone(), format!("age key file {}", p.display())))
+            .collect();
+        if let Some(path) = var(file_var) {
+            files.push((path.into(), format!("env var {file_var}")));
+        }
+        ring.configured = !texts.is_empty() || !files.is_empty();
+        for (path, origin) in files {
+            let what = format!("age key file {}", path.display());
+            match crate::providers::file::read_text(&path, sources.max_file_size) {
+                Ok(Some(text)) => {
+                    warn_if_readable(&path, &mut problems.warnings);
+                    let text = Zeroizing::new(text);
+                    texts.push(KeyText { origin, what, text });
+                }
+                Ok(None) => problems.source(origin, format!("the {what} does not exist")),
+                Err(why) => problems.source(origin, format!("the {what} {why}")),
+            }
+        }
+        for key in &texts {
+            ring.parse_keys(key, problems);
+        }
+        ring
+    }
+
+    /// Adds the identities in a key text (`AGE-SECRET-KEY-1…` lines; blank and `#` lines
+    /// skipped); a line that is not one is an issue naming its number, never its text.
+    fn parse_keys(&mut self, key: &KeyText, problems: &mut Problems) {
+        let KeyText { origin, what, text } = key;
+        let (mut found, mut bad) = (0, 0);
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let problem = if line.starts_with("AGE-PLUGIN-") {
+                Some("is an age plugin identity, which is not supported".to_owned())
+            } else {
+                match self.add_identity(line) {
+                    Ok(()) => {
+                        found += 1;
+                        None
+                    }
+                    Err(why) => Some(format!(
+                        "is not an age identity (`AGE-SECRET-KEY-1…`): {why}"
+                    )),
+                }
+            };
+            if let Some(problem) = problem {
+                bad += 1;
+                problems.source(
+                    origin.clone(),
+                    format!("line {} of the {what} {problem}", n + 1),
+                );
+            }
+        }
+        if found == 0 && bad == 0 {
+            problems.source(origin.clone(), format!("the {what} holds no age identity"));
+        }
+    }
+
+    #[cfg(feature = "age")]
+    fn add_identity(&mut self, line: &str) -> Result<(), &'static str> {
+        let identity = line.parse::<age::x25519::Identity>()?;
+        self.identities.push(identity);
+        Ok(())
+    }
+
+    /// Without the `age` feature no key is read (nothing can be decrypted); this keeps the form
+    /// check.
+    #[cfg(not(feature = "age"))]
+    fn add_identity(&mut self, line: &str) -> Result<(), &'static str> {
+        if line.starts_with("AGE-SECRET-KEY-1") {
+            Ok(())
+        } else {
+            Err("it does not start with `AGE-SECRET-KEY-1`")
+        }
     }
 }
 
@@ -293,82 +416,12 @@ fn warn_if_readable(path: &Path, warnings: &mut Vec<String>) {
     let _ = (path, warnings);
 }
 
-/// The identities in a key text (`AGE-SECRET-KEY-1…` lines; blank and `#` lines skipped); a
-/// line that is not one is an issue naming its number, never its text.
-fn parse_keys(key: &KeyText, state: &mut State) {
-    let KeyText { origin, what, text } = key;
-    let (mut found, mut bad) = (0, 0);
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let problem = if line.starts_with("AGE-PLUGIN-") {
-            Some("is an age plugin identity, which is not supported".to_owned())
-        } else {
-            match add_identity(line, state) {
-                Ok(()) => {
-                    found += 1;
-                    None
-                }
-                Err(why) => Some(format!(
-                    "is not an age identity (`AGE-SECRET-KEY-1…`): {why}"
-                )),
-            }
-        };
-        if let Some(problem) = problem {
-            bad += 1;
-            state.issues.push(
-                "",
-                IssueKind::Source,
-                Some(origin.clone()),
-                format!("line {} of the {what} {problem}", n + 1),
-            );
-        }
-    }
-    if found == 0 && bad == 0 {
-        state.issues.push(
-            "",
-            IssueKind::Source,
-            Some(origin.clone()),
-            format!("the {what} holds no age identity"),
-        );
-    }
-}
-
-#[cfg(feature = "age")]
-fn add_identity(line: &str, state: &mut State) -> Result<(), &'static str> {
-    let identity = line.parse::<age::x25519::Identity>()?;
-    state.keyring.identities.push(identity);
-    Ok(())
-}
-
-/// Without the `age` feature no key is read (nothing can be decrypted); this keeps the form check.
-#[cfg(not(feature = "age"))]
-fn add_identity(line: &str, _: &mut State) -> Result<(), &'static str> {
-    if line.starts_with("AGE-SECRET-KEY-1") {
-        Ok(())
-    } else {
-        Err("it does not start with `AGE-SECRET-KEY-1`")
-    }
-}
-
-/// Decrypts every `ENC[age:…]` string of the tree, in place.
-pub(crate) fn decrypt_tree(
-    tree: &mut Table,
-    state: &mut State,
-    opts: &Options,
-    meta: &'static StructMeta,
-) {
-    let found = find_strings(tree, &is_encrypted);
-    if found.is_empty() {
-        return;
-    }
-    if cfg!(feature = "age") {
-        ensure_keys(state, opts, meta);
-    }
-    let vars = key_vars(meta);
-    for location in found {
+/// The decryption pass: every `ENC[age:…]` string of the tree decrypted in place, with the
+/// identities of `ring`. A value that cannot be decrypted is an issue at its field, which is
+/// taken out of the tree (rejected: not also missing).
+pub(crate) fn decrypt_tree(tree: &mut Table, ring: &Keyring, origins: &mut Origins) -> Problems {
+    let mut problems = Problems::default();
+    for location in find_strings(tree, &is_encrypted) {
         // A failure earlier in the same field took the field out: nothing left to do here.
         let Some(value) = locate(tree, &location) else {
             continue;
@@ -377,82 +430,54 @@ pub(crate) fn decrypt_tree(
         let (Node::Text(text) | Node::Str(text)) = &value.node else {
             continue;
         };
-        match decrypt_value(text, &state.keyring) {
+        match decrypt_value(text, ring) {
             Ok(plain) => {
-                let label = format!("{} (decrypted)", state.origins.get(value.origin));
-                let origin: OriginId = state.origins.add(label, true);
+                let label = format!("{} (decrypted)", origins.get(value.origin));
+                let origin: OriginId = origins.add(label, true);
                 // Literal text: a `${` in a secret is not a reference (`$${` reads as `${`).
                 *value = Value::new(Node::Text(plain.replace("${", "$${")), origin);
-                mark_holders_secret(tree, &location, &mut state.origins);
+                mark_holders_secret(tree, &location, origins);
             }
             Err(failure) => {
-                let label = state.origins.get(value.origin).label();
-                let message = failure.describe(&format!("the value of `{path}`"), &vars);
-                state
+                let label = origins.get(value.origin).label();
+                let message = failure.describe(&format!("the value of `{path}`"), &ring.vars);
+                problems
                     .issues
                     .push(path, IssueKind::Invalid, Some(label), message);
                 // The field is taken out of the tree and marked, so it is neither converted
                 // nor reported missing.
                 let keys = field_keys(&location);
-                crate::value::replace_path(tree, &keys, None);
-                state.poisoned.push(keys.join("."));
+                crate::tree::replace_path(tree, &keys, None);
+                problems.rejected.push(keys.join("."));
             }
         }
     }
+    problems
 }
 
-/// The plaintext of a whole `*.age` file, checked to be text; `None` with a `Source` issue
-/// naming the file when it cannot be had.
+/// The plaintext of a whole `*.age` file, checked to be text; `Err` with the sentence of a
+/// `Source` issue naming the file when it cannot be had.
 pub(crate) fn open_file(
     path: &Path,
     bytes: &[u8],
-    label: &str,
-    state: &mut State,
-    opts: &Options,
-    meta: &'static StructMeta,
-) -> Option<Zeroizing<String>> {
+    ring: &Keyring,
+) -> Result<Zeroizing<String>, String> {
     let shown = path.display();
-    let plain = open_bytes(bytes, state, opts, meta);
-    let plain = match plain {
-        Ok(plain) => plain,
-        Err(failure) => {
-            let message = failure.describe(&format!("the file {shown}"), &key_vars(meta));
-            state
-                .issues
-                .push("", IssueKind::Source, Some(label.to_owned()), message);
-            return None;
-        }
-    };
+    let plain = open_bytes(bytes, ring)
+        .map_err(|failure| failure.describe(&format!("the file {shown}"), &ring.vars))?;
     if let Err(why) = crate::providers::file::check_text(&plain) {
-        state.issues.push(
-            "",
-            IssueKind::Source,
-            Some(label.to_owned()),
-            format!("the file {shown} decrypts to something that {why}"),
-        );
-        return None;
+        return Err(format!("the file {shown} decrypts to something that {why}"));
     }
-    Some(Zeroizing::new(String::from_utf8_lossy(&plain).into_owned()))
+    Ok(Zeroizing::new(String::from_utf8_lossy(&plain).into_owned()))
 }
 
 #[cfg(feature = "age")]
-fn open_bytes(
-    bytes: &[u8],
-    state: &mut State,
-    opts: &Options,
-    meta: &'static StructMeta,
-) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    ensure_keys(state, opts, meta);
-    decrypt(bytes, &state.keyring)
+fn open_bytes(bytes: &[u8], ring: &Keyring) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    decrypt(bytes, ring)
 }
 
 #[cfg(not(feature = "age"))]
-fn open_bytes(
-    _: &[u8],
-    _: &mut State,
-    _: &Options,
-    _: &'static StructMeta,
-) -> Result<Zeroizing<Vec<u8>>, Failure> {
+fn open_bytes(_: &[u8], _: &Keyring) -> Result<Zeroizing<Vec<u8>>, Failure> {
     Err(Failure::Unsupported)
 }
 
@@ -462,8 +487,8 @@ mod tests {
 
     fn keyring(identities: Vec<age::x25519::Identity>) -> Keyring {
         Keyring {
-            read: true,
             configured: true,
+            vars: ["APP_AGE_KEY".to_owned(), "APP_AGE_KEY_FILE".to_owned()],
             identities,
         }
     }
@@ -529,7 +554,7 @@ mod tests {
         );
         let both = keyring(vec![a, b]);
         assert_eq!(decrypt_value(&text, &both).unwrap().as_str(), "for b");
-        let none = Keyring::default();
+        let none = Keyring::empty(Default::default());
         assert_eq!(
             decrypt_value(&text, &none).map(|_| ()),
             Err(Failure::NoIdentity { configured: false })
@@ -588,8 +613,64 @@ mod tests_without_age {
         assert!(is_encrypted(" ENC[age:abc]"));
         assert!(!is_encrypted("ENC[sops:abc]"));
         assert_eq!(
-            decrypt_value("ENC[age:abc]", &Keyring::default()).map(|_| ()),
+            decrypt_value("ENC[age:abc]", &Keyring::empty(Default::default())).map(|_| ()),
             Err(Failure::Unsupported)
         );
+    }
+}
+
+#[cfg(all(test, feature = "age"))]
+mod pass_tests {
+    use super::*;
+    use crate::testing::{at, origins, tree, APP};
+
+    #[test]
+    fn the_pass_decrypts_in_place_as_secret_and_rejects_what_it_cannot_open() {
+        use age::secrecy::ExposeSecret as _;
+        use base64::Engine as _;
+        let id = age::x25519::Identity::generate();
+        let key = Zeroizing::new(id.to_string().expose_secret().to_owned());
+        let payload = age::encrypt(&id.to_public(), b"pw-${x}").unwrap();
+        let enc = format!(
+            "ENC[age:{}]",
+            base64::engine::general_purpose::STANDARD.encode(payload)
+        );
+        let mut origins = origins();
+        let file = origins.add("file a.toml".into(), false);
+        let mut t = tree(
+            serde_json::json!({"api_key": enc, "hosts": ["a", "ENC[age:!!]"], "name": "plain"}),
+            file,
+        );
+        let env = EnvInput::Pairs(Vec::new());
+        let given = [key];
+        let mut keys = Keys::new(KeySources::new(&APP, &given, &[], &env, 1024));
+        let problems = decrypt_tree(&mut t, keys.ring(), &mut origins);
+        assert!(keys.problems.list().is_empty());
+        // Literal: the `${` is escaped for the reference pass.
+        assert_eq!(at(&t, "api_key").as_deref(), Some("pw-$${x}"));
+        let api_key = crate::tree::get_path(&t, &["api_key"]).unwrap();
+        assert_eq!(
+            origins.get(api_key.origin).label(),
+            "file a.toml (decrypted)"
+        );
+        assert!(origins.get(api_key.origin).secret);
+        let issues = problems.list();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].path, "hosts[1]");
+        assert_eq!(problems.rejected, ["hosts"]);
+        assert!(at(&t, "hosts").is_none());
+        assert_eq!(at(&t, "name").as_deref(), Some("plain"));
+    }
+
+    #[test]
+    fn keys_are_read_once_and_their_problems_kept() {
+        let env = EnvInput::Pairs(vec![("APP_AGE_KEY".into(), "not a key".into())]);
+        let mut keys = Keys::new(KeySources::new(&APP, &[], &[], &env, 1024));
+        assert!(keys.ring().configured);
+        let _ = keys.ring();
+        let issues = keys.problems.list();
+        assert_eq!(issues.len(), 1, "{issues:?}");
+        assert_eq!(issues[0].origin.as_deref(), Some("env var APP_AGE_KEY"));
+        assert!(!issues[0].message.contains("not a key"));
     }
 }

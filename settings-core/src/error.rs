@@ -195,6 +195,17 @@ impl Issues {
         });
     }
 
+    /// Takes in another's issues, after these.
+    pub(crate) fn append(&mut self, mut other: Issues) {
+        self.list.append(&mut other.list);
+    }
+
+    /// The issues so far.
+    #[cfg(test)]
+    pub(crate) fn list(&self) -> &[Issue] {
+        &self.list
+    }
+
     pub(crate) fn into_error(self) -> Option<Error> {
         (!self.list.is_empty()).then(|| Error::new(self.list))
     }

@@ -6,32 +6,33 @@
 
 use crate::de::{from_nothing, from_value, DeCx, DeError};
 use crate::error::{IssueKind, Issues};
-use crate::meta::{DefaultMeta, FieldMeta, Lit, StructMeta};
-use crate::naming::NameTable;
+use crate::merge::Merger;
+use crate::meta::{DefaultMeta, FieldMeta, StructMeta};
+use crate::naming::Names;
+use crate::origin::{OriginId, Origins};
 use crate::report::Entry;
 use crate::settings::Settings;
+use crate::tree::{Node, Table, Value};
 use crate::validate::Checkable;
-use crate::value::{Merger, Node, OriginId, Origins, Table, Value};
 use serde::de::DeserializeOwned;
 
-/// What one load keeps while it runs.
-pub(crate) struct State {
-    pub(crate) origins: Origins,
-    pub(crate) issues: Issues,
-    pub(crate) names: &'static NameTable,
-    /// How each source merges into the tree (`extend` lists grow).
-    pub(crate) merger: Merger,
-    pub(crate) default_origin: OriginId,
-    /// Report entries, when the load explains itself.
-    pub(crate) report: Option<Vec<Entry>>,
-    /// Things worth a look that are not errors (shown by the report).
-    pub(crate) warnings: Vec<String>,
-    /// Some source has a profile file or section for the active profile.
-    pub(crate) profile_mentioned: bool,
+/// What the sources of a load gave, besides the tree: read, never changed, by extraction.
+pub(crate) struct Loaded<'a> {
+    pub(crate) names: &'static Names,
+    pub(crate) origins: &'a Origins,
+    /// What each source replaced, for the report.
+    pub(crate) merger: &'a Merger,
     /// Paths whose value was unusable (already an issue), so not also missing.
-    pub(crate) poisoned: Vec<String>,
-    /// The age identities, read when the first encrypted value or file needs them.
-    pub(crate) keyring: crate::encrypted::Keyring,
+    pub(crate) rejected: &'a [String],
+    /// The origin of literal defaults.
+    pub(crate) default_origin: OriginId,
+}
+
+/// Where extraction is, and what it has found: the one state it keeps.
+struct Cursor {
+    issues: Issues,
+    /// Report entries, when the load explains itself.
+    report: Option<Vec<Entry>>,
     /// The dotted path of the struct being extracted, with a trailing `.`: each nested struct
     /// appends its key and takes it off again, so no struct allocates its own.
     path: String,
@@ -40,62 +41,67 @@ pub(crate) struct State {
     field_origins: Vec<Option<OriginId>>,
 }
 
-impl State {
-    pub(crate) fn new(root: &'static StructMeta, explain: bool) -> Self {
-        let mut origins = Origins::with_capacity(16);
-        let default_origin = origins.add_parts("default", String::new(), false);
-        let names = NameTable::of(root);
-        State {
-            origins,
-            issues: Issues::default(),
-            merger: Merger::new(names, explain),
-            names,
-            default_origin,
-            report: explain.then(Vec::new),
-            warnings: Vec::new(),
-            profile_mentioned: false,
-            poisoned: Vec::new(),
-            keyring: crate::encrypted::Keyring::default(),
-            // Room for the dotted path of most fields without growing.
-            path: String::with_capacity(64),
-            field_origins: Vec::new(),
-        }
+/// What extraction gives: the settings (unless some field failed), the issues (after those
+/// handed in), and the report entries when asked for.
+pub(crate) struct Extracted<T> {
+    pub(crate) value: Option<T>,
+    pub(crate) issues: Issues,
+    pub(crate) report: Option<Vec<Entry>>,
+}
+
+/// Extracts `T` from the merged tree, field by field, collecting every issue after `issues`.
+pub(crate) fn extract<T: Settings>(
+    loaded: &Loaded<'_>,
+    tree: Table,
+    issues: Issues,
+    explain: bool,
+) -> Extracted<T> {
+    let meta = T::__meta();
+    let mut cursor = Cursor {
+        issues,
+        report: explain.then(Vec::new),
+        // Room for the dotted path of most fields without growing.
+        path: String::with_capacity(64),
+        field_origins: vec![None; meta.fields.len()],
+    };
+    let mut cx = Extract {
+        cursor: &mut cursor,
+        loaded,
+        meta,
+        table: tree,
+        prefix_len: 0,
+        base: 0,
+        failed: false,
+    };
+    let value = T::__extract(&mut cx);
+    cx.finish();
+    Extracted {
+        value,
+        issues: cursor.issues,
+        report: cursor.report,
     }
 }
 
 /// The extraction of one settings struct. Reached by generated code only.
 #[doc(hidden)]
 pub struct Extract<'a> {
-    state: &'a mut State,
+    cursor: &'a mut Cursor,
+    loaded: &'a Loaded<'a>,
     meta: &'static StructMeta,
     table: Table,
     /// The length of the struct's dotted path (with its trailing `.`, `""` at the top) at the
-    /// start of `state.path`.
+    /// start of `cursor.path`.
     prefix_len: usize,
-    /// Where the struct's run of `state.field_origins` starts.
+    /// Where the struct's run of `cursor.field_origins` starts.
     base: usize,
     /// A field of this struct failed a check, so the struct-level check does not run.
     failed: bool,
 }
 
 impl<'a> Extract<'a> {
-    pub(crate) fn root(state: &'a mut State, meta: &'static StructMeta, table: Table) -> Self {
-        state.path.clear();
-        state.field_origins.clear();
-        state.field_origins.resize(meta.fields.len(), None);
-        Extract {
-            state,
-            meta,
-            table,
-            prefix_len: 0,
-            base: 0,
-            failed: false,
-        }
-    }
-
     /// The struct's dotted path with a trailing `.`, or `""` at the top.
     fn prefix(&self) -> &str {
-        &self.state.path[..self.prefix_len]
+        &self.cursor.path[..self.prefix_len]
     }
 
     fn path(&self, field: &FieldMeta) -> String {
@@ -104,12 +110,12 @@ impl<'a> Extract<'a> {
 
     /// Where the origin of field `index`'s value is kept.
     fn origin_slot(&mut self, index: usize) -> &mut Option<OriginId> {
-        &mut self.state.field_origins[self.base + index]
+        &mut self.cursor.field_origins[self.base + index]
     }
 
     /// The origin of field `index`'s value, once it has one.
     fn field_origin(&self, index: usize) -> Option<OriginId> {
-        self.state.field_origins[self.base + index]
+        self.cursor.field_origins[self.base + index]
     }
 
     /// A field that is not nested and has no function default.
@@ -122,7 +128,7 @@ impl<'a> Extract<'a> {
             Some(value) => self.convert(index, value),
             None => match &field.default {
                 DefaultMeta::Literal(lit) => {
-                    let value = lit_value(lit, self.state.default_origin);
+                    let value = lit.value(self.loaded.default_origin);
                     self.convert(index, value)
                 }
                 _ => self.absent(field),
@@ -144,8 +150,8 @@ impl<'a> Extract<'a> {
             Some(value) => self.convert(index, value),
             None => {
                 let value = default();
-                *self.origin_slot(index) = Some(self.state.default_origin);
-                if self.state.report.is_some() {
+                *self.origin_slot(index) = Some(self.loaded.default_origin);
+                if self.cursor.report.is_some() {
                     let shown = describe(&value).unwrap_or_else(|| format!("({})", field.ty));
                     self.record(field, shown, "default".to_owned(), false);
                 }
@@ -157,13 +163,13 @@ impl<'a> Extract<'a> {
     /// A field no source sets and that has no default: `None` for an `Option`, else missing.
     fn absent<T: DeserializeOwned>(&mut self, field: &FieldMeta) -> Option<T> {
         if let Some(value) = from_nothing::<T>() {
-            if self.state.report.is_some() {
+            if self.cursor.report.is_some() {
                 self.record(field, "(none)".to_owned(), "unset".to_owned(), false);
             }
             return Some(value);
         }
         let path = self.path(field);
-        let poisoned = self.state.poisoned.iter().any(|p| {
+        let poisoned = self.loaded.rejected.iter().any(|p| {
             path == *p
                 || (path.starts_with(p.as_str()) && path.as_bytes().get(p.len()) == Some(&b'.'))
         });
@@ -171,17 +177,18 @@ impl<'a> Extract<'a> {
             return None;
         }
         let names = self
-            .state
+            .loaded
             .names
+            .fields
             .target_of(&path)
-            .map(|id| self.state.names.names_of(id))
+            .map(|id| self.loaded.names.names_of(id))
             .unwrap_or_default();
         let how = if names.is_empty() {
             format!("set `{path}` in a config file")
         } else {
             format!("set {} or `{path}` in a config file", names.join(" or "))
         };
-        self.state.issues.push(
+        self.cursor.issues.push(
             path,
             IssueKind::Missing,
             None,
@@ -195,14 +202,14 @@ impl<'a> Extract<'a> {
         let field = &self.meta.fields[index];
         let origin = value.origin;
         *self.origin_slot(index) = Some(origin);
-        let secret = field.secret || self.state.origins.get(origin).secret;
-        if self.state.report.is_some() {
+        let secret = field.secret || self.loaded.origins.get(origin).secret;
+        if self.cursor.report.is_some() {
             let shown = if secret {
                 MASK.to_owned()
             } else {
                 value.display()
             };
-            let label = self.state.origins.get(origin).label();
+            let label = self.loaded.origins.get(origin).label();
             self.record(field, shown, label, secret);
         }
         let cx = DeCx {
@@ -219,7 +226,7 @@ impl<'a> Extract<'a> {
 
     fn invalid(&mut self, field: &FieldMeta, e: DeError, secret: bool, origin: OriginId) {
         let origin = e.origin.unwrap_or(origin);
-        let secret = secret || self.state.origins.get(origin).secret;
+        let secret = secret || self.loaded.origins.get(origin).secret;
         let mut message = if secret {
             let what = e
                 .safe
@@ -231,8 +238,8 @@ impl<'a> Extract<'a> {
         if !e.location.is_empty() {
             message = format!("at {}: {message}", e.location);
         }
-        let label = self.state.origins.get(origin).label();
-        self.state
+        let label = self.loaded.origins.get(origin).label();
+        self.cursor
             .issues
             .push(self.path(field), IssueKind::Invalid, Some(label), message);
     }
@@ -247,13 +254,13 @@ impl<'a> Extract<'a> {
                 let shown = if secret {
                     MASK.to_owned()
                 } else {
-                    lit_value(lit, 0).display()
+                    lit.value(0).display()
                 };
                 overrode.push(format!("{shown} (default)"));
             }
         }
-        for old in self.state.merger.replaced(&path) {
-            let old_origin = self.state.origins.get(old.origin);
+        for old in self.loaded.merger.replaced(&path) {
+            let old_origin = self.loaded.origins.get(old.origin);
             let shown = if secret || old_origin.secret {
                 MASK.to_owned()
             } else {
@@ -264,7 +271,7 @@ impl<'a> Extract<'a> {
         // A URL's password is shown masked whatever the field (a connection string in a
         // `String`); the origin too can hold one (a provider's address).
         let masked = crate::redact::url_passwords_owned;
-        if let Some(report) = &mut self.state.report {
+        if let Some(report) = &mut self.cursor.report {
             report.push(Entry {
                 path,
                 value: if secret {
@@ -289,8 +296,8 @@ impl<'a> Extract<'a> {
                 ..
             }) => Ok(Some(t)),
             Some(other) => {
-                let label = self.state.origins.get(other.origin).label();
-                self.state.issues.push(
+                let label = self.loaded.origins.get(other.origin).label();
+                self.cursor.issues.push(
                     self.path(field),
                     IssueKind::Invalid,
                     Some(label),
@@ -304,17 +311,18 @@ impl<'a> Extract<'a> {
     fn child<T: Settings>(&mut self, index: usize, table: Table) -> Option<T> {
         let field = &self.meta.fields[index];
         let meta = T::__meta();
-        let path = &mut self.state.path;
+        let path = &mut self.cursor.path;
         path.truncate(self.prefix_len);
         path.push_str(field.key);
         path.push('.');
         let prefix_len = path.len();
-        let base = self.state.field_origins.len();
-        self.state
+        let base = self.cursor.field_origins.len();
+        self.cursor
             .field_origins
             .resize(base + meta.fields.len(), None);
         let mut child = Extract {
-            state: &mut *self.state,
+            cursor: &mut *self.cursor,
+            loaded: self.loaded,
             meta,
             table,
             prefix_len,
@@ -323,8 +331,8 @@ impl<'a> Extract<'a> {
         };
         let value = T::__extract(&mut child);
         child.finish();
-        self.state.path.truncate(self.prefix_len);
-        self.state.field_origins.truncate(base);
+        self.cursor.path.truncate(self.prefix_len);
+        self.cursor.field_origins.truncate(base);
         value
     }
 
@@ -340,7 +348,7 @@ impl<'a> Extract<'a> {
     pub fn nested_opt<T: Settings>(&mut self, index: usize) -> Option<Option<T>> {
         match self.take_table(index).ok()? {
             None => {
-                if self.state.report.is_some() {
+                if self.cursor.report.is_some() {
                     let field = &self.meta.fields[index];
                     self.record(field, "(none)".to_owned(), "unset".to_owned(), false);
                 }
@@ -356,7 +364,7 @@ impl<'a> Extract<'a> {
     pub fn nested_or<T: Settings>(&mut self, index: usize, default: fn() -> T) -> Option<T> {
         match self.take_table(index).ok()? {
             None => {
-                if self.state.report.is_some() {
+                if self.cursor.report.is_some() {
                     let field = &self.meta.fields[index];
                     let shown = format!("({} default)", field.ty);
                     self.record(field, shown, "default".to_owned(), false);
@@ -371,7 +379,7 @@ impl<'a> Extract<'a> {
     pub fn validate(&mut self, index: usize, value: &dyn Checkable) -> bool {
         let field = &self.meta.fields[index];
         let origin = self.field_origin(index);
-        let secret = field.secret || origin.is_some_and(|o| self.state.origins.get(o).secret);
+        let secret = field.secret || origin.is_some_and(|o| self.loaded.origins.get(o).secret);
         let failures = crate::validate::check(value, field.constraints, secret);
         for message in &failures {
             self.constraint_issue(index, message.clone());
@@ -395,9 +403,9 @@ impl<'a> Extract<'a> {
         let field = &self.meta.fields[index];
         let origin = self
             .field_origin(index)
-            .map(|o| self.state.origins.get(o).label());
+            .map(|o| self.loaded.origins.get(o).label());
         self.failed = true;
-        self.state
+        self.cursor
             .issues
             .push(self.path(field), IssueKind::Constraint, origin, message);
     }
@@ -411,7 +419,7 @@ impl<'a> Extract<'a> {
             Ok(()) => Some(value),
             Err(message) => {
                 let path = self.prefix().trim_end_matches('.').to_owned();
-                self.state
+                self.cursor
                     .issues
                     .push(path, IssueKind::Constraint, None, message);
                 None
@@ -435,15 +443,15 @@ impl<'a> Extract<'a> {
             return;
         }
         // Not `self.prefix()`: the table has been moved out of `self`.
-        let prefix = self.state.path[..self.prefix_len].to_owned();
+        let prefix = self.cursor.path[..self.prefix_len].to_owned();
         for (keys, origin) in leaves {
             let dotted = keys.join(".");
             let hint = match suggest_path(self.meta, &keys) {
                 Some(known) => format!("; did you mean `{prefix}{known}`?"),
                 None => String::new(),
             };
-            let label = self.state.origins.get(origin).label();
-            self.state.issues.push(
+            let label = self.loaded.origins.get(origin).label();
+            self.cursor.issues.push(
                 format!("{prefix}{dotted}"),
                 IssueKind::Unknown,
                 Some(label),
@@ -470,9 +478,7 @@ fn take(table: &mut Table, key: &str) -> Option<Value> {
 /// reported leaf by leaf, so `databse.url` can be told it means `database.url`).
 fn unknown_leaves(keys: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, OriginId)>) {
     match value.node {
-        Node::Table(table)
-            if !table.is_empty() && keys.len() < crate::providers::parse::MAX_DEPTH =>
-        {
+        Node::Table(table) if !table.is_empty() && keys.len() < crate::tree::MAX_DEPTH => {
             for (key, inner) in table {
                 let mut path = keys.clone();
                 path.push(key.into_owned());
@@ -504,15 +510,3 @@ fn suggest_path(meta: &'static StructMeta, keys: &[String]) -> Option<String> {
 }
 
 const MASK: &str = "**********";
-
-/// A literal default as a tree value: strings are text, turned into the type as config text is.
-pub(crate) fn lit_value(lit: &Lit, origin: OriginId) -> Value {
-    let node = match *lit {
-        Lit::Str(s) => Node::Text(s.to_owned()),
-        Lit::Int(i) => Node::Int(i),
-        Lit::Float(f) => Node::Float(f),
-        Lit::Bool(b) => Node::Bool(b),
-        Lit::Array(items) => Node::Array(items.iter().map(|l| lit_value(l, origin)).collect()),
-    };
-    Value::new(node, origin)
-}

@@ -6,7 +6,7 @@
 //! Everything else a fuzz target needs (coercion, `ENC[...]` values, whole loads) goes through
 //! the public API.
 
-use crate::naming::NameTable;
+use crate::naming::Names;
 use crate::providers::file::{self, Format};
 use crate::providers::{dotenv as dotenv_parser, ini as ini_parser};
 use crate::settings::Settings;
@@ -62,7 +62,7 @@ pub fn config_text(format: &str, text: &str) -> Result<usize, (Option<usize>, St
         "ini" => Format::Ini,
         other => panic!("not a typed config format: {other}"),
     };
-    file::parse_table(format, text, 0, &crate::naming::NO_KEYS)
+    file::parse_table(format, text, 0, &crate::tree::NO_KEYS)
         .map(|table| table.len())
         .map_err(|e| (e.line, e.message))
 }
@@ -70,34 +70,39 @@ pub fn config_text(format: &str, text: &str) -> Result<usize, (Option<usize>, St
 /// The environment-variable names of a settings type, as the loader matches them.
 #[derive(Debug)]
 pub struct EnvNames {
-    table: NameTable,
+    table: Names,
 }
 
 impl EnvNames {
     /// The names of `T`.
     pub fn of<T: Settings>() -> Self {
         EnvNames {
-            table: NameTable::new(T::__meta()),
+            table: Names::new(T::__meta()),
         }
     }
 
     /// The dotted path of the field an environment variable sets, if any.
     pub fn lookup(&self, name: &str) -> Option<String> {
-        let (id, _) = self.table.lookup(name)?;
-        Some(self.table.targets[id].path.clone())
+        let (id, _) = self.table.env.lookup(name)?;
+        Some(self.table.fields.targets[id].path.clone())
     }
 
     /// The dotted path of the field a secrets- or config-directory entry sets, if any (the
     /// prefix may be left out).
     pub fn lookup_entry(&self, name: &str) -> Option<String> {
-        let (id, _) = self.table.lookup_entry(name)?;
-        Some(self.table.targets[id].path.clone())
+        let (id, _) = self.table.env.lookup_entry(name)?;
+        Some(self.table.fields.targets[id].path.clone())
     }
 
     /// Every field's dotted path with the names that set it, in priority order.
     pub fn all(&self) -> Vec<(String, Vec<String>)> {
-        (0..self.table.targets.len())
-            .map(|id| (self.table.targets[id].path.clone(), self.table.names_of(id)))
+        (0..self.table.fields.targets.len())
+            .map(|id| {
+                (
+                    self.table.fields.targets[id].path.clone(),
+                    self.table.names_of(id),
+                )
+            })
             .collect()
     }
 }

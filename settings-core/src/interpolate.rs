@@ -11,13 +11,12 @@
 //! path that names the reference.
 
 use crate::error::IssueKind;
-use crate::extract::State;
+use crate::fields::FieldIndex;
+use crate::layer::Problems;
 use crate::meta::{DefaultMeta, Lit};
+use crate::origin::{mark_holders_secret, OriginId, Origins};
 use crate::providers::env::EnvInput;
-use crate::value::{
-    dotted, field_keys, find_strings, get_path, locate, mark_holders_secret, Node, OriginId, Step,
-    Table,
-};
+use crate::tree::{dotted, field_keys, find_strings, get_path, locate, Node, Step, Table};
 use std::collections::HashMap;
 
 /// A resolved text and whether anything secret went into it.
@@ -27,12 +26,28 @@ struct Resolved {
     secret: bool,
 }
 
-/// Resolves every reference in the tree.
-/// `maybe` is false when a walk of the tree found no `${` in any string: then only defaults
-/// can bring references.
-pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe: bool) {
-    if !place_defaults_with_references(tree, state) && !maybe {
-        return;
+/// What the references of a load may name besides the tree: the fields (for their secrecy and
+/// literal defaults) and the environment.
+pub(crate) struct Scope<'a> {
+    pub(crate) fields: &'a FieldIndex,
+    pub(crate) env: &'a EnvInput,
+    /// The origin of literal defaults.
+    pub(crate) default_origin: OriginId,
+}
+
+/// The reference pass: every `${...}` in the tree resolved in place. `maybe` is false when a
+/// walk of the tree found no `${` in any string: then only defaults can bring references. A
+/// reference that cannot be resolved is an issue at its field, which is taken out of the tree
+/// (rejected: not also missing).
+pub(crate) fn resolve(
+    tree: &mut Table,
+    scope: &Scope<'_>,
+    origins: &mut Origins,
+    maybe: bool,
+) -> Problems {
+    let mut problems = Problems::default();
+    if !place_defaults_with_references(tree, scope) && !maybe {
+        return problems;
     }
     let found: Vec<(Vec<Step>, String, OriginId)> = find_strings(tree, &|s| s.contains("${"))
         .into_iter()
@@ -45,17 +60,17 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe
         })
         .collect();
     if found.is_empty() {
-        return;
+        return problems;
     }
     let mut resolver = Resolver {
         tree,
-        state,
-        env,
+        scope,
+        origins: &*origins,
         memo: HashMap::new(),
         visiting: Vec::new(),
     };
     let mut changes = Vec::new();
-    let mut problems = Vec::new();
+    let mut failures = Vec::new();
     for (location, text, origin) in found {
         let path = dotted(&location);
         match resolver.expand(&text, origin, &path) {
@@ -63,35 +78,31 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe
             Err(message) => {
                 // The references are part of a secret value: none is named.
                 let keys = field_keys(&location).join(".");
-                let field_secret = resolver
-                    .state
-                    .names
-                    .target_of(&keys)
-                    .is_some_and(|id| resolver.state.names.targets[id].field.secret);
-                let message = if field_secret || resolver.state.origins.get(origin).secret {
+                let field_secret = scope.fields.field_at(&keys).is_some_and(|f| f.secret);
+                let message = if field_secret || resolver.origins.get(origin).secret {
                     secret_problem(&path)
                 } else {
                     message
                 };
-                problems.push((location, path, origin, message));
+                failures.push((location, path, origin, message));
             }
         }
     }
-    for (location, path, origin, message) in problems {
-        let label = state.origins.get(origin).label();
-        state
+    for (location, path, origin, message) in failures {
+        let label = origins.get(origin).label();
+        problems
             .issues
             .push(path, IssueKind::Invalid, Some(label), message);
         // The text with its reference must not be used as it is: the whole field is taken out
         // of the tree and marked, so it is neither converted nor reported missing.
         let keys = field_keys(&location);
-        crate::value::replace_path(tree, &keys, None);
-        state.poisoned.push(keys.join("."));
+        crate::tree::replace_path(tree, &keys, None);
+        problems.rejected.push(keys.join("."));
     }
     for (location, resolved, origin) in changes {
-        let origin = if resolved.secret && !state.origins.get(origin).secret {
-            let label = state.origins.get(origin).label();
-            state.origins.add(label, true)
+        let origin = if resolved.secret && !origins.get(origin).secret {
+            let label = origins.get(origin).label();
+            origins.add(label, true)
         } else {
             origin
         };
@@ -103,17 +114,18 @@ pub(crate) fn resolve(tree: &mut Table, state: &mut State, env: &EnvInput, maybe
             value.origin = origin;
         }
         if resolved.secret {
-            mark_holders_secret(tree, &location, &mut state.origins);
+            mark_holders_secret(tree, &location, origins);
         }
     }
+    problems
 }
 
 /// Literal defaults are applied where no source set a value, after this step; a default that
 /// holds a reference is put in the tree first, so that it is resolved like any value. (Not
 /// inside an optional nested struct that no source set: that must stay `None`.)
-fn place_defaults_with_references(tree: &mut Table, state: &State) -> bool {
+fn place_defaults_with_references(tree: &mut Table, scope: &Scope<'_>) -> bool {
     let mut placed = false;
-    for target in &state.names.targets {
+    for target in &scope.fields.targets {
         let DefaultMeta::Literal(lit) = &target.field.default else {
             continue;
         };
@@ -122,18 +134,14 @@ fn place_defaults_with_references(tree: &mut Table, state: &State) -> bool {
         }
         let inside_unset_option = (1..target.keys.len()).any(|n| {
             let parent = &target.keys[..n];
-            let optional = state
-                .names
-                .target_of(&parent.join("."))
-                .is_some_and(|id| state.names.targets[id].field.optional);
+            let optional = scope
+                .fields
+                .field_at(&parent.join("."))
+                .is_some_and(|f| f.optional);
             optional && get_path(tree, parent).is_none()
         });
         if !inside_unset_option {
-            crate::value::insert_field_path(
-                tree,
-                &target.keys,
-                crate::extract::lit_value(lit, state.default_origin),
-            );
+            crate::tree::insert_field_path(tree, &target.keys, lit.value(scope.default_origin));
             placed = true;
         }
     }
@@ -150,8 +158,8 @@ fn lit_has_reference(lit: &Lit) -> bool {
 
 struct Resolver<'a> {
     tree: &'a Table,
-    state: &'a State,
-    env: &'a EnvInput,
+    scope: &'a Scope<'a>,
+    origins: &'a Origins,
     /// Settings already resolved, by dotted path.
     memo: HashMap<String, Resolved>,
     /// Settings being resolved, to find cycles.
@@ -162,7 +170,7 @@ impl Resolver<'_> {
     /// Expands every reference in `text`, found at `path`.
     fn expand(&mut self, text: &str, origin: OriginId, path: &str) -> Result<Resolved, String> {
         let mut out = String::with_capacity(text.len());
-        let mut secret = self.state.origins.get(origin).secret;
+        let mut secret = self.origins.get(origin).secret;
         let mut rest = text;
         while let Some(at) = rest.find('$') {
             out.push_str(&rest[..at]);
@@ -200,7 +208,7 @@ impl Resolver<'_> {
     /// The value a reference names; `None` when it names something unset.
     fn reference(&mut self, reference: &str, from: &str) -> Result<Option<Resolved>, String> {
         if let Some(name) = reference.strip_prefix("env:") {
-            return Ok(self.env.get(name.trim()).map(|text| Resolved {
+            return Ok(self.scope.env.get(name.trim()).map(|text| Resolved {
                 text,
                 secret: false,
             }));
@@ -221,8 +229,8 @@ impl Resolver<'_> {
                 cycle.join(" → ")
             ));
         }
-        let target = self.state.names.target_of(reference);
-        let field_secret = target.is_some_and(|id| self.state.names.targets[id].field.secret);
+        let field = self.scope.fields.field_at(reference);
+        let field_secret = field.is_some_and(|f| f.secret);
         let keys: Vec<&str> = reference.split('.').collect();
         let resolved = match get_path(self.tree, &keys) {
             Some(value) => {
@@ -239,7 +247,7 @@ impl Resolver<'_> {
                 };
                 self.visiting.push(reference.to_owned());
                 let inner = if text.contains("${") {
-                    let secret = field_secret || self.state.origins.get(value.origin).secret;
+                    let secret = field_secret || self.origins.get(value.origin).secret;
                     self.expand(&text, value.origin, reference)
                         .map_err(|message| {
                             if secret {
@@ -250,7 +258,7 @@ impl Resolver<'_> {
                         })
                 } else {
                     Ok(Resolved {
-                        secret: self.state.origins.get(value.origin).secret,
+                        secret: self.origins.get(value.origin).secret,
                         text,
                     })
                 };
@@ -259,8 +267,8 @@ impl Resolver<'_> {
                 inner.secret |= field_secret;
                 inner
             }
-            None => match target.map(|id| &self.state.names.targets[id].field.default) {
-                Some(DefaultMeta::Literal(lit)) => match lit_text(lit) {
+            None => match field.map(|f| &f.default) {
+                Some(DefaultMeta::Literal(lit)) => match lit.scalar_text() {
                     Some(text) => Resolved {
                         text,
                         secret: field_secret,
@@ -302,12 +310,68 @@ fn unset(reference: &str, from: &str) -> String {
     }
 }
 
-fn lit_text(lit: &Lit) -> Option<String> {
-    Some(match *lit {
-        Lit::Str(s) => s.to_owned(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Float(f) => f.to_string(),
-        Lit::Bool(b) => b.to_string(),
-        Lit::Array(_) => return None,
-    })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{at, names, origins, tree};
+
+    fn resolve_in(table: &mut Table, env: &[(&str, &str)], origins: &mut Origins) -> Problems {
+        let env = EnvInput::Pairs(env.iter().map(|(n, v)| (n.into(), v.into())).collect());
+        let scope = Scope {
+            fields: &names().fields,
+            env: &env,
+            default_origin: 0,
+        };
+        resolve(table, &scope, origins, true)
+    }
+
+    #[test]
+    fn references_see_merged_values_defaults_and_the_environment() {
+        let mut origins = origins();
+        let file = origins.add("file a.toml".into(), false);
+        let mut t = tree(
+            serde_json::json!({
+                "name": "world",
+                "db": {"url": "postgres://${env:HOST:-localhost}:${port}/x"},
+                "hosts": ["${name}", "$${literal}"]
+            }),
+            file,
+        );
+        let problems = resolve_in(&mut t, &[("HOST", "db.internal")], &mut origins);
+        assert!(problems.list().is_empty(), "{:?}", problems.list());
+        // `port` is unset: its literal default is read. `greeting`'s default holds a reference
+        // and is placed in the tree to be resolved like any value.
+        assert_eq!(
+            at(&t, "db.url").as_deref(),
+            Some("postgres://db.internal:8000/x")
+        );
+        assert_eq!(
+            at(&t, "hosts").as_deref(),
+            Some(r#"["world", "${literal}"]"#)
+        );
+        assert_eq!(at(&t, "greeting").as_deref(), Some("hi world"));
+    }
+
+    #[test]
+    fn a_secret_reference_makes_the_value_secret_and_failures_are_rejected() {
+        let mut origins = origins();
+        let file = origins.add("file a.toml".into(), false);
+        let mut t = tree(
+            serde_json::json!({"api_key": "k", "name": "key ${api_key}", "db": {"url": "${nope}"}}),
+            file,
+        );
+        let problems = resolve_in(&mut t, &[], &mut origins);
+        let name = crate::tree::get_path(&t, &["name"]).unwrap();
+        assert!(origins.get(name.origin).secret);
+        let issues = problems.list();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].path, "db.url");
+        assert!(
+            issues[0].message.contains("`${nope}`"),
+            "{}",
+            issues[0].message
+        );
+        assert_eq!(problems.rejected, ["db.url"]);
+        assert!(at(&t, "db.url").is_none());
+    }
 }

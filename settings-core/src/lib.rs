@@ -64,23 +64,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-#[cfg(feature = "cli")]
-mod args;
-#[cfg_attr(not(feature = "cli"), allow(dead_code))]
-mod argv;
 mod bytesize;
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
+mod cmdline;
 mod de;
 mod duration;
 mod encrypted;
 mod error;
 mod extract;
+mod fields;
 pub mod flags;
+mod hashindex;
 mod interpolate;
+mod layer;
 mod loader;
+mod merge;
 mod meta;
 mod naming;
+mod origin;
 mod pipeline;
 mod profile;
 mod providers;
@@ -98,12 +101,14 @@ mod schema;
 mod secret;
 mod settings;
 mod suggest;
+mod swar;
 mod template;
+#[cfg(test)]
+mod testing;
+mod tree;
 mod validate;
-mod value;
 #[cfg(feature = "watch")]
 mod watch;
-mod words;
 
 pub use crate::bytesize::ByteSize;
 pub use crate::error::{Error, Issue, IssueKind};

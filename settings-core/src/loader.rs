@@ -64,7 +64,7 @@ pub(crate) struct Options {
     pub(crate) age_key_files: Vec<PathBuf>,
     /// `args`: command-line arguments, applied above the environment.
     #[cfg_attr(not(feature = "cli"), allow(dead_code))]
-    pub(crate) args: Option<crate::argv::Args>,
+    pub(crate) args: Option<crate::cmdline::Args>,
     /// `watch`: reload on this interval too.
     #[cfg_attr(not(feature = "watch"), allow(dead_code))]
     pub(crate) poll_every: Option<std::time::Duration>,
@@ -426,7 +426,7 @@ impl<T: Settings> Loader<T> {
         I: IntoIterator,
         I::Item: Into<std::ffi::OsString>,
     {
-        self.opts.args = Some(crate::argv::Args::new(
+        self.opts.args = Some(crate::cmdline::Args::new(
             args.into_iter().map(Into::into).collect(),
         ));
         self
@@ -451,7 +451,7 @@ impl<T: Settings> Loader<T> {
     #[cfg(feature = "cli")]
     pub fn args_help(&self) -> String {
         let meta = T::__meta();
-        crate::args::help(meta, crate::naming::NameTable::of(meta))
+        crate::providers::args::help(meta, crate::naming::Names::of(meta))
     }
 
     /// Loads the settings, reporting every problem at once.

@@ -4,6 +4,13 @@
 //! item here is reached by generated code through `::settings_core::__private` and is outside the
 //! semver promise of the crate.
 
+use crate::tree::{Node, OriginId, Value};
+
+/// The deepest nesting of settings structs any walk of the metadata follows: a guard against a
+/// struct that nests itself (through `Option` or `Box`), shared by every walk (names, templates,
+/// the schema) so they agree on where the settings end.
+pub(crate) const MAX_NESTING: usize = 32;
+
 /// One settings struct: its container attributes and its fields, in declaration order.
 #[derive(Debug)]
 pub struct StructMeta {
@@ -121,6 +128,53 @@ pub enum Lit {
     Bool(bool),
     /// An array of literals.
     Array(&'static [Lit]),
+}
+
+impl std::fmt::Display for Lit {
+    /// The literal as it reads in a sentence, a help text or a template: strings without quotes,
+    /// floats with their point (`1.0`), lists in brackets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Lit::Str(s) => f.write_str(s),
+            Lit::Int(i) => write!(f, "{i}"),
+            Lit::Float(x) => write!(f, "{x:?}"),
+            Lit::Bool(b) => write!(f, "{b}"),
+            Lit::Array(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+impl Lit {
+    /// The literal as a tree value of `origin`: strings are text, turned into the field's type
+    /// as config text is.
+    pub(crate) fn value(&self, origin: OriginId) -> Value {
+        let node = match *self {
+            Lit::Str(s) => Node::Text(s.to_owned()),
+            Lit::Int(i) => Node::Int(i),
+            Lit::Float(f) => Node::Float(f),
+            Lit::Bool(b) => Node::Bool(b),
+            Lit::Array(items) => Node::Array(items.iter().map(|l| l.value(origin)).collect()),
+        };
+        Value::new(node, origin)
+    }
+
+    /// The literal as the text of one value (what a `${...}` reference to it reads); `None`
+    /// for a list.
+    pub(crate) fn scalar_text(&self) -> Option<String> {
+        match self {
+            Lit::Array(_) => None,
+            other => Some(other.to_string()),
+        }
+    }
 }
 
 /// A declared value check.

@@ -1,42 +1,21 @@
 //! Environment-style names: prefix, field path, nested delimiter, explicit names, case folding.
 //!
-//! The table is built once per settings type from the metadata (a nested struct cannot know the outer
-//! prefix, so names are composed here), then every environment variable, dotenv line and
-//! secrets-directory entry is matched against it: a prefix check and one lookup in a hash
+//! The names are built once per settings type from the metadata (a nested struct cannot know the
+//! outer prefix, so names are composed here), then every environment variable, dotenv line and
+//! secrets-directory entry is matched against them: a prefix check and one lookup in a hash
 //! index, without an allocation per variable.
 
-use crate::meta::{FieldMeta, StructMeta};
-use crate::value::Key;
-use crate::words;
-use std::borrow::Cow;
+use crate::fields::{FieldIndex, Target, TargetId};
+use crate::hashindex::{fold_hash, index, probe};
+use crate::meta::{StructMeta, MAX_NESTING};
 use std::sync::{PoisonError, RwLock};
-
-/// Index into [`NameTable::targets`].
-pub(crate) type TargetId = usize;
-
-/// A field that environment-style names can set.
-#[derive(Debug)]
-pub(crate) struct Target {
-    /// The dotted path: `db.pool_size`.
-    pub(crate) path: String,
-    /// The file keys from the root: `["db", "pool_size"]`.
-    pub(crate) keys: Vec<&'static str>,
-    pub(crate) field: &'static FieldMeta,
-}
-
-impl Target {
-    /// A nested settings struct (set whole by a JSON object).
-    pub(crate) fn is_nested(&self) -> bool {
-        self.field.nested.is_some()
-    }
-}
 
 /// How well a name matched: higher wins when several names set one field.
 pub(crate) type Rank = u16;
 
-/// Every environment-style name of one settings type.
+/// The environment names of the fields of one settings type.
 #[derive(Debug)]
-pub(crate) struct NameTable {
+pub(crate) struct EnvNames {
     prefix: &'static str,
     delimiter: &'static str,
     case_sensitive: bool,
@@ -45,27 +24,29 @@ pub(crate) struct NameTable {
     /// `stems` by [`fold_hash`], open-addressed: a stem's index + 1, or 0 for an empty slot. A
     /// power of two long, at least twice the stems, so a probe always ends at an empty slot.
     slots: Vec<u32>,
-    /// Every field key, for sources to take the `'static` name instead of a copy.
-    pub(crate) keys: KeySet,
     /// Explicit `env = "..."` names with their rank.
     explicit: Vec<(&'static str, TargetId, Rank)>,
-    pub(crate) targets: Vec<Target>,
 }
 
-/// Deepest nesting of settings structs followed (a guard against a struct that nests itself).
-const MAX_DEPTH: usize = 32;
+/// What one settings type's fields are called: its [`FieldIndex`] and its [`EnvNames`], built
+/// together in one walk of the metadata.
+#[derive(Debug)]
+pub(crate) struct Names {
+    pub(crate) fields: FieldIndex,
+    pub(crate) env: EnvNames,
+}
 
-/// The tables built so far, one per settings type (by the address of its metadata), kept for
+/// The names built so far, one per settings type (by the address of its metadata), kept for
 /// the life of the process: a type's names never change, and a service loads one or two types,
-/// often many times (reloads, tests). Building a table costs as much as the rest of a small
-/// load; finding it here, a read lock and a short scan.
-static TABLES: RwLock<Vec<(usize, &'static NameTable)>> = RwLock::new(Vec::new());
+/// often many times (reloads, tests). Building them costs as much as the rest of a small
+/// load; finding them here, a read lock and a short scan.
+static TABLES: RwLock<Vec<(usize, &'static Names)>> = RwLock::new(Vec::new());
 
-impl NameTable {
-    /// The table of a settings type, built on its first use and shared after that.
-    pub(crate) fn of(meta: &'static StructMeta) -> &'static NameTable {
+impl Names {
+    /// The names of a settings type, built on its first use and shared after that.
+    pub(crate) fn of(meta: &'static StructMeta) -> &'static Names {
         let key = std::ptr::from_ref(meta) as usize;
-        let find = |tables: &[(usize, &'static NameTable)]| {
+        let find = |tables: &[(usize, &'static Names)]| {
             tables.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
         };
         // A panic elsewhere while the lock was held leaves the list whole: ignore the poison.
@@ -76,47 +57,46 @@ impl NameTable {
         if let Some(table) = find(&tables) {
             return table;
         }
-        let table: &'static NameTable = Box::leak(Box::new(NameTable::new(meta)));
+        let table: &'static Names = Box::leak(Box::new(Names::new(meta)));
         tables.push((key, table));
         table
     }
 
     pub(crate) fn new(meta: &'static StructMeta) -> Self {
-        let mut table = NameTable {
+        let mut fields = FieldIndex::with_capacity(meta);
+        let mut env = EnvNames {
             prefix: meta.env_prefix.unwrap_or(""),
             delimiter: meta.env_nested_delimiter,
             case_sensitive: meta.case_sensitive,
-            stems: Vec::new(),
+            stems: Vec::with_capacity(fields.targets.capacity()),
             slots: Vec::new(),
-            keys: KeySet::default(),
             explicit: Vec::new(),
-            targets: Vec::new(),
         };
-        let fields = count_fields(meta, 0);
-        table.targets.reserve_exact(fields);
-        table.stems.reserve_exact(fields);
         let mut keys = Vec::new();
-        table.walk(meta, &mut keys, "", "");
-        table.slots = index(
-            table
-                .stems
-                .iter()
-                .map(|(stem, _)| fold_hash(stem.as_bytes())),
-        );
-        table.keys = KeySet::new(table.targets.iter().map(|t| t.field.key));
-        table
+        env.walk(&mut fields, meta, &mut keys, "", "");
+        env.slots = index(env.stems.iter().map(|(stem, _)| fold_hash(stem.as_bytes())));
+        fields.seal();
+        Names { fields, env }
     }
 
-    /// Adds the fields of `meta` (and of the structs nested in it): `keys`, `path` and `stem`
-    /// are those of the struct itself (empty at the root).
+    /// Every name that sets the field `id`, in priority order: explicit names, then the derived one.
+    pub(crate) fn names_of(&self, id: TargetId) -> Vec<String> {
+        self.env.names_of(&self.fields.targets[id])
+    }
+}
+
+impl EnvNames {
+    /// Adds the fields of `meta` (and of the structs nested in it) to `fields` and their names
+    /// here: `keys`, `path` and `stem` are those of the struct itself (empty at the root).
     fn walk(
         &mut self,
+        fields: &mut FieldIndex,
         meta: &'static StructMeta,
         keys: &mut Vec<&'static str>,
         path: &str,
         stem: &str,
     ) {
-        if keys.len() >= MAX_DEPTH {
+        if keys.len() >= MAX_NESTING {
             return;
         }
         for field in meta.fields {
@@ -140,8 +120,7 @@ impl NameTable {
                 stem.len()
             };
             field_stem[from..].make_ascii_uppercase();
-            let id = self.targets.len();
-            self.targets.push(Target {
+            let id = fields.push(Target {
                 keys: keys.clone(),
                 path: field_path,
                 field,
@@ -151,10 +130,10 @@ impl NameTable {
                 self.explicit.push((name, id, ((n - i) as Rank) * 2));
             }
             if let Some(nested) = field.nested_meta() {
-                // The walk below needs `self` whole: the path is read back from its target.
-                let field_path = std::mem::take(&mut self.targets[id].path);
-                self.walk(nested, keys, &field_path, &field_stem);
-                self.targets[id].path = field_path;
+                // The walk below needs `fields` whole: the path is read back from its target.
+                let field_path = std::mem::take(&mut fields.targets[id].path);
+                self.walk(fields, nested, keys, &field_path, &field_stem);
+                fields.targets[id].path = field_path;
             }
             if !field.env_only {
                 self.stems.push((field_stem, id));
@@ -162,7 +141,6 @@ impl NameTable {
             keys.pop();
         }
     }
-
     /// The field an environment variable name sets, and how well it matched.
     pub(crate) fn lookup(&self, name: &str) -> Option<(TargetId, Rank)> {
         let explicit = self.explicit.iter().find(|(n, ..)| self.same(n, name));
@@ -170,12 +148,8 @@ impl NameTable {
             return Some((*id, rank + Rank::from(*n == name)));
         }
         let rest = self.strip_prefix(name)?;
-        self.find_stem(rest).map(|id| {
-            (
-                id,
-                Rank::from(!crate::words::has_lowercase(name.as_bytes())),
-            )
-        })
+        self.find_stem(rest)
+            .map(|id| (id, Rank::from(!crate::swar::has_lowercase(name.as_bytes()))))
     }
 
     /// Like [`lookup`](Self::lookup), but the name may also leave out the prefix (secrets and
@@ -229,8 +203,7 @@ impl NameTable {
     }
 
     /// Every name that sets the target, in priority order: explicit names, then the derived one.
-    pub(crate) fn names_of(&self, id: TargetId) -> Vec<String> {
-        let target = &self.targets[id];
+    pub(crate) fn names_of(&self, target: &Target) -> Vec<String> {
         let mut names: Vec<String> = target.field.env.iter().map(|n| (*n).to_owned()).collect();
         if !target.field.env_only {
             let stem = target
@@ -243,139 +216,14 @@ impl NameTable {
         }
         names
     }
-
-    /// The target of a dotted path.
-    pub(crate) fn target_of(&self, path: &str) -> Option<TargetId> {
-        self.targets.iter().position(|t| t.path == path)
-    }
-}
-
-/// The fields of `meta` and of the structs nested in it, as deep as the walk goes.
-fn count_fields(meta: &'static StructMeta, depth: usize) -> usize {
-    if depth >= MAX_DEPTH {
-        return 0;
-    }
-    meta.fields
-        .iter()
-        .map(|f| 1 + f.nested_meta().map_or(0, |n| count_fields(n, depth + 1)))
-        .sum()
-}
-
-/// An open-addressed index of items by their hashes (in order): an item's position + 1 in each
-/// slot it owns, 0 in an empty one. A power of two long and at least twice the items, so a probe
-/// always ends at an empty slot.
-fn index(hashes: impl ExactSizeIterator<Item = usize>) -> Vec<u32> {
-    let mut slots = empty_slots(hashes.len());
-    for (n, hash) in hashes.enumerate() {
-        if let Err(free) = probe(&slots, hash, |_| false) {
-            slots[free] = slot(n);
-        }
-    }
-    slots
-}
-
-/// The empty slots of an index of `items`.
-fn empty_slots(items: usize) -> Vec<u32> {
-    vec![0; (items * 2).next_power_of_two()]
-}
-
-/// What the slot of item `n` holds.
-fn slot(n: usize) -> u32 {
-    // A settings type has far fewer than 2^32 fields (the table would not fit in memory).
-    u32::try_from(n + 1).unwrap_or(u32::MAX)
-}
-
-/// Looks `hash` up in `slots` (not empty): the first item in its probe for which `is` holds, or
-/// else the empty slot where the probe ended.
-fn probe(slots: &[u32], hash: usize, mut is: impl FnMut(usize) -> bool) -> Result<usize, usize> {
-    let mask = slots.len() - 1;
-    let mut i = hash & mask;
-    loop {
-        match (slots[i] as usize).checked_sub(1) {
-            None => return Err(i),
-            Some(n) if is(n) => return Ok(n),
-            Some(_) => i = (i + 1) & mask,
-        }
-    }
-}
-
-/// The field keys of a settings type and its nested ones, each once.
-#[derive(Debug, Default)]
-pub(crate) struct KeySet {
-    keys: Vec<&'static str>,
-    /// `keys` by [`hash`], see [`index`]; empty for the empty set.
-    slots: Vec<u32>,
-}
-
-/// The empty set: every key is copied.
-pub(crate) static NO_KEYS: KeySet = KeySet {
-    keys: Vec::new(),
-    slots: Vec::new(),
-};
-
-impl KeySet {
-    pub(crate) fn new(all: impl ExactSizeIterator<Item = &'static str>) -> Self {
-        let mut set = KeySet {
-            keys: Vec::with_capacity(all.len()),
-            slots: empty_slots(all.len()),
-        };
-        for key in all {
-            // A key already there (`id` in two structs) is not added again.
-            let known = |n: usize| set.keys[n] == key;
-            if let Err(free) = probe(&set.slots, hash(key.as_bytes()), known) {
-                set.slots[free] = slot(set.keys.len());
-                set.keys.push(key);
-            }
-        }
-        set
-    }
-
-    /// A table key for `name`: the field's own `'static` key when one is spelled so, else a copy.
-    pub(crate) fn key(&self, name: Cow<'_, str>) -> Key {
-        match self.find(&name) {
-            Some(key) => Cow::Borrowed(key),
-            None => Cow::Owned(name.into_owned()),
-        }
-    }
-
-    fn find(&self, name: &str) -> Option<&'static str> {
-        if self.slots.is_empty() {
-            // `NO_KEYS`: a static cannot allocate its one empty slot.
-            return None;
-        }
-        let n = probe(&self.slots, hash(name.as_bytes()), |n| self.keys[n] == name).ok()?;
-        Some(self.keys[n])
-    }
-}
-
-/// A hash of bytes, a word at a time (FxHash's multiply); `fold` clears bits of every byte first.
-fn hash_words(bytes: &[u8], fold: u64) -> usize {
-    const MIX: u64 = 0x517c_c1b7_2722_0a95;
-    let step = |h: u64, word: u64| (h.rotate_left(5) ^ (word & fold)).wrapping_mul(MIX);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut h = bytes.len() as u64;
-    for chunk in &mut chunks {
-        h = step(h, words::word(chunk));
-    }
-    h = step(h, words::tail_word(chunks.remainder()));
-    // The high bits, where the multiply mixes best, take part in choosing the slot.
-    (h >> 32) as usize ^ h as usize
-}
-
-fn hash(bytes: &[u8]) -> usize {
-    hash_words(bytes, u64::MAX)
-}
-
-/// A hash blind to ASCII case, a word at a time: bit 5, the only bit in which a letter's two cases
-/// differ, is cleared from every byte. Other bytes lose it too, alike in every spelling of a name.
-fn fold_hash(bytes: &[u8]) -> usize {
-    hash_words(bytes, 0xDFDF_DFDF_DFDF_DFDF)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{DefaultMeta, Shape};
+    use crate::meta::{DefaultMeta, FieldMeta, Shape};
+    use crate::tree::KeySet;
+    use std::borrow::Cow;
 
     const fn field(
         name: &'static str,
@@ -441,30 +289,32 @@ mod tests {
     );
     static EXACT: StructMeta = strukt(Some("APP_"), true, &[field("port", &[], None)]);
 
-    fn path(t: &NameTable, name: &str) -> Option<String> {
-        t.lookup(name).map(|(id, _)| t.targets[id].path.clone())
+    fn path(t: &Names, name: &str) -> Option<String> {
+        t.env
+            .lookup(name)
+            .map(|(id, _)| t.fields.targets[id].path.clone())
     }
 
     #[test]
     fn only_names_with_the_prefix_may_set_a_field() {
         static LOOSE: StructMeta = strukt(Some("APP_"), false, &[field("port", &[], None)]);
-        let t = NameTable::new(&LOOSE);
-        assert!(t.may_set(b"APP_PORT"));
-        assert!(t.may_set(b"app_port"));
-        assert!(t.may_set(b"APP_\xff"));
-        assert!(!t.may_set(b"APP_"));
-        assert!(!t.may_set(b"PATH"));
-        assert!(!t.may_set(b"AP"));
-        let exact = NameTable::new(&EXACT);
-        assert!(exact.may_set(b"APP_PORT"));
-        assert!(!exact.may_set(b"app_port"));
+        let t = Names::new(&LOOSE);
+        assert!(t.env.may_set(b"APP_PORT"));
+        assert!(t.env.may_set(b"app_port"));
+        assert!(t.env.may_set(b"APP_\xff"));
+        assert!(!t.env.may_set(b"APP_"));
+        assert!(!t.env.may_set(b"PATH"));
+        assert!(!t.env.may_set(b"AP"));
+        let exact = Names::new(&EXACT);
+        assert!(exact.env.may_set(b"APP_PORT"));
+        assert!(!exact.env.may_set(b"app_port"));
         // An explicit name needs no prefix (`DATABASE_URL`): every name is looked up.
-        assert!(NameTable::new(&APP).may_set(b"DATABASE_URL"));
+        assert!(Names::new(&APP).env.may_set(b"DATABASE_URL"));
     }
 
     #[test]
     fn derived_names_match_in_any_case() {
-        let t = NameTable::new(&APP);
+        let t = Names::new(&APP);
         assert_eq!(path(&t, "APP_PORT").as_deref(), Some("port"));
         assert_eq!(path(&t, "app_port").as_deref(), Some("port"));
         assert_eq!(
@@ -479,20 +329,20 @@ mod tests {
 
     #[test]
     fn explicit_names_are_used_without_prefix_and_outrank_derived() {
-        let t = NameTable::new(&APP);
+        let t = Names::new(&APP);
         assert_eq!(path(&t, "DATABASE_URL").as_deref(), Some("db.url"));
-        let (_, explicit) = t.lookup("DATABASE_URL").unwrap();
-        let (_, derived) = t.lookup("APP_DB__URL").unwrap();
+        let (_, explicit) = t.env.lookup("DATABASE_URL").unwrap();
+        let (_, derived) = t.env.lookup("APP_DB__URL").unwrap();
         assert!(explicit > derived);
         assert_eq!(
-            t.names_of(t.target_of("db.url").unwrap()),
+            t.names_of(t.fields.target_of("db.url").unwrap()),
             ["DATABASE_URL", "APP_DB__URL"]
         );
     }
 
     #[test]
     fn case_sensitive_needs_the_exact_name() {
-        let t = NameTable::new(&EXACT);
+        let t = Names::new(&EXACT);
         assert_eq!(path(&t, "APP_PORT").as_deref(), Some("port"));
         assert_eq!(path(&t, "app_port"), None);
         assert_eq!(path(&t, "APP_port"), None);
@@ -500,41 +350,41 @@ mod tests {
 
     #[test]
     fn entries_may_leave_out_the_prefix() {
-        let t = NameTable::new(&APP);
-        let p = |n| t.lookup_entry(n).map(|(id, _)| t.targets[id].path.clone());
+        let t = Names::new(&APP);
+        let p = |n| {
+            t.env
+                .lookup_entry(n)
+                .map(|(id, _)| t.fields.targets[id].path.clone())
+        };
         assert_eq!(p("db__pool_size").as_deref(), Some("db.pool_size"));
         assert_eq!(p("APP_PORT").as_deref(), Some("port"));
         assert_eq!(p("port").as_deref(), Some("port"));
     }
 
     #[test]
-    fn fold_hash_ignores_case_only() {
-        assert_eq!(fold_hash(b"db__pool_size"), fold_hash(b"DB__POOL_SIZE"));
-        assert_eq!(fold_hash(b"Db__Pool_Size"), fold_hash(b"DB__POOL_SIZE"));
-        assert_ne!(fold_hash(b"DB__POOL_SIZE"), fold_hash(b"DB__POOL_SIZ"));
-        assert_ne!(fold_hash(b"PORT"), fold_hash(b"HOST"));
-    }
-
-    #[test]
     fn every_stem_is_found_among_many() {
-        let t = NameTable::new(&APP);
-        for (stem, id) in &t.stems {
-            assert_eq!(t.find_stem(stem), Some(*id), "{stem}");
-            assert_eq!(t.find_stem(&stem.to_ascii_lowercase()), Some(*id), "{stem}");
+        let t = Names::new(&APP);
+        for (stem, id) in &t.env.stems {
+            assert_eq!(t.env.find_stem(stem), Some(*id), "{stem}");
+            assert_eq!(
+                t.env.find_stem(&stem.to_ascii_lowercase()),
+                Some(*id),
+                "{stem}"
+            );
         }
-        assert_eq!(t.find_stem("NOT_A_FIELD"), None);
-        assert_eq!(t.find_stem(""), None);
+        assert_eq!(t.env.find_stem("NOT_A_FIELD"), None);
+        assert_eq!(t.env.find_stem(""), None);
     }
 
     #[test]
     fn field_keys_are_borrowed_and_others_copied() {
-        let t = NameTable::new(&APP);
-        for target in &t.targets {
-            let key = t.keys.key(Cow::Owned(target.field.key.to_owned()));
+        let t = Names::new(&APP);
+        for target in &t.fields.targets {
+            let key = t.fields.keys.key(Cow::Owned(target.field.key.to_owned()));
             assert!(matches!(key, Cow::Borrowed(k) if k == target.field.key));
         }
         assert!(
-            matches!(t.keys.key(Cow::Borrowed("POOL_SIZE")), Cow::Owned(k) if k == "POOL_SIZE")
+            matches!(t.fields.keys.key(Cow::Borrowed("POOL_SIZE")), Cow::Owned(k) if k == "POOL_SIZE")
         );
         assert!(matches!(
             KeySet::default().key(Cow::Borrowed("port")),

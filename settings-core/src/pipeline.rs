@@ -1,25 +1,29 @@
-//! One load: the sources in documented precedence, merged into one tree, then extracted field by
-//! field, collecting every issue.
+//! One load: the sources in documented precedence, each read into a layer and merged into one
+//! tree, then the passes (decryption, references), then extraction field by field, collecting
+//! every issue. The only module that knows the order of the sources and the loader's options.
 //!
 //! Precedence, lowest first: defaults (applied during extraction, where no source set a value),
 //! config files (declared, then the builder's; each followed by its profile sibling), custom
-//! providers, the config directory, the secrets directory, the env file, the environment, and
-//! runtime overrides.
+//! providers, the config directory, the secrets directory, the env file, the environment,
+//! arguments, and runtime overrides.
 
+use crate::encrypted::{KeySources, Keys};
 use crate::error::{Error, IssueKind, Issues};
-use crate::extract::{Extract, State};
+use crate::extract::{extract, Loaded};
+use crate::interpolate::Scope;
+use crate::layer::{Data, Layer, Problems};
 use crate::loader::Options;
+use crate::merge::Merger;
 use crate::meta::StructMeta;
-use crate::naming::NameTable;
+use crate::naming::Names;
+use crate::origin::{OriginId, Origins};
 use crate::providers::dir::{self, DirKind};
 use crate::providers::env::{self, Match};
-use crate::providers::file::{self, Format};
-use crate::providers::{dotenv, figment};
+use crate::providers::files::{self, FileCx};
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::value::{from_json, Node, Table};
+use crate::tree::{any_string, from_json, Table};
 use std::path::Path;
-use zeroize::Zeroizing;
 
 /// Runs one load of `T`.
 pub(crate) fn run<T: Settings>(
@@ -34,30 +38,56 @@ pub(crate) fn run<T: Settings>(
 pub(crate) fn run_with<T: Settings>(
     opts: &Options,
     explain: bool,
-    inspect: &mut dyn FnMut(&mut Table, &NameTable),
+    inspect: &mut dyn FnMut(&mut Table, &Names),
 ) -> Result<(T, Option<Report>), Error> {
     let meta = T::__meta();
-    let mut state = State::new(meta, explain);
-    let (mut tree, unknown_env) = gather(meta, opts, &mut state);
-    inspect(&mut tree, state.names);
-    let mut cx = Extract::root(&mut state, meta, tree);
-    let value = T::__extract(&mut cx);
-    cx.finish();
+    let names = Names::of(meta);
+    let mut load = Load::new(names, explain);
+    let unknown_env = gather(meta, opts, &mut load);
+    let Load {
+        origins,
+        merger,
+        mut tree,
+        problems,
+        default_origin,
+        ..
+    } = load;
+    let Problems {
+        issues,
+        mut warnings,
+        rejected,
+    } = problems;
+    inspect(&mut tree, names);
+    let loaded = Loaded {
+        names,
+        origins: &origins,
+        merger: &merger,
+        rejected: &rejected,
+        default_origin,
+    };
+    let extracted = extract::<T>(&loaded, tree, issues, explain);
+    let mut issues = extracted.issues;
     if !unknown_env.is_empty() && (meta.deny_unknown_env || explain) {
-        unknown_env_problems(&mut state, &unknown_env, meta.deny_unknown_env);
+        unknown_env_problems(
+            names,
+            &unknown_env,
+            meta.deny_unknown_env,
+            &mut issues,
+            &mut warnings,
+        );
     }
-    let report = state.report.take().map(|entries| Report {
+    let report = extracted.report.map(|entries| Report {
         entries,
         unknown_env,
-        warnings: std::mem::take(&mut state.warnings)
+        warnings: warnings
             .into_iter()
             .map(crate::redact::url_passwords_owned)
             .collect(),
     });
-    if let Some(err) = std::mem::take(&mut state.issues).into_error() {
+    if let Some(err) = issues.into_error() {
         return Err(err);
     }
-    match value {
+    match extracted.value {
         Some(value) => Ok((value, report)),
         None => {
             let mut issues = Issues::default();
@@ -72,11 +102,241 @@ pub(crate) fn run_with<T: Settings>(
     }
 }
 
+/// What one load keeps while its sources are read: the tree so far and everything said about it.
+struct Load {
+    names: &'static Names,
+    origins: Origins,
+    merger: Merger,
+    tree: Table,
+    problems: Problems,
+    default_origin: OriginId,
+    /// Some source has something for the active profile.
+    mentions_profile: bool,
+}
+
+impl Load {
+    fn new(names: &'static Names, explain: bool) -> Self {
+        let mut origins = Origins::with_capacity(16);
+        let default_origin = origins.add_parts("default", String::new(), false);
+        Load {
+            names,
+            origins,
+            merger: Merger::new(names.fields.extend_lists(), &names.fields.keys, explain),
+            tree: Table::new(),
+            problems: Problems::default(),
+            default_origin,
+            mentions_profile: false,
+        }
+    }
+
+    /// Merges a source's layer over the tree, and takes in its problems.
+    fn add(&mut self, layer: Layer) {
+        self.problems.append(layer.problems);
+        self.mentions_profile |= layer.mentions_profile;
+        match layer.data {
+            Data::Tables(tables) => {
+                for table in tables {
+                    self.merger.merge(&mut self.tree, table);
+                }
+            }
+            Data::Fields(values) => {
+                for (target, value) in values {
+                    let keys = &self.names.fields.targets[target].keys;
+                    self.merger.insert(&mut self.tree, keys, value);
+                }
+            }
+        }
+    }
+}
+
+/// Where a load reads from the file system: the struct's attributes, unless the loader says
+/// otherwise. One place for the choice, shared by the load and by hot reload's watches.
+struct Plan<'a> {
+    meta: &'static StructMeta,
+    opts: &'a Options,
+}
+
+impl<'a> Plan<'a> {
+    /// The config files, declared then added, each with whether it is required.
+    fn files(&self) -> impl Iterator<Item = (&'a Path, bool)> {
+        let declared = self.meta.files.iter().map(|f| (Path::new(*f), false));
+        let added = self.opts.files.iter().map(|(p, req)| (p.as_path(), *req));
+        declared.chain(added)
+    }
+
+    fn config_dir(&self) -> Option<&'a Path> {
+        let declared = self.meta.config_dir.map(Path::new);
+        self.opts.config_dir.as_deref().or(declared)
+    }
+
+    fn secrets_dir(&self) -> Option<&'a Path> {
+        let declared = self.meta.secrets_dir.map(Path::new);
+        self.opts.secrets_dir.as_deref().or(declared)
+    }
+
+    fn env_file(&self) -> Option<&'a Path> {
+        match &self.opts.env_file {
+            Some(choice) => choice.as_deref(),
+            None => self.meta.env_file.map(Path::new),
+        }
+    }
+}
+
+/// Reads every source into the tree, lowest precedence first, then runs the passes. The
+/// variables that carry the prefix but set nothing.
+fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<String> {
+    let names = load.names;
+    let plan = Plan { meta, opts };
+    // One pass over the environment, first: it also names the active profile.
+    let profile_var = crate::profile::variable(meta);
+    let mut scan = env::scan(&opts.env, &names.env, &profile_var, meta.case_sensitive);
+    let key_sources = KeySources::new(
+        meta,
+        &opts.age_keys,
+        &opts.age_key_files,
+        &opts.env,
+        opts.max_file_size,
+    );
+    // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
+    if !scan.unknown.is_empty() {
+        scan.unknown.retain(|name| !key_sources.vars.contains(name));
+    }
+    let mut keys = Keys::new(key_sources);
+    let profile = opts
+        .profile
+        .clone()
+        .or(scan.profile.clone())
+        .filter(|p| !p.is_empty());
+    let profile = profile.as_deref();
+    let mut cx = FileCx {
+        meta,
+        names,
+        profile,
+        max_file_size: opts.max_file_size,
+        env: &opts.env,
+        keys: &mut keys,
+    };
+
+    for (path, required) in plan.files() {
+        let layer = files::read(path, required, &mut cx, &mut load.origins);
+        load.add(layer);
+        if let Some(p) = profile {
+            let Some(sibling) = crate::providers::file::profile_sibling(path, p) else {
+                continue;
+            };
+            load.mentions_profile |= sibling.exists();
+            let layer = files::read(&sibling, false, &mut cx, &mut load.origins);
+            load.add(layer);
+        }
+        // The keys' problems, if a `*.age` file had them read, in the order they arose.
+        load.problems.append(std::mem::take(&mut cx.keys.problems));
+    }
+
+    for provider in &opts.providers {
+        let layer = crate::providers::figment::read(&**provider, profile, &mut load.origins);
+        load.add(layer);
+    }
+    if let Some(p) = profile.filter(|_| !load.mentions_profile) {
+        load.problems.warnings.push(format!(
+            "the active profile `{p}` is not mentioned by any source (no profile file beside a \
+             config file, no [{p}] section); check its spelling"
+        ));
+    }
+
+    for (dir, kind) in [
+        (plan.config_dir(), DirKind::Config),
+        (plan.secrets_dir(), DirKind::Secrets),
+    ] {
+        if let Some(dir) = dir {
+            let layer = dir::read(dir, kind, opts.max_file_size, names, &mut load.origins);
+            load.add(layer);
+        }
+    }
+
+    if let Some(path) = plan.env_file() {
+        let layer = files::env_file(path, false, &mut cx, &mut load.origins);
+        load.add(layer);
+        load.problems.append(std::mem::take(&mut cx.keys.problems));
+    }
+
+    if !scan.matches.is_empty() {
+        // The variable's name is moved into its origin, not copied.
+        let env_origin = |m: &mut Match| ("env var ", std::mem::take(&mut m.name), false);
+        let matches = std::mem::take(&mut scan.matches);
+        let layer = env::layer(
+            matches,
+            &names.fields,
+            &mut load.origins,
+            &env_origin,
+            Problems::default(),
+        );
+        load.add(layer);
+    }
+
+    if let Some(args) = &opts.args {
+        let layer = crate::cmdline::read(args, meta, names, &mut load.origins);
+        load.add(layer);
+    }
+
+    for (path, value) in &opts.overrides {
+        let origin = load.origins.add(format!("override {path}"), false);
+        match value {
+            Ok(json) => {
+                let keys: Vec<&str> = path.split('.').collect();
+                let value = from_json(json.clone(), origin);
+                load.merger.insert_at(&mut load.tree, &keys, value);
+            }
+            Err(why) => load.problems.issue(
+                path.clone(),
+                IssueKind::Invalid,
+                Some(format!("override {path}")),
+                format!("the override cannot be serialized: {why}"),
+            ),
+        }
+    }
+
+    // The passes. Decryption comes first: a reference to an encrypted setting sees the
+    // plaintext, and is secret. One walk over the strings tells whether either has work.
+    let (mut encrypted, mut references) = (false, false);
+    any_string(&load.tree, &mut |s| {
+        encrypted |= crate::encrypted::is_encrypted(s);
+        references |= s.as_bytes().contains(&b'$') && s.contains("${");
+        encrypted && references
+    });
+    if encrypted {
+        let problems =
+            crate::encrypted::decrypt_tree(&mut load.tree, keys.ring(), &mut load.origins);
+        load.problems.append(std::mem::take(&mut keys.problems));
+        load.problems.append(problems);
+    }
+    let scope = Scope {
+        fields: &names.fields,
+        env: &opts.env,
+        default_origin: load.default_origin,
+    };
+    // Decrypted text is literal: its `${` were written `$${`, which the reference pass turns
+    // back into `${`, so it runs whenever something was decrypted.
+    let problems = crate::interpolate::resolve(
+        &mut load.tree,
+        &scope,
+        &mut load.origins,
+        references || encrypted,
+    );
+    load.problems.append(problems);
+    scan.unknown
+}
+
 /// Variables that carry the prefix but set nothing (likely typos): warnings for the report, or
 /// `Unknown` issues under `deny_unknown_env`; each with the closest real name.
-fn unknown_env_problems(state: &mut State, unknown: &[String], deny: bool) {
-    let known: Vec<String> = (0..state.names.targets.len())
-        .flat_map(|id| state.names.names_of(id))
+fn unknown_env_problems(
+    names: &Names,
+    unknown: &[String],
+    deny: bool,
+    issues: &mut Issues,
+    warnings: &mut Vec<String>,
+) {
+    let known: Vec<String> = (0..names.fields.targets.len())
+        .flat_map(|id| names.names_of(id))
         .collect();
     for name in unknown {
         let hint = match crate::suggest::closest(name, known.iter().map(String::as_str)) {
@@ -85,505 +345,31 @@ fn unknown_env_problems(state: &mut State, unknown: &[String], deny: bool) {
         };
         let message = format!("{name} carries the prefix but sets no setting{hint}");
         if deny {
-            state.issues.push(
+            issues.push(
                 "",
                 IssueKind::Unknown,
                 Some(format!("env var {name}")),
                 message,
             );
         } else {
-            state.warnings.push(message);
+            warnings.push(message);
         }
     }
-}
-
-/// Reads every source into one tree, lowest precedence first.
-fn gather(meta: &'static StructMeta, opts: &Options, state: &mut State) -> (Table, Vec<String>) {
-    let mut tree = Table::new();
-    // One pass over the environment, first: it also names the active profile.
-    let profile_var = crate::profile::variable(meta);
-    let mut scan = env::scan(&opts.env, state.names, &profile_var, meta.case_sensitive);
-    // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
-    if !scan.unknown.is_empty() {
-        let key_vars = crate::encrypted::key_vars(meta);
-        scan.unknown.retain(|name| !key_vars.contains(name));
-    }
-    let profile = opts
-        .profile
-        .clone()
-        .or(scan.profile.clone())
-        .filter(|p| !p.is_empty());
-    let profile = profile.as_deref();
-
-    let declared = meta.files.iter().map(|f| (Path::new(*f), false));
-    let added = opts
-        .files
-        .iter()
-        .map(|(p, required)| (p.as_path(), *required));
-    for (path, required) in declared.chain(added) {
-        read_file(&mut tree, path, required, meta, profile, opts, state);
-        if let Some(sibling) = profile.and_then(|p| file::profile_sibling(path, p)) {
-            state.profile_mentioned |= sibling.exists();
-            read_file(&mut tree, &sibling, false, meta, profile, opts, state);
-        }
-    }
-
-    for provider in &opts.providers {
-        state.profile_mentioned |= figment::apply(
-            &**provider,
-            profile,
-            &mut tree,
-            &state.merger,
-            &mut state.origins,
-            &mut state.issues,
-        );
-    }
-    if let Some(p) = profile.filter(|_| !state.profile_mentioned) {
-        state.warnings.push(format!(
-            "the active profile `{p}` is not mentioned by any source (no profile file beside a \
-             config file, no [{p}] section); check its spelling"
-        ));
-    }
-
-    let config_dir = opts
-        .config_dir
-        .as_deref()
-        .or(meta.config_dir.map(Path::new));
-    let secrets_dir = opts
-        .secrets_dir
-        .as_deref()
-        .or(meta.secrets_dir.map(Path::new));
-    for (dir, kind) in [
-        (config_dir, DirKind::Config),
-        (secrets_dir, DirKind::Secrets),
-    ] {
-        let Some(dir) = dir else { continue };
-        let matches = dir::read(dir, kind, opts.max_file_size, state);
-        apply_matches(&mut tree, matches, state, &|m| {
-            ("", kind.label(&m.name), kind.secret())
-        });
-    }
-
-    let env_file = match &opts.env_file {
-        Some(choice) => choice.as_deref(),
-        None => meta.env_file.map(Path::new),
-    };
-    if let Some(path) = env_file {
-        read_dotenv(&mut tree, path, false, opts, meta, state);
-    }
-
-    // The variable's name is moved into its origin, not copied.
-    let env_origin = |m: &mut Match| ("env var ", std::mem::take(&mut m.name), false);
-    apply_matches(&mut tree, scan.matches, state, &env_origin);
-
-    #[cfg(feature = "cli")]
-    if let Some(args) = &opts.args {
-        crate::args::apply(&mut tree, args, meta, state);
-    }
-
-    for (path, value) in &opts.overrides {
-        let origin = state.origins.add(format!("override {path}"), false);
-        match value {
-            Ok(json) => {
-                let keys: Vec<&str> = path.split('.').collect();
-                state
-                    .merger
-                    .insert_at(&mut tree, &keys, from_json(json.clone(), origin));
-            }
-            Err(why) => state.issues.push(
-                path.clone(),
-                IssueKind::Invalid,
-                Some(format!("override {path}")),
-                format!("the override cannot be serialized: {why}"),
-            ),
-        }
-    }
-    // Decrypted before references are resolved: a reference to an encrypted setting sees the
-    // plaintext, and is secret.
-    // One walk over the strings tells whether either step has anything to do.
-    let (encrypted, references) = crate::value::string_work(&tree);
-    if encrypted {
-        crate::encrypted::decrypt_tree(&mut tree, state, opts, meta);
-    }
-    crate::interpolate::resolve(&mut tree, state, &opts.env, references || encrypted);
-    (tree, scan.unknown)
-}
-
-/// Applies environment-style matches, each with its own origin.
-fn apply_matches(
-    tree: &mut Table,
-    matches: Vec<Match>,
-    state: &mut State,
-    origin_of: &dyn Fn(&mut Match) -> (&'static str, String, bool),
-) {
-    if matches.is_empty() {
-        return;
-    }
-    env::apply(tree, matches, state, origin_of);
-}
-
-/// A config file: read, parsed (with the files it extends), profile sections selected, merged.
-fn read_file(
-    tree: &mut Table,
-    path: &Path,
-    required: bool,
-    meta: &'static StructMeta,
-    profile: Option<&str>,
-    opts: &Options,
-    state: &mut State,
-) {
-    let format = file::format_of(path);
-    if format == Some(Format::Dotenv) {
-        read_dotenv(tree, path, required, opts, meta, state);
-        return;
-    }
-    let cx = FileCx {
-        meta,
-        profile,
-        opts,
-    };
-    let mut chain = Vec::new();
-    if let Some(table) = file_table(path, format, required, &cx, state, &mut chain) {
-        state.merger.merge(tree, table);
-    }
-}
-
-/// What reading typed config files needs besides the state of the load.
-struct FileCx<'a> {
-    meta: &'static StructMeta,
-    profile: Option<&'a str>,
-    opts: &'a Options,
-}
-
-/// The deepest chain of `extends` followed.
-const MAX_EXTENDS: usize = 32;
-
-/// The settings of one typed file: the files it `extends` first (each with its own bases and
-/// profile file), then the file itself over them. `format` is what its name says (the caller
-/// has asked already); `chain` holds the files being read, to find cycles.
-fn file_table(
-    path: &Path,
-    format: Option<Format>,
-    required: bool,
-    cx: &FileCx<'_>,
-    state: &mut State,
-    chain: &mut Vec<std::path::PathBuf>,
-) -> Option<Table> {
-    // As `format!("file {}", path.display())`, without the formatting machinery.
-    let label = ["file ", &path.to_string_lossy()].concat();
-    let Some(format) = format.filter(|f| *f != Format::Dotenv) else {
-        state.issues.push(
-            "",
-            IssueKind::Source,
-            Some(label),
-            format!(
-                "the file {} has no known format; use .toml, .yaml, .yml, .json or .ini \
-                 (followed by .age when it is encrypted)",
-                path.display()
-            ),
-        );
-        return None;
-    };
-    let text = read_source(path, required, &label, cx.opts, cx.meta, state)?;
-    // Every value of a decrypted file is secret.
-    let origin = state.origins.add(label, file::is_encrypted(path));
-    let mut table = match file::parse_table(format, &text, origin, &state.names.keys) {
-        Ok(table) => table,
-        Err(e) => {
-            let at = e.line.map(|l| format!(" at line {l}")).unwrap_or_default();
-            state.issues.push(
-                "",
-                IssueKind::Source,
-                Some(state.origins.get(origin).label()),
-                format!(
-                    "the file {} cannot be parsed{at}: {}",
-                    path.display(),
-                    e.message
-                ),
-            );
-            return None;
-        }
-    };
-    let bases = take_extends(&mut table, cx.meta, path, state);
-    let selected = crate::profile::select(table, cx.meta, cx.profile);
-    state.profile_mentioned |= selected.mentions_profile;
-    for name in selected.not_tables {
-        state.issues.push(
-            "",
-            IssueKind::Source,
-            Some(state.origins.get(origin).label()),
-            format!(
-                "the profile section `{name}` in the file {} is not a table of settings",
-                path.display()
-            ),
-        );
-    }
-    if bases.is_empty() {
-        return Some(selected.table);
-    }
-    chain.push(path.to_owned());
-    let label = state.origins.get(origin).label();
-    let mut merged = Table::new();
-    for base in bases {
-        let base = path.parent().unwrap_or(Path::new("")).join(base);
-        let shown = || {
-            chain
-                .iter()
-                .chain([&base])
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(" → ")
-        };
-        let same = |p: &std::path::PathBuf| p == &base || same_file(p, &base);
-        if chain.iter().any(same) {
-            let message = format!("the files extend each other in a cycle: {}", shown());
-            state
-                .issues
-                .push("", IssueKind::Source, Some(label.clone()), message);
-            continue;
-        }
-        if chain.len() >= MAX_EXTENDS {
-            let message = format!(
-                "files extend files more than {MAX_EXTENDS} deep: {}",
-                shown()
-            );
-            state
-                .issues
-                .push("", IssueKind::Source, Some(label.clone()), message);
-            continue;
-        }
-        if std::fs::symlink_metadata(&base).is_err() {
-            let message = format!(
-                "the extended file {} does not exist: {}",
-                base.display(),
-                shown()
-            );
-            state
-                .issues
-                .push("", IssueKind::Source, Some(label.clone()), message);
-            continue;
-        }
-        if let Some(t) = file_table(&base, file::format_of(&base), true, cx, state, chain) {
-            state.merger.merge(&mut merged, t);
-        }
-        if let Some(sibling) = cx.profile.and_then(|p| file::profile_sibling(&base, p)) {
-            state.profile_mentioned |= sibling.exists();
-            if let Some(t) =
-                file_table(&sibling, file::format_of(&sibling), false, cx, state, chain)
-            {
-                state.merger.merge(&mut merged, t);
-            }
-        }
-    }
-    chain.pop();
-    state.merger.merge(&mut merged, selected.table);
-    Some(merged)
-}
-
-/// Whether two paths name one file (both exist and resolve to the same place).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// Takes the top-level `extends` (a file name or a list of them) out of a file's table, unless
-/// the struct has a field of that name.
-fn take_extends(
-    table: &mut Table,
-    meta: &StructMeta,
-    path: &Path,
-    state: &mut State,
-) -> Vec<String> {
-    if meta.field_index("extends").is_some() {
-        return Vec::new();
-    }
-    let Some(value) = table.remove("extends") else {
-        return Vec::new();
-    };
-    let names = match value.node {
-        Node::Str(s) | Node::Text(s) => Some(vec![s]),
-        Node::Array(items) => items
-            .into_iter()
-            .map(|i| match i.node {
-                Node::Str(s) | Node::Text(s) => Some(s),
-                _ => None,
-            })
-            .collect(),
-        _ => None,
-    };
-    names.unwrap_or_else(|| {
-        state.issues.push(
-            "extends",
-            IssueKind::Source,
-            Some(format!("file {}", path.display())),
-            format!(
-                "`extends` in the file {} must be a file name or a list of file names",
-                path.display()
-            ),
-        );
-        Vec::new()
-    })
-}
-
-/// Reads a source file's text (a `*.age` file decrypted); `None` (with an issue where it is a
-/// problem) when there is none.
-fn read_source(
-    path: &Path,
-    required: bool,
-    label: &str,
-    opts: &Options,
-    meta: &'static StructMeta,
-    state: &mut State,
-) -> Option<Zeroizing<String>> {
-    let read = if file::is_encrypted(path) {
-        match file::read_bytes(path, opts.max_file_size) {
-            Ok(Some(bytes)) => {
-                return crate::encrypted::open_file(path, &bytes, label, state, opts, meta);
-            }
-            nothing_or_error => nothing_or_error.map(|_| None),
-        }
-    } else {
-        file::read_text(path, opts.max_file_size).map(|text| text.map(Zeroizing::new))
-    };
-    let issues = &mut state.issues;
-    match read {
-        Ok(Some(text)) => Some(text),
-        Ok(None) => {
-            if required {
-                issues.push(
-                    "",
-                    IssueKind::Source,
-                    Some(label.to_owned()),
-                    format!("the required file {} does not exist", path.display()),
-                );
-            }
-            None
-        }
-        Err(why) => {
-            issues.push(
-                "",
-                IssueKind::Source,
-                Some(label.to_owned()),
-                format!("the file {} {why}", path.display()),
-            );
-            None
-        }
-    }
-}
-
-/// A dotenv file: its lines are mapped like environment variables.
-fn read_dotenv(
-    tree: &mut Table,
-    path: &Path,
-    required: bool,
-    opts: &Options,
-    meta: &'static StructMeta,
-    state: &mut State,
-) {
-    let label = format!("env file {}", path.display());
-    let Some(text) = read_source(path, required, &label, opts, meta, state) else {
-        return;
-    };
-    // Every value of a decrypted file is secret.
-    let secret = file::is_encrypted(path);
-    let lookup = |name: &str| opts.env.get(name);
-    let (entries, errors) = dotenv::parse(&text, &lookup);
-    for e in errors {
-        state.issues.push(
-            "",
-            IssueKind::Source,
-            Some(label.clone()),
-            format!(
-                "the env file {} has an invalid line {}: {}",
-                path.display(),
-                e.line,
-                e.message
-            ),
-        );
-    }
-    // A name given twice is a mistake (which one was meant?), as a duplicate key is in any format.
-    // One issue per name, however often it repeats: the lines of its first two assignments.
-    let mut seen: std::collections::HashMap<&str, (usize, Option<usize>, usize)> =
-        std::collections::HashMap::new();
-    let mut repeated: Vec<&str> = Vec::new();
-    for e in &entries {
-        let (_, second, count) = seen.entry(&e.name).or_insert((e.line, None, 0));
-        *count += 1;
-        if *count == 2 {
-            *second = Some(e.line);
-            repeated.push(&e.name);
-        }
-    }
-    for name in repeated {
-        let (first, second, count) = seen[name];
-        let second = second.unwrap_or(first);
-        let times = match count {
-            2 => "twice".to_owned(),
-            n => format!("{n} times"),
-        };
-        state.issues.push(
-            "",
-            IssueKind::Source,
-            Some(label.clone()),
-            format!(
-                "the env file {} sets {name} {times} (lines {first} and {second}{})",
-                path.display(),
-                if count > 2 { ", ..." } else { "" }
-            ),
-        );
-    }
-    let matches = entries
-        .into_iter()
-        .filter_map(|e| {
-            let (target, rank) = state.names.lookup(&e.name)?;
-            // A single-quoted dotenv value is literal: keep `${` from being read as a reference.
-            let value = if e.literal {
-                e.value.replace("${", "$${")
-            } else {
-                e.value
-            };
-            Some(Match {
-                target,
-                rank,
-                name: e.name,
-                value: Some(value),
-                line: Some(e.line),
-            })
-        })
-        .collect();
-    apply_matches(tree, matches, state, &|m| {
-        let line = m.line.unwrap_or(0);
-        ("", format!("{label}, {} on line {line}", m.name), secret)
-    });
 }
 
 /// Every path a load reads from the file system: config files (and the directories their
-/// profile files would be in), the env file, the config and secrets directories.
-#[cfg_attr(not(feature = "watch"), allow(dead_code))]
+/// profile files would be in), the env file, the config and secrets directories; each with
+/// whether it is a directory.
+#[cfg(feature = "watch")]
 pub(crate) fn watched_paths(
     meta: &'static StructMeta,
     opts: &Options,
 ) -> Vec<(std::path::PathBuf, bool)> {
-    let mut out = Vec::new();
-    for f in meta.files {
-        out.push((Path::new(f).to_owned(), false));
-    }
-    for (f, _) in &opts.files {
-        out.push((f.clone(), false));
-    }
-    let env_file = match &opts.env_file {
-        Some(choice) => choice.clone(),
-        None => meta.env_file.map(Into::into),
-    };
-    out.extend(env_file.map(|f| (f, false)));
-    let config_dir = opts.config_dir.clone().or(meta.config_dir.map(Into::into));
-    let secrets_dir = opts
-        .secrets_dir
-        .clone()
-        .or(meta.secrets_dir.map(Into::into));
-    out.extend(config_dir.map(|d| (d, true)));
-    out.extend(secrets_dir.map(|d| (d, true)));
+    let plan = Plan { meta, opts };
+    let mut out: Vec<(std::path::PathBuf, bool)> =
+        plan.files().map(|(f, _)| (f.to_owned(), false)).collect();
+    out.extend(plan.env_file().map(|f| (f.to_owned(), false)));
+    out.extend(plan.config_dir().map(|d| (d.to_owned(), true)));
+    out.extend(plan.secrets_dir().map(|d| (d.to_owned(), true)));
     out
 }

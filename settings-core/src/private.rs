@@ -6,8 +6,6 @@ pub use crate::extract::Extract;
 pub use crate::meta::{Constraint, DefaultMeta, FieldMeta, Lit, Pattern, Shape, StructMeta};
 pub use crate::settings::Settings;
 pub use crate::validate::{Checkable, Number};
-pub use core::option::Option::{self, None, Some};
-pub use core::result::Result;
 
 /// Shows a value with its `Debug` when it has one (autoref specialization at the call site).
 pub struct Describe<'a, T>(pub &'a T);

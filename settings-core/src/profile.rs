@@ -1,7 +1,7 @@
 //! Profiles: `[default]`, `[<profile>]` and `[global]` sections inside a file.
 
 use crate::meta::StructMeta;
-use crate::value::{merge_tables, Node, Table};
+use crate::tree::{merge_tables, Node, Table};
 
 /// The name of the profile variable: `profile_env`, else `{env_prefix}PROFILE`.
 pub(crate) fn variable(meta: &StructMeta) -> String {
@@ -60,7 +60,6 @@ pub(crate) fn select(mut table: Table, meta: &StructMeta, profile: Option<&str>)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::providers::parse;
 
     static META: StructMeta = StructMeta {
         name: "S",
@@ -80,21 +79,21 @@ mod tests {
 
     #[test]
     fn sections_merge_default_then_profile_then_global() {
-        let t = parse::toml(
+        let t = crate::providers::toml::parse(
             "[default]\na = 1\nb = 1\nc = 1\n[prod]\nb = 2\nc = 2\n[global]\nc = 3\n[dev]\na = 9\n",
             0,
-            &crate::naming::NO_KEYS,
+            &crate::tree::NO_KEYS,
         )
         .unwrap();
         let out = select(t.clone(), &META, Some("prod"));
         assert!(out.mentions_profile);
         assert_eq!(
-            crate::value::Value::new(Node::Table(out.table), 0).display(),
+            crate::tree::Value::new(Node::Table(out.table), 0).display(),
             r#"{"a": 1, "b": 2, "c": 3}"#
         );
         let out = select(t.clone(), &META, None);
         assert_eq!(
-            crate::value::Value::new(Node::Table(out.table), 0).display(),
+            crate::tree::Value::new(Node::Table(out.table), 0).display(),
             r#"{"a": 1, "b": 1, "c": 3}"#
         );
         assert!(!select(t, &META, Some("prdo")).mentions_profile);
@@ -102,7 +101,9 @@ mod tests {
 
     #[test]
     fn a_section_that_is_not_a_table_is_named() {
-        let t = parse::toml("default = 1\n[prod]\na = 2\n", 0, &crate::naming::NO_KEYS).unwrap();
+        let t =
+            crate::providers::toml::parse("default = 1\n[prod]\na = 2\n", 0, &crate::tree::NO_KEYS)
+                .unwrap();
         let out = select(t, &META, Some("prod"));
         assert_eq!(out.not_tables, ["default"]);
     }

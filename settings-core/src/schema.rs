@@ -30,9 +30,6 @@ use serde_json::{json, Map, Value};
 /// The draft the schema follows.
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// Deepest nesting of settings structs followed.
-const MAX_DEPTH: usize = 32;
-
 /// The JSON Schema of a settings struct.
 pub(crate) fn schema(meta: &'static StructMeta) -> Value {
     let mut root = Map::new();
@@ -53,7 +50,7 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
     let mut required = Vec::new();
     for field in meta.fields {
         let schema = match field.nested_meta() {
-            Some(nested) if depth + 1 < MAX_DEPTH => {
+            Some(nested) if depth + 1 < crate::meta::MAX_NESTING => {
                 let mut inner = object(nested, depth + 1);
                 if !field.doc.trim().is_empty() {
                     inner.insert("description".into(), field.doc.into());

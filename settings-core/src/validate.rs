@@ -313,8 +313,7 @@ fn range(n: Number, bounds: [&Option<Lit>; 4], secret: bool, failures: &mut Vec<
         let Some(lit) = bound else { continue };
         let Some(ord) = compare(n, lit) else {
             failures.push(format!(
-                "the `range` bound {} cannot be compared with this value",
-                lit_text(lit)
+                "the `range` bound {lit} cannot be compared with this value"
             ));
             return;
         };
@@ -330,7 +329,7 @@ fn range(n: Number, bounds: [&Option<Lit>; 4], secret: bool, failures: &mut Vec<
         let rules: Vec<String> = bounds
             .iter()
             .enumerate()
-            .filter_map(|(i, bound)| Some(format!("{} {}", WORDS[i], lit_text(bound.as_ref()?))))
+            .filter_map(|(i, bound)| Some(format!("{} {}", WORDS[i], bound.as_ref()?)))
             .collect();
         let rule = format!("must be {}", rules.join(" and "));
         if secret {
@@ -376,19 +375,6 @@ fn number_text(n: Number) -> String {
         Number::Float(v) => v.to_string(),
         Number::Duration(v) => format!("{v:?}"),
         Number::Bytes(v) => ByteSize(v).to_string(),
-    }
-}
-
-fn lit_text(lit: &Lit) -> String {
-    match *lit {
-        Lit::Str(s) => s.to_owned(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Float(f) => f.to_string(),
-        Lit::Bool(b) => b.to_string(),
-        Lit::Array(items) => format!(
-            "[{}]",
-            items.iter().map(lit_text).collect::<Vec<_>>().join(", ")
-        ),
     }
 }
 
@@ -462,7 +448,7 @@ fn text_rule(value: &dyn Checkable, c: &Constraint, secret: bool) -> Option<Stri
                 .iter()
                 .map(|v| match *v {
                     Lit::Str(s) => quote(s),
-                    ref other => lit_text(other),
+                    ref other => other.to_string(),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");

@@ -10,9 +10,9 @@
 
 use crate::error::Error;
 use crate::loader::Loader;
-use crate::naming::NameTable;
+use crate::naming::Names;
 use crate::settings::Settings;
-use crate::value::{get_path, replace_path, same, Table, Value};
+use crate::tree::{get_path, replace_path, same, Table, Value};
 use arc_swap::{ArcSwap, ArcSwapOption, Guard};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -105,7 +105,12 @@ impl<T: Settings + Send + Sync> Loader<T> {
         let mut target_paths = Vec::new();
         let (value, _) = crate::pipeline::run_with::<T>(&self.opts, false, &mut |tree, names| {
             leaves = leaf_values(tree, names);
-            target_paths = names.targets.iter().map(|t| t.path.clone()).collect();
+            target_paths = names
+                .fields
+                .targets
+                .iter()
+                .map(|t| t.path.clone())
+                .collect();
         })?;
         let poll = self.opts.poll_every;
         let debounce = self.opts.debounce.unwrap_or(DEFAULT_DEBOUNCE);
@@ -299,10 +304,11 @@ impl<T: Settings + Send + Sync> Shared<T> {
     }
 }
 
-/// The raw value of every leaf of the tree, by name-table target (`None` for nested structs and
+/// The raw value of every leaf of the tree, by field target (`None` for nested structs and
 /// for leaves no source set).
-fn leaf_values(tree: &Table, names: &NameTable) -> Vec<Option<Value>> {
+fn leaf_values(tree: &Table, names: &Names) -> Vec<Option<Value>> {
     names
+        .fields
         .targets
         .iter()
         .map(|t| {
@@ -317,13 +323,9 @@ fn leaf_values(tree: &Table, names: &NameTable) -> Vec<Option<Value>> {
 
 /// Puts the previous raw value back for each `restart` field whose value changed, and returns
 /// their paths.
-fn keep_restart_fields(
-    tree: &mut Table,
-    names: &NameTable,
-    previous: &[Option<Value>],
-) -> Vec<String> {
+fn keep_restart_fields(tree: &mut Table, names: &Names, previous: &[Option<Value>]) -> Vec<String> {
     let mut held = Vec::new();
-    for (id, target) in names.targets.iter().enumerate() {
+    for (id, target) in names.fields.targets.iter().enumerate() {
         if !target.field.restart || target.is_nested() {
             continue;
         }

@@ -7,8 +7,10 @@
 //! symlinks into `..data`), but it must resolve inside the directory.
 
 use super::env::Match;
-use crate::error::{IssueKind, Issues};
-use crate::extract::State;
+use crate::error::IssueKind;
+use crate::layer::{Layer, Problems};
+use crate::naming::Names;
+use crate::origin::Origins;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
@@ -32,15 +34,32 @@ impl DirKind {
     }
 }
 
-/// Reads the entries of `dir` that name a setting. A directory that does not exist is skipped.
-pub(crate) fn read(dir: &Path, kind: DirKind, max: u64, state: &mut State) -> Vec<Match> {
-    let State {
-        names,
-        issues,
-        warnings,
-        ..
-    } = state;
-    let names = &*names;
+/// The entries of `dir` that name a setting, as a layer (files no larger than `max`). A
+/// directory that does not exist is skipped.
+pub(crate) fn read(
+    dir: &Path,
+    kind: DirKind,
+    max: u64,
+    names: &Names,
+    origins: &mut Origins,
+) -> Layer {
+    let mut problems = Problems::default();
+    let matches = entries(dir, kind, max, names, &mut problems);
+    let origin_of = |m: &mut Match| ("", kind.label(&m.name), kind.secret());
+    super::env::layer(matches, &names.fields, origins, &origin_of, problems)
+}
+
+/// Reads the entries of `dir` that name a setting.
+fn entries(
+    dir: &Path,
+    kind: DirKind,
+    max: u64,
+    names: &Names,
+    problems: &mut Problems,
+) -> Vec<Match> {
+    let Problems {
+        issues, warnings, ..
+    } = problems;
     let mut matches = Vec::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -77,13 +96,13 @@ pub(crate) fn read(dir: &Path, kind: DirKind, max: u64, state: &mut State) -> Ve
         if name.starts_with('.') {
             continue;
         }
-        let Some((target, rank)) = names.lookup_entry(name) else {
+        let Some((target, rank)) = names.env.lookup_entry(name) else {
             continue;
         };
         let path = entry.path();
-        let fail = |issues: &mut Issues, why: String| {
+        let fail = |issues: &mut crate::error::Issues, why: String| {
             issues.push(
-                names.targets[target].path.clone(),
+                names.fields.targets[target].path.clone(),
                 IssueKind::Source,
                 Some(kind.label(name)),
                 format!("the entry {name} {why}"),
@@ -160,5 +179,88 @@ fn warn_if_readable_by_others(path: &Path, name: &str, warnings: &mut Vec<String
                 mode & 0o777
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Data;
+    use crate::testing::{names, origins};
+
+    fn write(dir: &Path, name: &str, text: &str, mode: u32) {
+        std::fs::write(dir.join(name), text).unwrap();
+        std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[test]
+    fn entries_set_fields_with_or_without_the_prefix_and_secrets_are_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "api_key", "k-123\n", 0o600);
+        write(dir.path(), "APP_DB__POOL_SIZE", "5", 0o644);
+        write(dir.path(), "..data", "not a setting", 0o600);
+        write(dir.path(), "unrelated", "x", 0o600);
+        let mut origins = origins();
+        let layer = read(dir.path(), DirKind::Secrets, 1024, names(), &mut origins);
+        let Data::Fields(values) = &layer.data else {
+            panic!("a directory sets fields")
+        };
+        let got: Vec<(String, String, String, bool)> = values
+            .iter()
+            .map(|(id, v)| {
+                let o = origins.get(v.origin);
+                let path = names().fields.targets[*id].path.clone();
+                (path, v.display(), o.label(), o.secret)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "api_key".into(),
+                    "k-123".into(),
+                    "secrets dir file api_key".into(),
+                    true
+                ),
+                (
+                    "db.pool_size".into(),
+                    "5".into(),
+                    "secrets dir file APP_DB__POOL_SIZE".into(),
+                    true
+                ),
+            ]
+        );
+        // A secret others can read is said, once.
+        assert_eq!(
+            layer.problems.warnings.len(),
+            1,
+            "{:?}",
+            layer.problems.warnings
+        );
+        assert!(layer.problems.warnings[0].contains("APP_DB__POOL_SIZE"));
+    }
+
+    #[test]
+    fn an_entry_outside_the_directory_is_not_read_and_a_missing_directory_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "key", "stolen", 0o600);
+        std::os::unix::fs::symlink(outside.path().join("key"), dir.path().join("api_key")).unwrap();
+        let mut origins = origins();
+        let layer = read(dir.path(), DirKind::Config, 1024, names(), &mut origins);
+        let issues = layer.problems.list();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].path, "api_key");
+        assert!(issues[0].message.contains("resolves outside the directory"));
+        assert!(matches!(&layer.data, Data::Fields(v) if v.is_empty()));
+
+        let gone = read(
+            &dir.path().join("nope"),
+            DirKind::Secrets,
+            1024,
+            names(),
+            &mut origins,
+        );
+        assert!(gone.problems.list().is_empty());
     }
 }

@@ -21,14 +21,109 @@
 //! only line numbers, variable names that were parsed as names on a line with
 //! `=`, and a description of the problem.
 
+use super::env::Match;
+use crate::layer::{Layer, Problems};
+use crate::naming::Names;
+use crate::origin::Origins;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
+use std::path::Path;
 
 /// The most bytes `${...}` references may add to the values of one file, all lines together. A
 /// value that references itself twice doubles at each line (`A=${A}${A}`): without a bound, a
 /// file of a few hundred bytes asks for gigabytes.
 const EXPANSION_BUDGET: usize = 16 << 20;
+
+/// The env-file source: the text of the file at `path`, parsed and matched like environment
+/// variables (with `lookup` for its `${VAR}`s), as a layer. Every value is secret when
+/// `secret` (a decrypted file). A name set twice is a problem, as a duplicate key is in any
+/// format.
+pub(crate) fn layer(
+    text: &str,
+    path: &Path,
+    secret: bool,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    names: &Names,
+    origins: &mut Origins,
+) -> Layer {
+    let label = format!("env file {}", path.display());
+    let mut problems = Problems::default();
+    let (entries, errors) = parse(text, lookup);
+    for e in errors {
+        problems.source(
+            label.clone(),
+            format!(
+                "the env file {} has an invalid line {}: {}",
+                path.display(),
+                e.line,
+                e.message
+            ),
+        );
+    }
+    for (name, lines, count) in repeated(&entries) {
+        let times = match count {
+            2 => "twice".to_owned(),
+            n => format!("{n} times"),
+        };
+        let more = if count > 2 { ", ..." } else { "" };
+        problems.source(
+            label.clone(),
+            format!(
+                "the env file {} sets {name} {times} (lines {} and {}{more})",
+                path.display(),
+                lines.0,
+                lines.1
+            ),
+        );
+    }
+    let matches = entries
+        .into_iter()
+        .filter_map(|e| {
+            let (target, rank) = names.env.lookup(&e.name)?;
+            // A single-quoted dotenv value is literal: keep `${` from being read as a reference.
+            let value = if e.literal {
+                e.value.replace("${", "$${")
+            } else {
+                e.value
+            };
+            Some(Match {
+                target,
+                rank,
+                name: e.name,
+                value: Some(value),
+                line: Some(e.line),
+            })
+        })
+        .collect();
+    let origin_of = |m: &mut Match| {
+        let line = m.line.unwrap_or(0);
+        ("", format!("{label}, {} on line {line}", m.name), secret)
+    };
+    super::env::layer(matches, &names.fields, origins, &origin_of, problems)
+}
+
+/// The names set more than once, in the order of their second assignment: each with the lines
+/// of its first two assignments and how often it is set.
+fn repeated(entries: &[Entry]) -> Vec<(&str, (usize, usize), usize)> {
+    let mut seen: HashMap<&str, (usize, Option<usize>, usize)> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    for e in entries {
+        let (_, second, count) = seen.entry(&e.name).or_insert((e.line, None, 0));
+        *count += 1;
+        if *count == 2 {
+            *second = Some(e.line);
+            order.push(&e.name);
+        }
+    }
+    order
+        .into_iter()
+        .map(|name| {
+            let (first, second, count) = seen[name];
+            (name, (first, second.unwrap_or(first)), count)
+        })
+        .collect()
+}
 
 /// One `NAME=value` assignment read from a `.env` file.
 ///
@@ -943,5 +1038,77 @@ mod tests {
                 assert_eq!(entries.len() + errors.len(), 1);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod layer_tests {
+    use super::*;
+    use crate::layer::Data;
+    use crate::testing::{names, origins};
+
+    #[test]
+    fn lines_set_fields_with_their_line_in_the_origin_and_repeats_are_problems() {
+        let text = "# comment\nAPP_PORT=9000\nAPP_NAME='lit ${x}'\nAPP_PORT=9001\nOTHER=1\n";
+        let mut origins = origins();
+        let lookup = |_: &str| None;
+        let layer = layer(
+            text,
+            Path::new(".env"),
+            false,
+            &lookup,
+            names(),
+            &mut origins,
+        );
+        let Data::Fields(values) = &layer.data else {
+            panic!("an env file sets fields")
+        };
+        let got: Vec<(String, String)> = values
+            .iter()
+            .map(|(_, v)| (v.display(), origins.get(v.origin).label()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("9000".into(), "env file .env, APP_PORT on line 2".into()),
+                // Single quotes are literal: the `${` is kept from the reference pass.
+                (
+                    "lit $${x}".into(),
+                    "env file .env, APP_NAME on line 3".into()
+                ),
+                ("9001".into(), "env file .env, APP_PORT on line 4".into()),
+            ]
+        );
+        let issues = layer.problems.list();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(
+            issues[0].message,
+            "the env file .env sets APP_PORT twice (lines 2 and 4)"
+        );
+    }
+
+    #[test]
+    fn an_invalid_line_is_named_by_its_number_and_a_decrypted_file_is_secret() {
+        let mut origins = origins();
+        let lookup = |name: &str| (name == "HOME").then(|| "/root".to_owned());
+        let text = "APP_DB__URL=${HOME}/db\nnot a line\n";
+        let layer = layer(
+            text,
+            Path::new("a.env.age"),
+            true,
+            &lookup,
+            names(),
+            &mut origins,
+        );
+        let issues = layer.problems.list();
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0]
+            .message
+            .starts_with("the env file a.env.age has an invalid line 2"));
+        let Data::Fields(values) = &layer.data else {
+            panic!("an env file sets fields")
+        };
+        assert_eq!(values[0].1.display(), "/root/db");
+        assert!(origins.get(values[0].1.origin).secret);
     }
 }

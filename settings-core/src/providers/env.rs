@@ -2,9 +2,11 @@
 //! one pass against the name table, kept as text.
 
 use crate::error::IssueKind;
-use crate::extract::State;
-use crate::naming::{NameTable, Rank, TargetId};
-use crate::value::{from_json, Node, Table, Value};
+use crate::fields::{FieldIndex, TargetId};
+use crate::layer::{Layer, Problems};
+use crate::naming::{EnvNames, Rank};
+use crate::origin::Origins;
+use crate::tree::{from_json, Node, Value};
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 
@@ -36,7 +38,8 @@ impl EnvInput {
         }
     }
 
-    /// One variable by its exact name (for `${VAR}` in dotenv files).
+    /// One variable by its exact name: `${VAR}` in dotenv files, `${env:VAR}` references, the
+    /// variables that name age identities.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
         match self {
             EnvInput::Process => std::env::var(name).ok(),
@@ -75,7 +78,7 @@ pub(crate) struct Scan {
 /// profile variable; nothing is copied for a variable that matches neither.
 pub(crate) fn scan(
     input: &EnvInput,
-    names: &NameTable,
+    names: &EnvNames,
     profile_var: &str,
     case_sensitive: bool,
 ) -> Scan {
@@ -119,39 +122,29 @@ pub(crate) fn scan(
     scan
 }
 
-/// Writes matched variables into the tree (a value that cannot be used is an issue, and its path
-/// is recorded in `poisoned` so that it is not also reported missing). `origin_of` gives each
-/// match's origin as a fixed lead, the rest of its label (it may take the match's name) and whether
-/// its values are secret. A JSON object set on a nested struct goes first, so that variables naming
-/// its fields win over its keys; where several names set one field, the best-ranked (explicit
-/// before derived, exact case before other case) wins.
-pub(crate) fn apply(
-    tree: &mut Table,
+/// The values of matched variables (or dotenv lines, or directory entries) as a layer, after
+/// the `problems` found finding them. A value that cannot be used is an issue, and its path is
+/// rejected so that it is not also reported missing. `origin_of` gives each match's origin as a
+/// fixed lead, the rest of its label (it may take the match's name) and whether its values are
+/// secret. A JSON object set on a nested struct goes first, so that variables naming its fields
+/// win over its keys; where several names set one field, the best-ranked (explicit before
+/// derived, exact case before other case) goes last, and wins.
+pub(crate) fn layer(
     mut matches: Vec<Match>,
-    state: &mut State,
+    fields: &FieldIndex,
+    origins: &mut Origins,
     origin_of: &dyn Fn(&mut Match) -> (&'static str, String, bool),
-) {
-    let State {
-        origins,
-        issues,
-        names,
-        merger,
-        poisoned,
-        ..
-    } = state;
-    matches.sort_by_key(|m| (names.targets[m.target].keys.len(), m.rank));
+    mut problems: Problems,
+) -> Layer {
+    matches.sort_by_key(|m| (fields.targets[m.target].keys.len(), m.rank));
+    let mut values = Vec::with_capacity(matches.len());
     for mut m in matches {
-        let target = &names.targets[m.target];
+        let target = &fields.targets[m.target];
         let Some(text) = m.value.take() else {
             let message = format!("the value of {} is not valid UTF-8", m.name);
             let (lead, rest, _) = origin_of(&mut m);
-            issues.push(
-                target.path.clone(),
-                IssueKind::Invalid,
-                Some([lead, &rest].concat()),
-                message,
-            );
-            poisoned.push(target.path.clone());
+            let origin = Some([lead, &rest].concat());
+            problems.reject(target.path.clone(), IssueKind::Invalid, origin, message);
             continue;
         };
         let (lead, rest, secret) = origin_of(&mut m);
@@ -160,21 +153,17 @@ pub(crate) fn apply(
             match nested_json(&text) {
                 Ok(json) => from_json(json, origin),
                 Err(message) => {
-                    issues.push(
-                        target.path.clone(),
-                        IssueKind::Invalid,
-                        Some(origins.get(origin).label()),
-                        message,
-                    );
-                    poisoned.push(target.path.clone());
+                    let label = Some(origins.get(origin).label());
+                    problems.reject(target.path.clone(), IssueKind::Invalid, label, message);
                     continue;
                 }
             }
         } else {
             Value::new(Node::Text(text), origin)
         };
-        merger.insert(tree, &target.keys, value);
+        values.push((m.target, value));
     }
+    Layer::fields(values, problems)
 }
 
 /// A nested struct given whole: the text must be a JSON object.
@@ -187,5 +176,122 @@ fn nested_json(text: &str) -> Result<serde_json::Value, String> {
         Ok(_) => Err("expected a JSON object with the nested settings".to_owned()),
         // serde_json names a line and column, never the text.
         Err(e) => Err(format!("is not a valid JSON object: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{names, origins};
+
+    fn pairs(list: &[(&str, &str)]) -> EnvInput {
+        EnvInput::Pairs(list.iter().map(|(n, v)| (n.into(), v.into())).collect())
+    }
+
+    /// Scans `vars` and turns the matches into a layer, with env-var origins.
+    fn read(vars: &[(&str, &str)]) -> (Layer, Scan, Origins) {
+        let names = names();
+        let mut scan = scan(&pairs(vars), &names.env, "APP_PROFILE", false);
+        let mut origins = origins();
+        let env_origin = |m: &mut Match| ("env var ", std::mem::take(&mut m.name), false);
+        let matches = std::mem::take(&mut scan.matches);
+        let layer = layer(
+            matches,
+            &names.fields,
+            &mut origins,
+            &env_origin,
+            Problems::default(),
+        );
+        (layer, scan, origins)
+    }
+
+    fn values(layer: &Layer, origins: &Origins) -> Vec<(String, String, String)> {
+        let crate::layer::Data::Fields(values) = &layer.data else {
+            panic!("an env layer sets fields")
+        };
+        values
+            .iter()
+            .map(|(id, v)| {
+                let path = names().fields.targets[*id].path.clone();
+                (path, v.display(), origins.get(v.origin).label())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn variables_become_text_values_of_their_fields_with_their_names_as_origins() {
+        let (layer, scan, origins) = read(&[
+            ("APP_PORT", "9000"),
+            ("app_db__pool_size", "007"),
+            ("PATH", "/bin"),
+            ("APP_PROFILE", "prod"),
+            ("APP_PORTT", "1"),
+        ]);
+        assert_eq!(
+            values(&layer, &origins),
+            [
+                ("port".into(), "9000".into(), "env var APP_PORT".into()),
+                (
+                    "db.pool_size".into(),
+                    "007".into(),
+                    "env var app_db__pool_size".into()
+                ),
+            ]
+        );
+        assert_eq!(scan.profile.as_deref(), Some("prod"));
+        assert_eq!(scan.unknown, ["APP_PORTT"]);
+        assert!(layer.problems.list().is_empty());
+    }
+
+    #[test]
+    fn a_json_object_sets_a_nested_struct_before_its_fields_and_the_explicit_name_wins() {
+        let (layer, _, origins) = read(&[
+            ("APP_DB__URL", "derived"),
+            ("APP_DB", r#"{"url": "from-json", "pool_size": 3}"#),
+            ("DATABASE_URL", "explicit"),
+        ]);
+        let got = values(&layer, &origins);
+        let paths: Vec<&str> = got.iter().map(|(p, ..)| p.as_str()).collect();
+        // The object first, then the derived name, then the explicit one: the last wins.
+        assert_eq!(paths, ["db", "db.url", "db.url"]);
+        assert_eq!(got[2].1, "explicit");
+    }
+
+    #[test]
+    fn unusable_values_are_rejected_with_an_issue_naming_the_variable() {
+        let names = names();
+        let mut origins = origins();
+        let matches = vec![
+            Match {
+                target: names.fields.target_of("port").unwrap(),
+                rank: 0,
+                name: "APP_PORT".into(),
+                value: None,
+                line: None,
+            },
+            Match {
+                target: names.fields.target_of("db").unwrap(),
+                rank: 0,
+                name: "APP_DB".into(),
+                value: Some("[1, 2]".into()),
+                line: None,
+            },
+        ];
+        let env_origin = |m: &mut Match| ("env var ", m.name.clone(), false);
+        let layer = layer(
+            matches,
+            &names.fields,
+            &mut origins,
+            &env_origin,
+            Problems::default(),
+        );
+        let issues = layer.problems.list();
+        assert_eq!(issues.len(), 2);
+        assert_eq!(issues[0].path, "port");
+        assert!(issues[0].message.contains("APP_PORT is not valid UTF-8"));
+        assert_eq!(issues[1].origin.as_deref(), Some("env var APP_DB"));
+        assert!(issues[1].message.contains("JSON object"));
+        assert_eq!(layer.problems.rejected, ["port", "db"]);
+        assert!(values(&layer, &origins).is_empty());
     }
 }

@@ -1,7 +1,8 @@
 //! Any `figment::Provider` (remote stores, custom sources), merged above files and below env.
 
-use crate::error::{IssueKind, Issues};
-use crate::value::{Merger, Node, OriginId, Origins, Table, Value};
+use crate::layer::{Layer, Problems};
+use crate::origin::{OriginId, Origins};
+use crate::tree::{Node, Table, Value};
 use figment::value::{Num, Value as FValue};
 use figment::{Profile, Provider};
 
@@ -35,17 +36,13 @@ pub(crate) fn watch_remotes(
     }
 }
 
-/// Merges the provider's data into the tree: its default profile, then the active profile, then
-/// its global profile. A failing provider is a `Source` issue naming it. Returns whether the
-/// provider has data for the active profile.
-pub(crate) fn apply(
+/// A provider's data as a layer: its default profile, then the active profile, then its global
+/// profile. A failing provider is a `Source` problem naming it.
+pub(crate) fn read(
     provider: &dyn AnyProvider,
     profile: Option<&str>,
-    tree: &mut Table,
-    merger: &Merger,
     origins: &mut Origins,
-    issues: &mut Issues,
-) -> bool {
+) -> Layer {
     // Our remote sources: an origin per key, secret where the source says so.
     #[cfg(any(
         feature = "aws",
@@ -55,40 +52,38 @@ pub(crate) fn apply(
         feature = "azure"
     ))]
     if let Some(remote) = crate::remote::as_remote(provider) {
-        crate::remote::apply(remote, tree, merger, origins, issues, &convert);
-        return false;
+        return crate::remote::read(remote, origins, &convert);
     }
     let name = provider.metadata().name.to_string();
     let label = format!("provider {name}");
     let data = match provider.data() {
         Ok(data) => data,
         Err(e) => {
-            issues.push(
-                "",
-                IssueKind::Source,
-                Some(label),
-                format!("the provider {name} failed: {}", e.kind),
-            );
-            return false;
+            let mut problems = Problems::default();
+            problems.source(label, format!("the provider {name} failed: {}", e.kind));
+            return Layer::failed(problems);
         }
     };
     let origin = origins.add(label, false);
-    let mentioned = profile.is_some_and(|p| data.contains_key(&Profile::new(p)));
     let mut order = vec![Profile::Default];
     if let Some(p) = profile {
         order.push(Profile::new(p));
     }
     order.push(Profile::Global);
-    for p in order {
-        if let Some(dict) = data.get(&p) {
-            let table = dict
-                .iter()
+    let tables = order
+        .into_iter()
+        .filter_map(|p| data.get(&p))
+        .map(|dict| -> Table {
+            dict.iter()
                 .map(|(k, v)| (k.clone().into(), convert(v, origin)))
-                .collect();
-            merger.merge(tree, table);
-        }
+                .collect()
+        })
+        .collect();
+    Layer {
+        data: crate::layer::Data::Tables(tables),
+        problems: Problems::default(),
+        mentions_profile: profile.is_some_and(|p| data.contains_key(&Profile::new(p))),
     }
-    mentioned
 }
 
 /// figment's values into tree values; strings stay text, as remote values are text.
@@ -125,5 +120,65 @@ fn num(n: Num) -> Node {
         Num::ISize(v) => Node::Int(v as i128),
         Num::F32(v) => Node::Float(v.into()),
         Num::F64(v) => Node::Float(v),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Data;
+    use crate::testing::{at, origins};
+    use figment::providers::Serialized;
+
+    #[test]
+    fn a_provider_gives_its_default_then_active_then_global_profile() {
+        let provider = figment::Figment::new()
+            .merge(Serialized::default("port", 1))
+            .merge(Serialized::default("db", serde_json::json!({"url": "u"})))
+            .merge(Serialized::from(serde_json::json!({"port": 2}), "prod"))
+            .merge(Serialized::global("name", "g"));
+        let mut origins = origins();
+        let layer = read(&provider, Some("prod"), &mut origins);
+        let Data::Tables(tables) = &layer.data else {
+            panic!("a provider gives tables")
+        };
+        assert_eq!(tables.len(), 3);
+        assert_eq!(at(&tables[0], "port").as_deref(), Some("1"));
+        assert_eq!(at(&tables[0], "db.url").as_deref(), Some("u"));
+        assert_eq!(at(&tables[1], "port").as_deref(), Some("2"));
+        assert_eq!(at(&tables[2], "name").as_deref(), Some("g"));
+        assert!(layer.mentions_profile);
+        assert!(origins
+            .get(tables[0]["port"].origin)
+            .label()
+            .starts_with("provider "));
+
+        let other = read(&provider, Some("dev"), &mut origins);
+        assert!(!other.mentions_profile);
+    }
+
+    #[test]
+    fn a_failing_provider_is_a_source_problem_naming_it() {
+        struct Broken;
+        impl Provider for Broken {
+            fn metadata(&self) -> figment::Metadata {
+                figment::Metadata::named("broken store")
+            }
+            fn data(
+                &self,
+            ) -> Result<figment::value::Map<Profile, figment::value::Dict>, figment::Error>
+            {
+                Err(figment::Error::from("unreachable".to_owned()))
+            }
+        }
+        let layer = read(&Broken, None, &mut origins());
+        let issues = layer.problems.list();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].origin.as_deref(), Some("provider broken store"));
+        assert!(
+            issues[0].message.contains("failed: unreachable"),
+            "{}",
+            issues[0].message
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Config files: format by extension, read once with the checks hostile input needs, parsed once.
 
 use super::parse::{self, line_at, ParseError};
-use crate::naming::KeySet;
-use crate::value::{insert_path_in, Node, OriginId, Table, Value};
+use crate::tree::KeySet;
+use crate::tree::{insert_path_in, Node, OriginId, Table, Value};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -191,7 +191,7 @@ pub(crate) fn parse_table(
     known: &KeySet,
 ) -> Result<Table, ParseError> {
     match format {
-        Format::Toml => parse::toml(text, origin, known),
+        Format::Toml => super::toml::parse(text, origin, known),
         Format::Yaml => parse::yaml(text, origin, known),
         Format::Json => parse::json(text, origin, known),
         Format::Ini => ini_table(text, origin, known),
@@ -211,11 +211,11 @@ fn ini_table(text: &str, origin: OriginId, known: &KeySet) -> Result<Table, Pars
             Some(name) => name.split('.').map(str::trim).collect(),
             None => Vec::new(),
         };
-        if keys.len() > parse::MAX_DEPTH {
+        if keys.len() > crate::tree::MAX_DEPTH {
             return Err(ParseError {
                 message: format!(
                     "sections are nested deeper than {} levels",
-                    parse::MAX_DEPTH
+                    crate::tree::MAX_DEPTH
                 ),
                 line: Some(section.line),
             });
@@ -304,7 +304,7 @@ mod tests {
         let t = ini_table(
             "name = x\n[db.replica]\nport = 5\n",
             0,
-            &crate::naming::NO_KEYS,
+            &crate::tree::NO_KEYS,
         )
         .unwrap();
         assert_eq!(t["name"].node, Node::Text("x".into()));

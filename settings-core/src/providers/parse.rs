@@ -1,24 +1,15 @@
 //! One parse per file: TOML, YAML and JSON text straight into the tree, with no intermediate
 //! document. Duplicate keys and nesting deeper than [`MAX_DEPTH`] are errors in every format.
 
-use crate::naming::KeySet;
-use crate::value::{Node, OriginId, Table, Value};
+use crate::tree::{KeySet, Node, OriginId, Table, Value, MAX_DEPTH};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::fmt;
-
-/// The deepest nesting of arrays and tables accepted in any source.
-pub(crate) const MAX_DEPTH: usize = 128;
 
 /// A parse failure: a message that never quotes the input, and the line where known.
 #[derive(Debug)]
 pub(crate) struct ParseError {
     pub(crate) message: String,
     pub(crate) line: Option<usize>,
-}
-
-/// Parses TOML text into a table (see [`super::toml`]).
-pub(crate) fn toml(text: &str, origin: OriginId, known: &KeySet) -> Result<Table, ParseError> {
-    super::toml::parse(text, origin, known)
 }
 
 /// The line (from 1) of a byte offset into `text` (bytes: a file that is not UTF-8 is told where).
@@ -255,7 +246,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
 struct KeySeed<'k>(&'k KeySet);
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = crate::value::Key;
+    type Value = crate::tree::Key;
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -263,7 +254,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
 }
 
 impl Visitor<'_> for KeySeed<'_> {
-    type Value = crate::value::Key;
+    type Value = crate::tree::Key;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
@@ -312,10 +303,10 @@ mod tests {
 
     #[test]
     fn toml_into_tree() {
-        let t = toml(
+        let t = super::super::toml::parse(
             "a = 1\nb = \"x\"\n[db]\nurl = \"u\"\nwhen = 1979-05-27T07:32:00Z\n",
             0,
-            &crate::naming::NO_KEYS,
+            &crate::tree::NO_KEYS,
         )
         .unwrap();
         assert_eq!(t["a"].node, Node::Int(1));
@@ -328,20 +319,22 @@ mod tests {
 
     #[test]
     fn toml_errors_name_the_line_and_never_the_text() {
-        let e = toml("a = 1\npassword = \"hunter2\n", 0, &crate::naming::NO_KEYS).unwrap_err();
+        let e =
+            super::super::toml::parse("a = 1\npassword = \"hunter2\n", 0, &crate::tree::NO_KEYS)
+                .unwrap_err();
         assert_eq!(e.line, Some(2));
         assert!(!e.message.contains("hunter2"), "{}", e.message);
-        let e = toml("a = 1\na = 2\n", 0, &crate::naming::NO_KEYS).unwrap_err();
+        let e = super::super::toml::parse("a = 1\na = 2\n", 0, &crate::tree::NO_KEYS).unwrap_err();
         assert!(e.message.contains("duplicate"), "{}", e.message);
     }
 
     #[test]
     fn json_duplicates_and_depth() {
-        let e = json(r#"{"a": 1, "a": 2}"#, 0, &crate::naming::NO_KEYS).unwrap_err();
+        let e = json(r#"{"a": 1, "a": 2}"#, 0, &crate::tree::NO_KEYS).unwrap_err();
         assert!(e.message.contains("duplicate key `a`"), "{}", e.message);
         let deep = format!("{{\"a\": {}1{}}}", "[".repeat(200), "]".repeat(200));
-        assert!(json(&deep, 0, &crate::naming::NO_KEYS).is_err());
-        assert!(json("[1]", 0, &crate::naming::NO_KEYS)
+        assert!(json(&deep, 0, &crate::tree::NO_KEYS).is_err());
+        assert!(json("[1]", 0, &crate::tree::NO_KEYS)
             .unwrap_err()
             .message
             .contains("top level"));
@@ -351,7 +344,7 @@ mod tests {
     fn deep_yaml_is_refused_before_scanning() {
         let deep = format!("x: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
         let started = std::time::Instant::now();
-        let e = yaml(&deep, 0, &crate::naming::NO_KEYS).unwrap_err();
+        let e = yaml(&deep, 0, &crate::tree::NO_KEYS).unwrap_err();
         assert!(e.message.contains("deeper than 128"), "{}", e.message);
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         let quoted = format!(
@@ -360,7 +353,7 @@ mod tests {
             "{".repeat(500),
             "[".repeat(500)
         );
-        assert_eq!(yaml(&quoted, 0, &crate::naming::NO_KEYS).unwrap().len(), 2);
+        assert_eq!(yaml(&quoted, 0, &crate::tree::NO_KEYS).unwrap().len(), 2);
     }
 
     #[test]
@@ -368,13 +361,13 @@ mod tests {
         let t = yaml(
             "name: billing\nport: 8080\nhosts:\n  - a\n  - b\n",
             0,
-            &crate::naming::NO_KEYS,
+            &crate::tree::NO_KEYS,
         )
         .unwrap();
         assert_eq!(t["port"].node, Node::Int(8080));
         assert_eq!(t["hosts"].display(), r#"["a", "b"]"#);
-        assert!(yaml("", 0, &crate::naming::NO_KEYS).unwrap().is_empty());
-        let e = yaml("a: 1\na: 2\n", 0, &crate::naming::NO_KEYS).unwrap_err();
+        assert!(yaml("", 0, &crate::tree::NO_KEYS).unwrap().is_empty());
+        let e = yaml("a: 1\na: 2\n", 0, &crate::tree::NO_KEYS).unwrap_err();
         assert!(e.message.contains("duplicate"), "{}", e.message);
     }
 }

@@ -8,10 +8,11 @@
 //! is (the rules depend on it: a table made by a dotted key cannot be reopened by a header, an
 //! inline table or a static array cannot be extended); [`settle`] gives them their real origin.
 
-use super::parse::{line_at, ParseError, MAX_DEPTH};
-use crate::naming::KeySet;
-use crate::value::{Node, OriginId, Table, Value};
-use crate::words;
+use super::parse::{line_at, ParseError};
+use crate::swar;
+use crate::tree::KeySet;
+use crate::tree::MAX_DEPTH;
+use crate::tree::{Node, OriginId, Table, Value};
 use std::borrow::Cow;
 use toml_parser::decoder::Encoding;
 use toml_parser::decoder::ScalarKind;
@@ -260,10 +261,10 @@ fn plain_basic_string(token: &str) -> Option<&str> {
 fn plain_text(bytes: &[u8], string: bool) -> bool {
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        let w = words::word(chunk);
-        let mut bad = (words::below(w, 0x20) & !words::equal(w, b'\t')) | words::equal(w, 0x7f);
+        let w = swar::word(chunk);
+        let mut bad = (swar::below(w, 0x20) & !swar::equal(w, b'\t')) | swar::equal(w, 0x7f);
         if string {
-            bad |= words::equal(w, b'"') | words::equal(w, b'\\');
+            bad |= swar::equal(w, b'"') | swar::equal(w, b'\\');
         }
         if bad != 0 {
             return false;
@@ -789,7 +790,7 @@ pub(crate) fn agree(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::naming::NO_KEYS;
+    use crate::tree::NO_KEYS;
     use proptest::prelude::*;
 
     #[test]

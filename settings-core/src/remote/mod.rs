@@ -54,8 +54,9 @@
 //!   caller's runtime (the AWS, GCP and Azure clients run on a private one on a short-lived thread of
 //!   their own).
 
-use crate::error::{IssueKind, Issues};
-use crate::value::{insert_path, Merger, OriginId, Origins, Table};
+use crate::layer::{Layer, Problems};
+use crate::origin::{OriginId, Origins};
+use crate::tree::{insert_path, Table};
 use figment::value::{Dict, Map, Value as FValue};
 use figment::{Metadata, Profile};
 use std::any::Any;
@@ -388,16 +389,13 @@ fn read_cache(path: &Path, source: &str) -> Result<Vec<Entry>, String> {
         .ok_or_else(not_cache)
 }
 
-/// Loads a remote source into the tree of a load: one origin per entry, secret as the entry
-/// says. A failure is a `Source` issue naming the source.
-pub(crate) fn apply(
+/// A remote source as a layer: one origin per entry, secret as the entry says. A failure is a
+/// `Source` problem naming the source.
+pub(crate) fn read(
     remote: &dyn Remote,
-    tree: &mut Table,
-    merger: &Merger,
     origins: &mut Origins,
-    issues: &mut Issues,
-    convert: &dyn Fn(&FValue, OriginId) -> crate::value::Value,
-) {
+    convert: &dyn Fn(&FValue, OriginId) -> crate::tree::Value,
+) -> Layer {
     let name = &remote.common().name;
     match load(remote) {
         Ok(loaded) => {
@@ -407,14 +405,17 @@ pub(crate) fn apply(
                 let keys: Vec<&str> = e.keys.iter().map(String::as_str).collect();
                 insert_path(&mut table, &keys, convert(&to_figment(e.value), origin));
             }
-            merger.merge(tree, table);
+            Layer {
+                data: crate::layer::Data::Tables(vec![table]),
+                ..Layer::default()
+            }
         }
-        Err(why) => issues.push(
-            "",
-            IssueKind::Source,
-            Some(format!("provider {name}")),
-            format!("the provider {name} failed: {why}"),
-        ),
+        Err(why) => {
+            let mut problems = Problems::default();
+            let message = format!("the provider {name} failed: {why}");
+            problems.source(format!("provider {name}"), message);
+            Layer::failed(problems)
+        }
     }
 }
 

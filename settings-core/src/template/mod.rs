@@ -1,7 +1,7 @@
 //! Example configuration files generated from the metadata: `Settings::template(Format)`.
 //!
 //! One walk over the metadata ([`Tree::new`]) decides everything the formats share: which
-//! leaves exist and in which order, their env names (from [`NameTable`], so they are exactly the
+//! leaves exist and in which order, their env names (from [`Names`], so they are exactly the
 //! names a load matches), the example value of each key line, which lines are written active and
 //! which commented out, and the comment lines (doc, type, constraints in words, env names,
 //! default). Each renderer (`toml.rs`, `yaml.rs`, `json.rs`, `env.rs`, `markdown.rs`) only lays
@@ -59,8 +59,9 @@ mod yaml;
 
 use crate::bytesize::ByteSize;
 use crate::duration::format_duration;
+use crate::meta::MAX_NESTING;
 use crate::meta::{Constraint, DefaultMeta, FieldMeta, Lit, Shape, StructMeta};
-use crate::naming::NameTable;
+use crate::naming::Names;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -114,9 +115,6 @@ pub(crate) fn render(meta: &'static StructMeta, format: Format) -> String {
     }
 }
 
-/// Deepest nesting followed, as in [`NameTable`].
-const MAX_DEPTH: usize = 32;
-
 /// What every format shows of one settings struct.
 pub(crate) struct Tree {
     /// The struct's doc comment.
@@ -165,7 +163,7 @@ pub(crate) enum Example {
 
 impl Tree {
     pub(crate) fn new(meta: &'static StructMeta) -> Self {
-        let names = NameTable::of(meta);
+        let names = Names::of(meta);
         Tree {
             doc: meta.doc,
             name: meta.name,
@@ -177,7 +175,7 @@ impl Tree {
 /// The entries of one struct; `within` as in [`Entry::within`].
 fn entries(
     meta: &'static StructMeta,
-    names: &NameTable,
+    names: &Names,
     prefix: &str,
     within: Option<&str>,
     depth: usize,
@@ -190,12 +188,13 @@ fn entries(
             format!("{prefix}.{}", field.key)
         };
         let env = names
+            .fields
             .target_of(&path)
             .map(|id| names.names_of(id))
             .unwrap_or_default();
         let entry = match field.nested_meta() {
             Some(nested) => {
-                if depth + 1 >= MAX_DEPTH {
+                if depth + 1 >= MAX_NESTING {
                     continue;
                 }
                 let conditional = field.optional || !matches!(field.default, DefaultMeta::None);
@@ -299,7 +298,7 @@ pub(crate) fn lit_value(lit: &Lit, shape: Shape) -> Value {
                 .ok()
                 .and_then(float_value)
                 .unwrap_or_else(|| Value::from(s)),
-            Shape::Bool => bool_word(s).map_or_else(|| Value::from(s), Value::Bool),
+            Shape::Bool => crate::de::parse_bool(s).map_or_else(|| Value::from(s), Value::Bool),
             // A default connection string shows no password (templates, the schema).
             _ => Value::from(crate::redact::url_passwords(s).into_owned()),
         },
@@ -325,15 +324,6 @@ fn int_value(i: i128) -> Option<Value> {
 
 fn float_value(f: f64) -> Option<Value> {
     serde_json::Number::from_f64(f).map(Value::Number)
-}
-
-/// The words config text may use for a bool, as the loader reads them.
-fn bool_word(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Some(true),
-        "false" | "0" | "no" | "off" => Some(false),
-        _ => None,
-    }
 }
 
 /// How a renderer shows the env names in a leaf's comment.
@@ -544,7 +534,7 @@ pub(crate) fn rules(field: &FieldMeta) -> Vec<String> {
                 values,
                 ignore_case,
             } => {
-                let values: Vec<String> = values.iter().map(lit_words).collect();
+                let values: Vec<String> = values.iter().map(Lit::to_string).collect();
                 let case = if *ignore_case { " (ignoring case)" } else { "" };
                 format!("{each}one of: {}{case}", values.join(", "))
             }
@@ -584,17 +574,17 @@ fn bound_words(lit: &Lit, shape: Shape) -> String {
     match (shape, *lit) {
         (Shape::Duration, Lit::Int(i)) => match u64::try_from(i) {
             Ok(secs) => format_duration(Duration::from_secs(secs)),
-            Err(_) => lit_words(lit),
+            Err(_) => lit.to_string(),
         },
         (Shape::Duration, Lit::Float(f)) => match Duration::try_from_secs_f64(f) {
             Ok(d) => format_duration(d),
-            Err(_) => lit_words(lit),
+            Err(_) => lit.to_string(),
         },
         (Shape::ByteSize, Lit::Int(i)) => match u64::try_from(i) {
             Ok(bytes) => ByteSize(bytes).to_string(),
-            Err(_) => lit_words(lit),
+            Err(_) => lit.to_string(),
         },
-        _ => lit_words(lit),
+        _ => lit.to_string(),
     }
 }
 
@@ -605,20 +595,6 @@ fn len_words(min: Option<u64>, max: Option<u64>) -> String {
         (Some(a), None) => format!("at least {a}"),
         (None, Some(b)) => format!("at most {b}"),
         (None, None) => "any".to_owned(),
-    }
-}
-
-/// A literal as it reads in a sentence: strings without quotes.
-fn lit_words(lit: &Lit) -> String {
-    match *lit {
-        Lit::Str(s) => s.to_owned(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Float(f) => format!("{f:?}"),
-        Lit::Bool(b) => b.to_string(),
-        Lit::Array(items) => {
-            let items: Vec<String> = items.iter().map(lit_words).collect();
-            format!("[{}]", items.join(", "))
-        }
     }
 }
 

@@ -13,12 +13,13 @@
 //! - `--help` prints a help text made from the doc comments, defaults and environment names
 //!   (see [`Loader::args_help`](crate::Loader::args_help)).
 
-use crate::argv::Args;
+use crate::cmdline::Args;
 use crate::error::IssueKind;
-use crate::extract::State;
-use crate::meta::{DefaultMeta, Lit, Shape, StructMeta};
-use crate::naming::NameTable;
-use crate::value::{Node, Table, Value};
+use crate::layer::{Layer, Problems};
+use crate::meta::{DefaultMeta, Shape, StructMeta};
+use crate::naming::Names;
+use crate::origin::Origins;
+use crate::tree::{Node, Value};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -35,7 +36,7 @@ fn is_bool(ty: &str, shape: Shape) -> bool {
 }
 
 /// The clap command for a settings type.
-pub(crate) fn command(meta: &'static StructMeta, names: &NameTable) -> Command {
+pub(crate) fn command(meta: &'static StructMeta, names: &Names) -> Command {
     let mut cmd = Command::new(meta.name.to_owned())
         .no_binary_name(true)
         .disable_version_flag(true)
@@ -56,9 +57,9 @@ pub(crate) fn command(meta: &'static StructMeta, names: &NameTable) -> Command {
 /// One flag per setting (and `--no-FLAG` for a bool), with ids `{ids}{target}`,
 /// `{ids}no:{target}` and `{ids}group:{target}` (a nested table, hidden: only there to be
 /// refused with a clear issue). A setting whose flag is in `reserved` gets none.
-pub(crate) fn field_args(names: &NameTable, ids: &str, reserved: &[&str]) -> Vec<Arg> {
+pub(crate) fn field_args(names: &Names, ids: &str, reserved: &[&str]) -> Vec<Arg> {
     let mut args = Vec::new();
-    for (id, target) in names.targets.iter().enumerate() {
+    for (id, target) in names.fields.targets.iter().enumerate() {
         let field = target.field;
         let long = flag(&target.path);
         let taken = |name: &str| reserved.contains(&name);
@@ -91,7 +92,7 @@ pub(crate) fn field_args(names: &NameTable, ids: &str, reserved: &[&str]) -> Vec
         }
         if let DefaultMeta::Literal(lit) = &field.default {
             if !field.secret {
-                details.push(format!("default: {}", lit_text(lit)));
+                details.push(format!("default: {lit}"));
             }
         }
         arg = arg.long_help(details.join("\n"));
@@ -125,7 +126,7 @@ pub(crate) fn field_args(names: &NameTable, ids: &str, reserved: &[&str]) -> Vec
 /// The arguments that the [`field_args`] with ids `ids` found in `matches`, written back as
 /// `--flag=value`, `--flag` and `--no-flag` for [`apply`] to read: in the order of the settings,
 /// not of the command line (each flag sets its own setting, so the order does not matter).
-pub(crate) fn found_args(names: &NameTable, ids: &str, matches: &ArgMatches) -> Vec<OsString> {
+pub(crate) fn found_args(names: &Names, ids: &str, matches: &ArgMatches) -> Vec<OsString> {
     let given = |id: &str| {
         matches
             .try_get_raw(id)
@@ -134,7 +135,7 @@ pub(crate) fn found_args(names: &NameTable, ids: &str, matches: &ArgMatches) -> 
             .filter(|_| matches.value_source(id) == Some(ValueSource::CommandLine))
     };
     let mut found = Vec::new();
-    for (id, target) in names.targets.iter().enumerate() {
+    for (id, target) in names.fields.targets.iter().enumerate() {
         let long = flag(&target.path);
         let key = if target.field.nested.is_some() {
             format!("{ids}group:{id}")
@@ -171,53 +172,43 @@ fn help_line(doc: &str) -> String {
     doc.lines().next().unwrap_or("").to_owned()
 }
 
-fn lit_text(lit: &Lit) -> String {
-    match *lit {
-        Lit::Str(s) => s.to_owned(),
-        Lit::Int(i) => i.to_string(),
-        Lit::Float(f) => f.to_string(),
-        Lit::Bool(b) => b.to_string(),
-        Lit::Array(items) => items.iter().map(lit_text).collect::<Vec<_>>().join(","),
-    }
-}
-
 /// The help text.
-pub(crate) fn help(meta: &'static StructMeta, names: &NameTable) -> String {
+pub(crate) fn help(meta: &'static StructMeta, names: &Names) -> String {
     command(meta, names).render_long_help().to_string()
 }
 
-// What the pipeline calls: it reaches `parse` only through `Args` (see `crate::argv`).
-pub(crate) use crate::argv::apply;
-
 impl Args {
-    /// Arguments read by [`parse`], with the help of [`help`]. Called only where arguments are
-    /// given: this is what links the parser (clap) into a program.
+    /// Arguments read by [`read`], with the help of [`help`]. Called only where arguments are
+    /// given: this is what links the parser (clap) into a program. The pipeline reaches `read`
+    /// only through `Args` (see [`crate::cmdline`]).
     pub(crate) fn new(list: Vec<OsString>) -> Args {
-        Args { list, parse, help }
+        Args { list, read, help }
     }
 }
 
-/// Parses the arguments and writes what they set into the tree.
-pub(crate) fn parse(
-    tree: &mut Table,
+/// The argument source: the settings the arguments set, as a layer.
+pub(crate) fn read(
     args: &[OsString],
     meta: &'static StructMeta,
-    state: &mut State,
-) {
-    let matches = match command(meta, state.names).try_get_matches_from(args) {
+    names: &Names,
+    origins: &mut Origins,
+) -> Layer {
+    let mut problems = Problems::default();
+    let matches = match command(meta, names).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
-            parse_error(&e, state);
-            return;
+            parse_error(&e, names, &mut problems);
+            return Layer::failed(problems);
         }
     };
-    for (id, target) in state.names.targets.iter().enumerate() {
+    let mut values = Vec::new();
+    for (id, target) in names.fields.targets.iter().enumerate() {
         let long = flag(&target.path);
         let label = format!("argument --{long}");
         if target.field.nested.is_some() {
             if matches.contains_id(&format!("group:{id}")) {
-                let fields: Vec<String> = state
-                    .names
+                let fields: Vec<String> = names
+                    .fields
                     .targets
                     .iter()
                     .filter(|t| {
@@ -225,7 +216,7 @@ pub(crate) fn parse(
                     })
                     .map(|t| format!("--{}", flag(&t.path)))
                     .collect();
-                state.issues.push(
+                problems.issue(
                     target.path.clone(),
                     IssueKind::Invalid,
                     Some(label),
@@ -257,13 +248,12 @@ pub(crate) fn parse(
                         match v.to_str() {
                             Some(t) => texts.push(t.to_owned()),
                             None => {
-                                state.issues.push(
+                                problems.reject(
                                     target.path.clone(),
                                     IssueKind::Invalid,
                                     Some(label.clone()),
                                     format!("the value of --{long} is not valid UTF-8"),
                                 );
-                                state.poisoned.push(target.path.clone());
                                 texts.clear();
                                 break;
                             }
@@ -278,7 +268,7 @@ pub(crate) fn parse(
             }
         };
         if let Some(node) = value {
-            let origin = state.origins.add(label, false);
+            let origin = origins.add(label, false);
             let value = match node {
                 Node::Array(items) => Value::new(
                     Node::Array(
@@ -291,9 +281,10 @@ pub(crate) fn parse(
                 ),
                 node => Value::new(node, origin),
             };
-            state.merger.insert(tree, &target.keys, value);
+            values.push((id, value));
         }
     }
+    Layer::fields(values, problems)
 }
 
 fn texts_to_array(texts: &[String]) -> Node {
@@ -306,7 +297,7 @@ fn texts_to_array(texts: &[String]) -> Node {
 }
 
 /// A clap error as an issue, without repeating any value (it may be a secret).
-fn parse_error(e: &clap::Error, state: &mut State) {
+fn parse_error(e: &clap::Error, names: &Names, problems: &mut Problems) {
     let context = |kind: ContextKind| match e.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
         Some(ContextValue::Strings(v)) => v.first().cloned(),
@@ -323,33 +314,104 @@ fn parse_error(e: &clap::Error, state: &mut State) {
                 Some(s) => format!("; did you mean {s}?"),
                 None => {
                     let known: Vec<String> =
-                        state.names.targets.iter().map(|t| flag(&t.path)).collect();
+                        names.fields.targets.iter().map(|t| flag(&t.path)).collect();
                     match crate::suggest::closest(&name, known.iter().map(String::as_str)) {
                         Some(k) => format!("; did you mean --{k}?"),
                         None => String::new(),
                     }
                 }
             };
-            state.issues.push(
+            problems.issue(
                 "",
                 IssueKind::Unknown,
                 Some(format!("argument {shown}")),
                 format!("unknown argument {shown}: no setting has this flag{hint}"),
             );
         }
-        ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::TooFewValues => {
-            state.issues.push(
-                "",
-                IssueKind::Invalid,
-                Some(format!("argument {shown}")),
-                format!("the argument {shown} needs a value"),
-            )
-        }
-        _ => state.issues.push(
+        ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::TooFewValues => problems.issue(
+            "",
+            IssueKind::Invalid,
+            Some(format!("argument {shown}")),
+            format!("the argument {shown} needs a value"),
+        ),
+        _ => problems.issue(
             "",
             IssueKind::Invalid,
             arg.map(|a| format!("argument {a}")),
             format!("the command-line arguments cannot be read: {}", e.kind()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Data;
+    use crate::testing::{names, origins, APP};
+
+    fn parse(list: &[&str]) -> (Layer, Origins) {
+        let args: Vec<OsString> = list.iter().map(OsString::from).collect();
+        let mut origins = origins();
+        let layer = read(&args, &APP, names(), &mut origins);
+        (layer, origins)
+    }
+
+    #[test]
+    fn flags_set_their_fields_as_text_with_the_flag_as_origin() {
+        let (layer, origins) = parse(&[
+            "--port",
+            "9000",
+            "--db.pool-size=4",
+            "--hosts",
+            "a",
+            "--hosts",
+            "b",
+        ]);
+        let Data::Fields(values) = &layer.data else {
+            panic!("arguments set fields")
+        };
+        let got: Vec<(String, String, String)> = values
+            .iter()
+            .map(|(id, v)| {
+                let path = names().fields.targets[*id].path.clone();
+                (path, v.display(), origins.get(v.origin).label())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("port".into(), "9000".into(), "argument --port".into()),
+                (
+                    "hosts".into(),
+                    r#"["a", "b"]"#.into(),
+                    "argument --hosts".into()
+                ),
+                (
+                    "db.pool_size".into(),
+                    "4".into(),
+                    "argument --db.pool-size".into()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_flag_and_a_group_flag_are_problems() {
+        let (layer, _) = parse(&["--prot", "1"]);
+        let issues = layer.problems.list();
+        assert_eq!(issues[0].kind, IssueKind::Unknown);
+        assert!(
+            issues[0].message.contains("did you mean --port?"),
+            "{}",
+            issues[0].message
+        );
+        let (layer, _) = parse(&["--db", "x"]);
+        let issues = layer.problems.list();
+        assert_eq!(issues[0].path, "db");
+        assert!(
+            issues[0].message.contains("--db.pool-size"),
+            "{}",
+            issues[0].message
+        );
     }
 }

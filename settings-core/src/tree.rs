@@ -1,15 +1,20 @@
-//! The merged tree every source writes into, and the table of origins its values point at.
+//! The tree of settings values: what every source gives and what a load merges, plain data.
 //!
-//! One load builds one tree: sources are applied lowest precedence first, each overwriting what
-//! it sets. Every value carries the index of its origin ("env var APP_PORT", "file app.toml"), so
-//! an error or a report can say where a value came from without a copy of the text per value.
+//! Every value carries the index of its origin ("env var APP_PORT", "file app.toml", kept in
+//! [`Origins`](crate::origin::Origins)), so an error or a report can say where a value came from
+//! without a copy of the text per value. Keys that name a field borrow its `'static` name
+//! ([`KeySet`]), so a load copies no field name.
 
-use crate::naming::{KeySet, NO_KEYS};
+use crate::hashindex::{empty_slots, hash, probe, slot};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// Index into [`Origins`].
+/// The deepest nesting of values any source may give (tables and arrays in a file, a JSON
+/// value in a variable): deeper is a `Source` issue, never a stack overflow.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+/// Index into [`Origins`](crate::origin::Origins).
 pub(crate) type OriginId = u32;
 
 /// A key of a table: borrowed when it is the name of a declared field (most keys of a file are),
@@ -131,18 +136,6 @@ impl Value {
     }
 }
 
-/// Merges `theirs` into `mine`, `theirs` winning.
-pub(crate) fn merge_tables(mine: &mut Table, theirs: Table) {
-    for (key, value) in theirs {
-        match mine.get_mut(&key) {
-            Some(existing) => existing.merge(value),
-            None => {
-                mine.insert(key, value);
-            }
-        }
-    }
-}
-
 /// Sets `value` at `keys` below `table`, creating tables on the way and replacing a non-table
 /// in the way.
 pub(crate) fn insert_path(table: &mut Table, keys: &[&str], value: Value) {
@@ -243,161 +236,6 @@ fn remove_path(table: &mut Table, keys: &[&str]) {
     }
 }
 
-/// Merges each source into the tree: tables key by key, lists and scalars replaced, except the
-/// lists of fields declared `extend`, which grow: the higher source's items come after the lower
-/// one's. Text lists (`a,b` or a JSON array) are split into items to be joined.
-pub(crate) struct Merger {
-    /// The path of every `extend` field, with its list separator.
-    extend: Vec<(Vec<&'static str>, &'static str)>,
-    /// When the load explains itself: the values each source replaced, by dotted path, lowest
-    /// source first.
-    history: Option<std::cell::RefCell<std::collections::HashMap<String, Vec<Value>>>>,
-    /// The field keys, so that a key a source creates takes the field's name.
-    known: &'static KeySet,
-}
-
-impl Merger {
-    pub(crate) fn new(names: &'static crate::naming::NameTable, keep_history: bool) -> Self {
-        let extend = names
-            .targets
-            .iter()
-            .filter(|t| t.field.extend)
-            .map(|t| (t.keys.clone(), t.field.separator.unwrap_or(",")))
-            .collect();
-        Merger {
-            extend,
-            history: keep_history.then(Default::default),
-            known: &names.keys,
-        }
-    }
-
-    /// The values that sources of higher precedence replaced at `path`, lowest first.
-    pub(crate) fn replaced(&self, path: &str) -> Vec<Value> {
-        self.history
-            .as_ref()
-            .and_then(|h| h.borrow().get(path).cloned())
-            .unwrap_or_default()
-    }
-
-    /// Records the leaves of `tree` that `incoming` is about to replace.
-    fn remember(&self, tree: &Table, incoming: &Table, prefix: &mut Vec<String>) {
-        let Some(history) = &self.history else { return };
-        for (key, new) in incoming {
-            let Some(old) = tree.get(key) else { continue };
-            prefix.push(key.to_string());
-            match (&old.node, &new.node) {
-                (Node::Table(old_t), Node::Table(new_t)) => self.remember(old_t, new_t, prefix),
-                (Node::Table(_), _) => {}
-                _ => history
-                    .borrow_mut()
-                    .entry(prefix.join("."))
-                    .or_default()
-                    .push(old.clone()),
-            }
-            prefix.pop();
-        }
-    }
-
-    /// Merges a whole source's table into the tree.
-    pub(crate) fn merge(&self, tree: &mut Table, mut incoming: Table) {
-        if tree.is_empty() {
-            // The first source: nothing to remember, join or merge key by key.
-            *tree = incoming;
-            return;
-        }
-        self.remember(tree, &incoming, &mut Vec::new());
-        for (keys, sep) in &self.extend {
-            if let (Some(old), Some(new)) = (get_path(tree, keys), get_path(&incoming, keys)) {
-                let joined = join_lists(old, new.clone(), sep);
-                replace_path(&mut incoming, keys, Some(joined));
-            }
-        }
-        merge_tables(tree, incoming);
-    }
-
-    /// Sets one field's value (an environment variable, an argument) in the tree.
-    pub(crate) fn insert(&self, tree: &mut Table, keys: &[&'static str], value: Value) {
-        let value = self.prepare(tree, keys, value);
-        insert_field_path(tree, keys, value);
-    }
-
-    /// Sets one value at a path given at run time (an override) in the tree.
-    pub(crate) fn insert_at(&self, tree: &mut Table, keys: &[&str], value: Value) {
-        let value = self.prepare(tree, keys, value);
-        insert_path_in(tree, keys, value, self.known);
-    }
-
-    /// Before a value is set at `keys`: what it replaces goes into the history, and an
-    /// `extend` list joins the list already there.
-    fn prepare(&self, tree: &Table, keys: &[&str], mut value: Value) -> Value {
-        // The tree is searched for the old value only when the load keeps a history.
-        if let Some((history, old)) = self
-            .history
-            .as_ref()
-            .and_then(|h| Some((h, get_path(tree, keys)?)))
-        {
-            match (&old.node, &value.node) {
-                (Node::Table(old_t), Node::Table(new_t)) => {
-                    let mut prefix = keys.iter().map(|k| (*k).to_owned()).collect();
-                    self.remember(old_t, new_t, &mut prefix);
-                }
-                (Node::Table(_), _) => {}
-                _ => history
-                    .borrow_mut()
-                    .entry(keys.join("."))
-                    .or_default()
-                    .push(old.clone()),
-            }
-        }
-        if let Some((_, sep)) = self.extend.iter().find(|(k, _)| k == keys) {
-            if let Some(old) = get_path(tree, keys) {
-                value = join_lists(old, value, sep);
-            }
-        }
-        value
-    }
-}
-
-/// `old`'s items then `new`'s, as one array with `new`'s origin; `new` unchanged where either
-/// side is not a list (the conversion then reports what is wrong with it).
-fn join_lists(old: &Value, new: Value, sep: &str) -> Value {
-    let origin = new.origin;
-    match (list_items(old.clone(), sep), list_items(new.clone(), sep)) {
-        (Some(mut items), Some(more)) => {
-            items.extend(more);
-            Value::new(Node::Array(items), origin)
-        }
-        _ => new,
-    }
-}
-
-fn list_items(value: Value, sep: &str) -> Option<Vec<Value>> {
-    let origin = value.origin;
-    match value.node {
-        Node::Array(items) => Some(items),
-        Node::Text(s) | Node::Str(s) => {
-            let t = s.trim();
-            if t.is_empty() {
-                Some(Vec::new())
-            } else if t.starts_with('[') {
-                match serde_json::from_str::<serde_json::Value>(t).ok()? {
-                    serde_json::Value::Array(items) => {
-                        Some(items.into_iter().map(|j| from_json(j, origin)).collect())
-                    }
-                    _ => None,
-                }
-            } else {
-                Some(
-                    t.split(sep)
-                        .map(|i| Value::new(Node::Text(i.trim().to_owned()), origin))
-                        .collect(),
-                )
-            }
-        }
-        _ => None,
-    }
-}
-
 /// One step from the root of the tree to a value.
 #[derive(Debug, Clone)]
 pub(crate) enum Step {
@@ -405,24 +243,17 @@ pub(crate) enum Step {
     Index(usize),
 }
 
-/// What the strings of the tree (in tables and lists, at any depth) ask of the load: whether
-/// some value is encrypted (`ENC[...]`), and whether some holds a reference (`${`). One walk,
-/// with the two cheap tests inline: most loads have neither.
-pub(crate) fn string_work(table: &Table) -> (bool, bool) {
-    fn walk(value: &Value, found: &mut (bool, bool)) {
+/// Whether some string of the tree (in tables and lists, at any depth) passes `wanted`.
+pub(crate) fn any_string(table: &Table, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
+    fn walk(value: &Value, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
         match &value.node {
-            Node::Text(s) | Node::Str(s) => {
-                found.0 |= crate::encrypted::is_encrypted(s);
-                found.1 |= s.as_bytes().contains(&b'$') && s.contains("${");
-            }
-            Node::Table(t) => t.values().for_each(|v| walk(v, found)),
-            Node::Array(items) => items.iter().for_each(|v| walk(v, found)),
-            _ => {}
+            Node::Text(s) | Node::Str(s) => wanted(s),
+            Node::Table(t) => t.values().any(|v| walk(v, wanted)),
+            Node::Array(items) => items.iter().any(|v| walk(v, wanted)),
+            _ => false,
         }
     }
-    let mut found = (false, false);
-    table.values().for_each(|v| walk(v, &mut found));
-    found
+    table.values().any(|v| walk(v, wanted))
 }
 
 /// The location of every string of the tree (in tables and lists, at any depth) for which
@@ -519,20 +350,6 @@ pub(crate) fn field_keys(location: &[Step]) -> Vec<&str> {
         .collect()
 }
 
-/// Marks every list or table that holds the value at `location` secret: reports show a list
-/// whole, so a secret item makes the list secret.
-pub(crate) fn mark_holders_secret(tree: &mut Table, location: &[Step], origins: &mut Origins) {
-    for depth in 1..location.len() {
-        if let Some(holder) = locate(tree, &location[..depth]) {
-            let origin = origins.get(holder.origin);
-            if !origin.secret {
-                let (lead, text) = (origin.lead, origin.text.clone());
-                holder.origin = origins.add_parts(lead, text, true);
-            }
-        }
-    }
-}
-
 /// Whether two values are the same, wherever they came from.
 #[cfg_attr(not(feature = "watch"), allow(dead_code))]
 pub(crate) fn same(a: &Value, b: &Value) -> bool {
@@ -550,59 +367,15 @@ pub(crate) fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// What an origin is: enough to render its label and to know whether its values are secret.
-#[derive(Debug, Clone)]
-pub(crate) struct Origin {
-    /// The fixed start of the label ("env var "), kept apart so that the variable's name is
-    /// moved in rather than copied into a new string on every load.
-    lead: &'static str,
-    /// The rest of the label.
-    text: String,
-    /// Every value from this origin is secret (secrets directory, decrypted values).
-    pub(crate) secret: bool,
-}
-
-impl Origin {
-    /// The text users see: "env var APP_PORT", "file config/app.toml", "default".
-    pub(crate) fn label(&self) -> String {
-        [self.lead, &self.text].concat()
-    }
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.lead)?;
-        f.write_str(&self.text)
-    }
-}
-
-/// The origins of one load, indexed by [`OriginId`].
-#[derive(Debug, Default)]
-pub(crate) struct Origins {
-    list: Vec<Origin>,
-}
-
-impl Origins {
-    /// Room for `n` origins: a load has a few files and a few variables, and the list would
-    /// otherwise grow by copying three times on the way to ten.
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        Origins {
-            list: Vec::with_capacity(n),
+/// Merges `theirs` into `mine`, `theirs` winning.
+pub(crate) fn merge_tables(mine: &mut Table, theirs: Table) {
+    for (key, value) in theirs {
+        match mine.get_mut(&key) {
+            Some(existing) => existing.merge(value),
+            None => {
+                mine.insert(key, value);
+            }
         }
-    }
-
-    pub(crate) fn add(&mut self, label: String, secret: bool) -> OriginId {
-        self.add_parts("", label, secret)
-    }
-
-    /// An origin whose label is `lead` then `text` ("env var " and the variable's name).
-    pub(crate) fn add_parts(&mut self, lead: &'static str, text: String, secret: bool) -> OriginId {
-        self.list.push(Origin { lead, text, secret });
-        OriginId::try_from(self.list.len() - 1).unwrap_or(OriginId::MAX)
-    }
-
-    pub(crate) fn get(&self, id: OriginId) -> &Origin {
-        &self.list[id as usize]
     }
 }
 
@@ -631,6 +404,55 @@ pub(crate) fn from_json(json: serde_json::Value, origin: OriginId) -> Value {
         ),
     };
     Value::new(node, origin)
+}
+
+/// The field keys of a settings type and its nested ones, each once.
+#[derive(Debug, Default)]
+pub(crate) struct KeySet {
+    keys: Vec<&'static str>,
+    /// `keys` by [`hash`], see [`index`]; empty for the empty set.
+    slots: Vec<u32>,
+}
+
+/// The empty set: every key is copied.
+pub(crate) static NO_KEYS: KeySet = KeySet {
+    keys: Vec::new(),
+    slots: Vec::new(),
+};
+
+impl KeySet {
+    pub(crate) fn new(all: impl ExactSizeIterator<Item = &'static str>) -> Self {
+        let mut set = KeySet {
+            keys: Vec::with_capacity(all.len()),
+            slots: empty_slots(all.len()),
+        };
+        for key in all {
+            // A key already there (`id` in two structs) is not added again.
+            let known = |n: usize| set.keys[n] == key;
+            if let Err(free) = probe(&set.slots, hash(key.as_bytes()), known) {
+                set.slots[free] = slot(set.keys.len());
+                set.keys.push(key);
+            }
+        }
+        set
+    }
+
+    /// A table key for `name`: the field's own `'static` key when one is spelled so, else a copy.
+    pub(crate) fn key(&self, name: Cow<'_, str>) -> Key {
+        match self.find(&name) {
+            Some(key) => Cow::Borrowed(key),
+            None => Cow::Owned(name.into_owned()),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<&'static str> {
+        if self.slots.is_empty() {
+            // `NO_KEYS`: a static cannot allocate its one empty slot.
+            return None;
+        }
+        let n = probe(&self.slots, hash(name.as_bytes()), |n| self.keys[n] == name).ok()?;
+        Some(self.keys[n])
+    }
 }
 
 #[cfg(test)]
@@ -681,31 +503,6 @@ mod tests {
         assert!(!same(&before, get_path(&t, &["db"]).unwrap()));
         replace_path(&mut t, &["x", "y"], Some(text("z", 0)));
         assert_eq!(get_path(&t, &["x", "y"]).unwrap().display(), "z");
-    }
-
-    #[test]
-    fn extend_lists_grow_across_sources() {
-        let merger = Merger {
-            extend: vec![(vec!["hosts"], ",")],
-            history: None,
-            known: &NO_KEYS,
-        };
-        let mut tree = Table::new();
-        merger.merge(
-            &mut tree,
-            from_json(serde_json::json!({"hosts": ["a"], "other": [1]}), 0).into_table(),
-        );
-        merger.merge(
-            &mut tree,
-            from_json(serde_json::json!({"hosts": ["b"], "other": [2]}), 1).into_table(),
-        );
-        merger.insert(&mut tree, &["hosts"], text("c, d", 2));
-        merger.insert(&mut tree, &["hosts"], text(r#"["e"]"#, 3));
-        let t = Value::new(Node::Table(tree), 0);
-        assert_eq!(
-            t.display(),
-            r#"{"hosts": ["a", "b", "c", "d", "e"], "other": [2]}"#
-        );
     }
 
     #[test]

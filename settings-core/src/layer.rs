@@ -1,0 +1,110 @@
+//! What a source gives a load (a [`Layer`]) and what a source or a pass finds wrong
+//! ([`Problems`]): plain data, so that a source is a function from its input to a layer and knows
+//! nothing of precedence, of other sources or of the report. The pipeline merges layers in order.
+
+#[cfg(test)]
+use crate::error::Issue;
+use crate::error::{IssueKind, Issues};
+use crate::fields::TargetId;
+use crate::tree::{Table, Value};
+
+/// The values of one source, with what went wrong reading them.
+#[derive(Debug, Default)]
+pub(crate) struct Layer {
+    pub(crate) data: Data,
+    pub(crate) problems: Problems,
+    /// The source has something for the active profile (a profile file or section, a profile of
+    /// a provider): an active profile that no source mentions is likely misspelt.
+    pub(crate) mentions_profile: bool,
+}
+
+/// The values of a layer.
+#[derive(Debug)]
+pub(crate) enum Data {
+    /// Whole tables (a file, a provider's profiles), merged in order.
+    Tables(Vec<Table>),
+    /// One value per field (variables, dotenv lines, directory entries, arguments), set in
+    /// order: where several set one field, the later wins.
+    Fields(Vec<(TargetId, Value)>),
+}
+
+impl Default for Data {
+    fn default() -> Self {
+        Data::Tables(Vec::new())
+    }
+}
+
+impl Layer {
+    /// A layer of field values.
+    pub(crate) fn fields(values: Vec<(TargetId, Value)>, problems: Problems) -> Self {
+        Layer {
+            data: Data::Fields(values),
+            problems,
+            mentions_profile: false,
+        }
+    }
+
+    /// A layer with no values, only problems.
+    pub(crate) fn failed(problems: Problems) -> Self {
+        Layer {
+            problems,
+            ..Layer::default()
+        }
+    }
+}
+
+/// What a source or a pass found wrong, and what is only worth a look.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    pub(crate) issues: Issues,
+    /// Things worth a look that are not errors (shown by the report).
+    pub(crate) warnings: Vec<String>,
+    /// Paths whose value was unusable (already an issue), so that they are not also reported
+    /// missing.
+    pub(crate) rejected: Vec<String>,
+}
+
+impl Problems {
+    /// An issue.
+    pub(crate) fn issue(
+        &mut self,
+        path: impl Into<String>,
+        kind: IssueKind,
+        origin: Option<String>,
+        message: impl Into<String>,
+    ) {
+        self.issues.push(path, kind, origin, message);
+    }
+
+    /// An issue about a whole source (no path): a file that cannot be read or parsed.
+    pub(crate) fn source(&mut self, origin: impl Into<String>, message: impl Into<String>) {
+        self.issues
+            .push("", IssueKind::Source, Some(origin.into()), message);
+    }
+
+    /// An issue that makes the value at `path` unusable: it is taken out, not also missing.
+    pub(crate) fn reject(
+        &mut self,
+        path: impl Into<String>,
+        kind: IssueKind,
+        origin: Option<String>,
+        message: impl Into<String>,
+    ) {
+        let path = path.into();
+        self.rejected.push(path.clone());
+        self.issues.push(path, kind, origin, message);
+    }
+
+    /// Takes in another's problems, after these.
+    pub(crate) fn append(&mut self, other: Problems) {
+        self.issues.append(other.issues);
+        self.warnings.extend(other.warnings);
+        self.rejected.extend(other.rejected);
+    }
+
+    /// The issues so far, for tests.
+    #[cfg(test)]
+    pub(crate) fn list(&self) -> &[Issue] {
+        self.issues.list()
+    }
+}
