@@ -8,9 +8,10 @@
 //! (`.region`, `.endpoint_url`, `.static_credentials`). The SDK
 //! needs Rust 1.94 or later.
 
-use super::{
-    common_builders, host_port, object_entries, on_private_runtime, split_key, Common, Entry,
-};
+use super::entry::{object_entries, split_key, Entry};
+use super::host_port;
+use super::options::{common_builders, Common};
+use super::runtime::on_private_runtime;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};

@@ -8,7 +8,10 @@
 //! redirects) unless [`AzureKeyVault::http_client`] gives one, and only to the vault's own host
 //! and port (a `nextLink` elsewhere is not followed, so the token goes nowhere else).
 
-use super::{common_builders, host_port, on_private_runtime, Common, Entry};
+use super::entry::Entry;
+use super::host_port;
+use super::options::{common_builders, Common};
+use super::runtime::on_private_runtime;
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
 use azure_core::http::policies::{Policy, PolicyResult};

@@ -9,7 +9,10 @@
 //! `application_default_credentials.json`, then the metadata server (GCE, Cloud Run, workload
 //! identity on GKE).
 
-use super::{common_builders, host_port, object_entries, on_private_runtime, Common, Entry};
+use super::entry::{object_entries, Entry};
+use super::host_port;
+use super::options::{common_builders, Common};
+use super::runtime::on_private_runtime;
 use google_cloud_auth::credentials::{
     external_account, impersonated, service_account, user_account, Credentials,
 };

@@ -3,8 +3,10 @@
 //! Plain HTTP + JSON on `ureq` (KV v2 is one `GET /v1/<mount>/data/<path>`), not a Vault client
 //! crate: a fifth of the build time and no async runtime.
 
+use super::entry::{object_entries, Entry};
 use super::http::{self, excerpt, is_transient};
-use super::{common_builders, object_entries, Common, Entry, Failure};
+use super::options::{common_builders, Common};
+use super::runtime::Failure;
 
 /// A Vault KV v2 secret as settings: every key of its data is a setting (secret by default).
 ///
