@@ -8,7 +8,7 @@
 //! (`.region`, `.endpoint_url`, `.static_credentials`). The SDK
 //! needs Rust 1.94 or later.
 
-use super::entry::{object_entries, split_key, Entry};
+use super::entry::{json_kind, object_entries, split_key, Entry};
 use super::host_port;
 use super::options::{common_builders, Common};
 use super::runtime::on_private_runtime;
@@ -472,17 +472,6 @@ fn xml_field(body: &str, name: &str) -> Option<String> {
     let start = body.find(&open)? + open.len();
     let end = body[start..].find(&format!("</{name}>"))? + start;
     Some(body[start..end].trim().to_owned())
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

@@ -43,6 +43,20 @@ pub(crate) fn object_entries(
         .collect()
 }
 
+/// What a JSON value is, in words ("an array"), for a message that must not quote a secret's
+/// value: where a source expected an object of keys and was given something else.
+#[cfg_attr(not(any(feature = "aws", feature = "gcp")), allow(dead_code))]
+pub(crate) fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +65,12 @@ mod tests {
     fn keys_split_on_slashes() {
         assert_eq!(split_key("db/url"), ["db", "url"]);
         assert_eq!(split_key("/db//url/"), ["db", "url"]);
+    }
+
+    #[test]
+    fn json_kinds_name_the_value_without_quoting_it() {
+        assert_eq!(json_kind(&serde_json::json!(["s3cret"])), "an array");
+        assert_eq!(json_kind(&serde_json::json!("s3cret")), "a string");
+        assert_eq!(json_kind(&serde_json::json!(null)), "null");
     }
 }
