@@ -334,7 +334,7 @@ mod tests {
         assert_eq!(at(&t[0], "port").as_deref(), Some("1"));
         assert_eq!(at(&t[1], "port").as_deref(), Some("2"));
         assert_eq!(at(&t[2], "db.pool_size").as_deref(), Some("3"));
-        assert!(t[2].get("extends").is_none());
+        assert!(!t[2].contains_key("extends"));
         assert!(layer.mentions_profile);
         assert!(layer.problems.list().is_empty());
         let origin = t[2]["db"].origin;

@@ -8,9 +8,11 @@
 //! (`.region`, `.endpoint_url`, `.static_credentials`). The SDK
 //! needs Rust 1.94 or later.
 
-use super::{
-    common_builders, host_port, object_entries, on_private_runtime, split_key, Common, Entry,
-};
+use super::entry::{json_kind, object_entries, split_key, Entry};
+use super::options::host_port;
+use super::options::Common;
+use super::provider::common_builders;
+use super::runtime::on_private_runtime;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -471,17 +473,6 @@ fn xml_field(body: &str, name: &str) -> Option<String> {
     let start = body.find(&open)? + open.len();
     let end = body[start..].find(&format!("</{name}>"))? + start;
     Some(body[start..end].trim().to_owned())
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

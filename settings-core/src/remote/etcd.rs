@@ -6,8 +6,11 @@
 //! machine that builds it, which would be a burden on every user who turns the feature on; the
 //! gateway is part of every etcd 3.4+ server and needs neither, nor an async runtime.
 
+use super::entry::{split_key, Entry};
 use super::http::{self, excerpt, is_transient};
-use super::{common_builders, split_key, Common, Entry, Failure};
+use super::options::Common;
+use super::provider::common_builders;
+use super::runtime::Failure;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde_json::json;
@@ -109,7 +112,7 @@ impl Etcd {
             let page = self.common.retry(|left| {
                 let ep = &self.endpoints[turn % self.endpoints.len()];
                 turn += 1;
-                let at = super::host_port(ep);
+                let at = super::options::host_port(ep);
                 let a = http::send(
                     &agent,
                     &format!("{ep}/v3/kv/range"),

@@ -9,7 +9,11 @@
 //! `application_default_credentials.json`, then the metadata server (GCE, Cloud Run, workload
 //! identity on GKE).
 
-use super::{common_builders, host_port, object_entries, on_private_runtime, Common, Entry};
+use super::entry::{json_kind, object_entries, Entry};
+use super::options::host_port;
+use super::options::Common;
+use super::provider::common_builders;
+use super::runtime::on_private_runtime;
 use google_cloud_auth::credentials::{
     external_account, impersonated, service_account, user_account, Credentials,
 };
@@ -687,17 +691,6 @@ fn root(e: &(dyn std::error::Error + 'static)) -> String {
         [outer, inner] => format!("{outer}: {inner}"),
         [only] => only.clone(),
         _ => String::new(),
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 

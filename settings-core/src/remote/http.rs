@@ -1,7 +1,8 @@
 //! Plain HTTP + JSON for the sources that speak it (Vault, etcd's JSON gateway), on `ureq`:
 //! blocking, no async runtime, rustls for `https://`.
 
-use super::{host_port, Failure};
+use super::options::host_port;
+use super::runtime::Failure;
 use std::time::Duration;
 
 /// An agent that hands every status back (we word the errors) and follows no redirects (a

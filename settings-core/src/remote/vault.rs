@@ -3,8 +3,11 @@
 //! Plain HTTP + JSON on `ureq` (KV v2 is one `GET /v1/<mount>/data/<path>`), not a Vault client
 //! crate: a fifth of the build time and no async runtime.
 
+use super::entry::{object_entries, Entry};
 use super::http::{self, excerpt, is_transient};
-use super::{common_builders, object_entries, Common, Entry, Failure};
+use super::options::Common;
+use super::provider::common_builders;
+use super::runtime::Failure;
 
 /// A Vault KV v2 secret as settings: every key of its data is a setting (secret by default).
 ///
@@ -119,7 +122,7 @@ impl Vault {
         if let Some(v) = self.version {
             url.push_str(&format!("?version={v}"));
         }
-        let at = super::host_port(&addr);
+        let at = super::options::host_port(&addr);
         let secret_path = format!("{}/{}", self.mount, self.path);
         let mut headers = vec![("X-Vault-Token", token.as_str())];
         if let Some(ns) = &namespace {
