@@ -68,8 +68,9 @@ pub(crate) struct KeySources<'a> {
     pub(crate) files: &'a [PathBuf],
     /// The environment of the load, for `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE`.
     pub(crate) env: &'a EnvInput,
-    /// The names of those two variables.
-    pub(crate) vars: [String; 2],
+    /// The settings type, whose prefix names those two variables (named only when needed: a
+    /// load without encrypted values formats nothing).
+    pub(crate) meta: &'a StructMeta,
     /// The largest key file read.
     pub(crate) max_file_size: u64,
 }
@@ -77,7 +78,7 @@ pub(crate) struct KeySources<'a> {
 impl<'a> KeySources<'a> {
     /// The sources of a settings type's load: `meta` names the variables.
     pub(crate) fn new(
-        meta: &StructMeta,
+        meta: &'a StructMeta,
         given: &'a [Zeroizing<String>],
         files: &'a [PathBuf],
         env: &'a EnvInput,
@@ -87,7 +88,7 @@ impl<'a> KeySources<'a> {
             given,
             files,
             env,
-            vars: key_vars(meta),
+            meta,
             max_file_size,
         }
     }
@@ -123,7 +124,7 @@ impl<'a> Keys<'a> {
             if cfg!(feature = "age") {
                 Keyring::load(sources, problems)
             } else {
-                Keyring::empty(sources.vars.clone())
+                Keyring::empty(key_vars(sources.meta))
             }
         })
     }
@@ -294,8 +295,8 @@ impl Keyring {
 
     /// Reads every identity of `sources`; what cannot be read is a problem, never a panic.
     pub(crate) fn load(sources: &KeySources<'_>, problems: &mut Problems) -> Self {
-        let mut ring = Keyring::empty(sources.vars.clone());
-        let [key_var, file_var] = &sources.vars;
+        let mut ring = Keyring::empty(key_vars(sources.meta));
+        let [key_var, file_var] = ring.vars.clone();
         let mut texts: Vec<KeyText> = Vec::new();
         for (n, key) in sources.given.iter().enumerate() {
             texts.push(KeyText {
@@ -306,7 +307,7 @@ impl Keyring {
         }
         // An empty variable is unset (as `KEY=` in a compose file means).
         let var = |name: &str| sources.env.get(name).filter(|v| !v.trim().is_empty());
-        if let Some(key) = var(key_var) {
+        if let Some(key) = var(&key_var) {
             texts.push(KeyText {
                 origin: format!("env var {key_var}"),
                 what: format!("env var {key_var}"),
@@ -318,7 +319,7 @@ impl Keyring {
             .iter()
             .map(|p| (p.clone(), format!("age key file {}", p.display())))
             .collect();
-        if let Some(path) = var(file_var) {
+        if let Some(path) = var(&file_var) {
             files.push((path.into(), format!("env var {file_var}")));
         }
         ring.configured = !texts.is_empty() || !files.is_empty();

@@ -195,6 +195,10 @@ impl Issues {
         });
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// Takes in another's issues, after these.
     pub(crate) fn append(&mut self, mut other: Issues) {
         self.list.append(&mut other.list);

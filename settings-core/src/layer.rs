@@ -96,10 +96,19 @@ impl Problems {
     }
 
     /// Takes in another's problems, after these.
+    #[inline]
     pub(crate) fn append(&mut self, other: Problems) {
-        self.issues.append(other.issues);
-        self.warnings.extend(other.warnings);
-        self.rejected.extend(other.rejected);
+        // Most layers have no problem at all: nothing to move, nothing to free.
+        if !other.is_empty() {
+            self.issues.append(other.issues);
+            self.warnings.extend(other.warnings);
+            self.rejected.extend(other.rejected);
+        }
+    }
+
+    /// Nothing was found wrong.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.issues.is_empty() && self.warnings.is_empty() && self.rejected.is_empty()
     }
 
     /// The issues so far, for tests.

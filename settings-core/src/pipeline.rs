@@ -199,7 +199,8 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
     );
     // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
     if !scan.unknown.is_empty() {
-        scan.unknown.retain(|name| !key_sources.vars.contains(name));
+        let vars = crate::encrypted::key_vars(meta);
+        scan.unknown.retain(|name| !vars.contains(name));
     }
     let mut keys = Keys::new(key_sources);
     let profile = opts
@@ -297,12 +298,13 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
 
     // The passes. Decryption comes first: a reference to an encrypted setting sees the
     // plaintext, and is secret. One walk over the strings tells whether either has work.
-    let (mut encrypted, mut references) = (false, false);
-    any_string(&load.tree, &mut |s| {
-        encrypted |= crate::encrypted::is_encrypted(s);
-        references |= s.as_bytes().contains(&b'$') && s.contains("${");
-        encrypted && references
+    let mut found = (false, false);
+    any_string(&load.tree, |s| {
+        found.0 |= crate::encrypted::is_encrypted(s);
+        found.1 |= s.as_bytes().contains(&b'$') && s.contains("${");
+        found.0 && found.1
     });
+    let (encrypted, references) = found;
     if encrypted {
         let problems =
             crate::encrypted::decrypt_tree(&mut load.tree, keys.ring(), &mut load.origins);

@@ -244,16 +244,36 @@ pub(crate) enum Step {
 }
 
 /// Whether some string of the tree (in tables and lists, at any depth) passes `wanted`.
-pub(crate) fn any_string(table: &Table, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
-    fn walk(value: &Value, wanted: &mut dyn FnMut(&str) -> bool) -> bool {
+pub(crate) fn any_string(table: &Table, mut wanted: impl FnMut(&str) -> bool) -> bool {
+    // Generic, not `dyn`, and plain loops: the test is inlined into the walk of every load.
+    fn walk<F: FnMut(&str) -> bool>(value: &Value, wanted: &mut F) -> bool {
         match &value.node {
             Node::Text(s) | Node::Str(s) => wanted(s),
-            Node::Table(t) => t.values().any(|v| walk(v, wanted)),
-            Node::Array(items) => items.iter().any(|v| walk(v, wanted)),
+            Node::Table(t) => {
+                for v in t.values() {
+                    if walk(v, wanted) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Node::Array(items) => {
+                for v in items {
+                    if walk(v, wanted) {
+                        return true;
+                    }
+                }
+                false
+            }
             _ => false,
         }
     }
-    table.values().any(|v| walk(v, wanted))
+    for v in table.values() {
+        if walk(v, &mut wanted) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The location of every string of the tree (in tables and lists, at any depth) for which
