@@ -101,7 +101,7 @@ fn extend_needs_a_list(cx: &Ctxt, field: &Field) {
             format!("`#[settings({NESTED})]` cannot take `{EXTEND}`: nested tables always merge key by key"),
         );
     } else if !matches!(field.shape.kind, Kind::List | Kind::Other) {
-        let ty = crate::expand::type_name(&field.ty);
+        let ty = &field.shape.name;
         cx.error_at(span, format!("`{EXTEND}` applies to lists, not to `{ty}`"));
     }
 }
@@ -112,7 +112,7 @@ fn constraints_fit_the_type(cx: &Ctxt, field: &Field) {
         return;
     }
     let kind = field.shape.kind;
-    let ty = crate::expand::type_name(&field.ty);
+    let ty = &field.shape.name;
     for c in &field.attrs.constraints {
         let fits = match &c.value {
             Constraint::Range { .. } => kind.is_numeric() || kind == Kind::Other,
@@ -251,7 +251,7 @@ fn default_fits_the_type(cx: &Ctxt, field: &Field) {
     if field.attrs.nested.is_some() {
         return;
     }
-    let ty = crate::expand::type_name(&field.ty);
+    let ty = &field.shape.name;
     let ok = match (field.shape.kind, &lit.value) {
         (_, Literal::Array(_)) => matches!(field.shape.kind, Kind::List | Kind::Other),
         (Kind::Bool, Literal::Bool(_)) => true,

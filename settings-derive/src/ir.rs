@@ -121,6 +121,8 @@ impl Constraint {
 
 /// What a field's type looks like, read from its tokens.
 pub(crate) struct TypeShape {
+    /// The whole type written out, for messages and the metadata: `Option<Vec<String>>`.
+    pub(crate) name: String,
     /// `Option<T>` at the outside.
     pub(crate) option: bool,
     /// `Secret<T>` (inside the option, if any).

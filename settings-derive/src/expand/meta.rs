@@ -89,7 +89,7 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
         .as_ref()
         .map_or_else(|| name.clone(), |r| r.value.clone());
     let doc = &field.doc;
-    let ty = super::type_name(&field.ty);
+    let ty = &field.shape.name;
     let shape = if a.nested.is_some() {
         "Struct"
     } else {
