@@ -1,11 +1,11 @@
 //! Rules across attributes, checked on the IR: one function per rule, every error recorded.
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Constraint, Default, Field, Input, Kind, Literal, Sp};
+use crate::ir::{Constraint, Default, Kind, Literal, ParsedField, ParsedInput, Sp};
 use crate::symbol::*;
 
 /// Runs every rule on the input.
-pub(crate) fn check(cx: &Ctxt, input: &Input) {
+pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
         env_only_needs_env(cx, field);
@@ -21,7 +21,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
 /// A nested struct loads from the sources itself: a literal default, explicit env names, `secret`
 /// or value checks have nothing to apply to. Only `rename`, `validate`, bare `default` and
 /// `default_with` make sense with `nested`.
-fn nested_takes_only_what_fits(cx: &Ctxt, field: &Field) {
+fn nested_takes_only_what_fits(cx: &Ctxt, field: &ParsedField) {
     let Some(nested) = field.attrs.nested else {
         return;
     };
@@ -79,7 +79,7 @@ fn nested_takes_only_what_fits(cx: &Ctxt, field: &Field) {
 }
 
 /// `env_only` means "only the explicit names": without any, nothing could set the field.
-fn env_only_needs_env(cx: &Ctxt, field: &Field) {
+fn env_only_needs_env(cx: &Ctxt, field: &ParsedField) {
     if let Some(span) = field.attrs.env_only {
         if field.attrs.env.is_empty() {
             cx.error_at(
@@ -91,7 +91,7 @@ fn env_only_needs_env(cx: &Ctxt, field: &Field) {
 }
 
 /// `extend` makes a list grow across sources: a value that is not a list cannot.
-fn extend_needs_a_list(cx: &Ctxt, field: &Field) {
+fn extend_needs_a_list(cx: &Ctxt, field: &ParsedField) {
     let Some(span) = field.attrs.extend else {
         return;
     };
@@ -107,7 +107,7 @@ fn extend_needs_a_list(cx: &Ctxt, field: &Field) {
 }
 
 /// A range on text or a length on a number is a mistake the type already shows.
-fn constraints_fit_the_type(cx: &Ctxt, field: &Field) {
+fn constraints_fit_the_type(cx: &Ctxt, field: &ParsedField) {
     if field.attrs.nested.is_some() {
         return;
     }
@@ -152,7 +152,7 @@ fn constraints_fit_the_type(cx: &Ctxt, field: &Field) {
 
 /// A bound must be readable as the field's kind (a duration like `"1s"` for a `Duration`), and
 /// `min` above `max` accepts nothing.
-fn bounds_are_ordered(cx: &Ctxt, field: &Field) {
+fn bounds_are_ordered(cx: &Ctxt, field: &ParsedField) {
     let kind = field.shape.kind;
     for c in &field.attrs.constraints {
         match &c.value {
@@ -224,7 +224,7 @@ fn magnitude(kind: Kind, lit: &Literal) -> Option<f64> {
 }
 
 /// An invalid pattern is found here, not at the first load.
-fn regex_compiles(cx: &Ctxt, field: &Field) {
+fn regex_compiles(cx: &Ctxt, field: &ParsedField) {
     for c in &field.attrs.constraints {
         if let Constraint::Regex(pattern) = &c.value {
             if let Err(e) = regex_syntax::Parser::new().parse(&pattern.value) {
@@ -240,7 +240,7 @@ fn regex_compiles(cx: &Ctxt, field: &Field) {
 }
 
 /// A default literal must be something config text could turn into the field's type.
-fn default_fits_the_type(cx: &Ctxt, field: &Field) {
+fn default_fits_the_type(cx: &Ctxt, field: &ParsedField) {
     let Some(Sp {
         value: Default::Literal(lit),
         ..
@@ -281,7 +281,7 @@ fn default_fits_the_type(cx: &Ctxt, field: &Field) {
 }
 
 /// A default that breaks the field's own constraints would fail every load that relies on it.
-fn default_meets_constraints(cx: &Ctxt, field: &Field) {
+fn default_meets_constraints(cx: &Ctxt, field: &ParsedField) {
     let Some(Sp {
         value: Default::Literal(lit),
         ..

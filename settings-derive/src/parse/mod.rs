@@ -1,4 +1,4 @@
-//! `syn::DeriveInput` → [`crate::ir::Input`]. Single-attribute rules (a known key, a well-formed
+//! `syn::DeriveInput` → [`crate::ir::ParsedInput`]. Single-attribute rules (a known key, a well-formed
 //! value, no key given twice) are checked here; rules across attributes live in `check.rs`.
 
 mod constraint;
@@ -9,11 +9,11 @@ mod literal;
 mod ty;
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Field, Input};
+use crate::ir::{ParsedField, ParsedInput};
 use syn::parse::ParseStream;
 
 /// Parses the input; `None` when it is not a struct with named fields (already reported).
-pub(crate) fn input(cx: &Ctxt, input: &syn::DeriveInput) -> Option<Input> {
+pub(crate) fn input(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ParsedInput> {
     if let Some(param) = input.generics.params.first() {
         cx.error_spanned_by(
             param,
@@ -36,7 +36,7 @@ pub(crate) fn input(cx: &Ctxt, input: &syn::DeriveInput) -> Option<Input> {
     let attrs = container::parse(cx, &input.attrs);
     let fields = fields
         .iter()
-        .map(|f| Field {
+        .map(|f| ParsedField {
             ident: f.ident.clone().expect("named field"),
             ty: f.ty.clone(),
             doc: docs::collect(&f.attrs),
@@ -44,7 +44,7 @@ pub(crate) fn input(cx: &Ctxt, input: &syn::DeriveInput) -> Option<Input> {
             attrs: field::parse(cx, &f.attrs),
         })
         .collect();
-    Some(Input {
+    Some(ParsedInput {
         ident: input.ident.clone(),
         doc: docs::collect(&input.attrs),
         attrs,
