@@ -1,11 +1,12 @@
 //! Rules across attributes, checked on the IR: one function per rule, every error recorded.
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Constraint, Default, Field, Input, Kind, Literal, Sp};
+use crate::ir::{Constraint, Default, Kind, Literal, ParsedField, ParsedInput, Sp};
 use crate::symbol::*;
+use proc_macro2::Span;
 
 /// Runs every rule on the input.
-pub(crate) fn check(cx: &Ctxt, input: &Input) {
+pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
         env_only_needs_env(cx, field);
@@ -21,7 +22,7 @@ pub(crate) fn check(cx: &Ctxt, input: &Input) {
 /// A nested struct loads from the sources itself: a literal default, explicit env names, `secret`
 /// or value checks have nothing to apply to. Only `rename`, `validate`, bare `default` and
 /// `default_with` make sense with `nested`.
-fn nested_takes_only_what_fits(cx: &Ctxt, field: &Field) {
+fn nested_takes_only_what_fits(cx: &Ctxt, field: &ParsedField) {
     let Some(nested) = field.attrs.nested else {
         return;
     };
@@ -34,13 +35,19 @@ fn nested_takes_only_what_fits(cx: &Ctxt, field: &Field) {
     {
         cx.error_at(
             lit.span,
-            format!("`#[settings({NESTED})]` cannot take `{DEFAULT} = ...`: use bare `{DEFAULT}` or `{DEFAULT_WITH}`"),
+            format!(
+                "`#[settings({NESTED})]` cannot take `{DEFAULT} = {}`: use bare `{DEFAULT}` or `{DEFAULT_WITH}`",
+                show(&lit.value)
+            ),
         );
     }
     for env in &a.env {
         cx.error_at(
             env.span,
-            format!("`#[settings({NESTED})]` cannot take `{ENV}`: {why}"),
+            format!(
+                "`#[settings({NESTED})]` cannot take `{ENV} = {}`: {why}",
+                show_str(&env.value)
+            ),
         );
     }
     if let Some(span) = a.env_only {
@@ -58,7 +65,10 @@ fn nested_takes_only_what_fits(cx: &Ctxt, field: &Field) {
     if let Some(sep) = &a.separator {
         cx.error_at(
             sep.span,
-            format!("`#[settings({NESTED})]` cannot take `{SEPARATOR}`: {why}"),
+            format!(
+                "`#[settings({NESTED})]` cannot take `{SEPARATOR} = {}`: {why}",
+                show_str(&sep.value)
+            ),
         );
     }
     for c in &a.constraints {
@@ -73,13 +83,16 @@ fn nested_takes_only_what_fits(cx: &Ctxt, field: &Field) {
     if field.shape.secret {
         cx.error_at(
             nested,
-            "a `nested` settings struct cannot be wrapped in `Secret`",
+            format!(
+                "`#[settings({NESTED})]` cannot be wrapped in `Secret` (`{}`): a nested struct loads its own fields; mark those `{SECRET}` instead",
+                field.shape.name
+            ),
         );
     }
 }
 
 /// `env_only` means "only the explicit names": without any, nothing could set the field.
-fn env_only_needs_env(cx: &Ctxt, field: &Field) {
+fn env_only_needs_env(cx: &Ctxt, field: &ParsedField) {
     if let Some(span) = field.attrs.env_only {
         if field.attrs.env.is_empty() {
             cx.error_at(
@@ -91,7 +104,7 @@ fn env_only_needs_env(cx: &Ctxt, field: &Field) {
 }
 
 /// `extend` makes a list grow across sources: a value that is not a list cannot.
-fn extend_needs_a_list(cx: &Ctxt, field: &Field) {
+fn extend_needs_a_list(cx: &Ctxt, field: &ParsedField) {
     let Some(span) = field.attrs.extend else {
         return;
     };
@@ -101,87 +114,132 @@ fn extend_needs_a_list(cx: &Ctxt, field: &Field) {
             format!("`#[settings({NESTED})]` cannot take `{EXTEND}`: nested tables always merge key by key"),
         );
     } else if !matches!(field.shape.kind, Kind::List | Kind::Other) {
-        let ty = crate::expand::type_name(&field.ty);
+        let ty = &field.shape.name;
         cx.error_at(span, format!("`{EXTEND}` applies to lists, not to `{ty}`"));
     }
 }
 
-/// A range on text or a length on a number is a mistake the type already shows.
-fn constraints_fit_the_type(cx: &Ctxt, field: &Field) {
+/// A range on text or a length on a number is a mistake the type already shows, and so are
+/// allowed values of another kind than the field's.
+fn constraints_fit_the_type(cx: &Ctxt, field: &ParsedField) {
     if field.attrs.nested.is_some() {
         return;
     }
     let kind = field.shape.kind;
-    let ty = crate::expand::type_name(&field.ty);
+    let ty = &field.shape.name;
     for c in &field.attrs.constraints {
-        let fits = match &c.value {
-            Constraint::Range { .. } => kind.is_numeric() || kind == Kind::Other,
-            Constraint::Len { .. } => kind.has_len() || kind == Kind::Other,
-            Constraint::Regex(_) | Constraint::Url { .. } => {
-                matches!(kind, Kind::Text | Kind::List | Kind::Other)
+        let what = match &c.value {
+            Constraint::Range { .. } if !(kind.is_numeric() || kind == Kind::Other) => {
+                "numbers, durations and byte sizes"
+            }
+            Constraint::Len { .. } if !(kind.has_len() || kind == Kind::Other) => {
+                "strings, lists, maps and sets"
+            }
+            Constraint::Regex(_) | Constraint::Url { .. }
+                if !matches!(kind, Kind::Text | Kind::List | Kind::Other) =>
+            {
+                "strings and lists of strings"
             }
             Constraint::OneOf { values, .. } => {
-                let strings = values.iter().all(|v| matches!(v.value, Literal::Str(_)));
-                let numbers = values
-                    .iter()
-                    .all(|v| matches!(v.value, Literal::Int(_) | Literal::Float(_)));
-                match kind {
-                    Kind::Integer | Kind::Float => numbers,
-                    Kind::Text => strings,
-                    Kind::Bool | Kind::Map | Kind::Duration | Kind::ByteSize => false,
-                    Kind::List | Kind::Other => strings || numbers,
-                }
+                one_of_fits(cx, c.span, values, kind, ty);
+                continue;
             }
+            _ => continue,
         };
-        if !fits {
-            let what = match &c.value {
-                Constraint::Range { .. } => "numbers, durations and byte sizes",
-                Constraint::Len { .. } => "strings, lists, maps and sets",
-                Constraint::Regex(_) | Constraint::Url { .. } => "strings and lists of strings",
-                Constraint::OneOf { .. } => {
-                    "strings or numbers, with allowed values of the same kind"
-                }
-            };
-            cx.error_at(
-                c.span,
-                format!("`{}` applies to {what}, not to `{ty}`", c.value.name()),
-            );
-        }
+        cx.error_at(
+            c.span,
+            format!("`{}` applies to {what}, not to `{ty}`", c.value.name()),
+        );
     }
+}
+
+/// `one_of` lists strings for a text field, numbers for a number, either (but one kind) for a
+/// list or a type the derive cannot see into.
+fn one_of_fits(cx: &Ctxt, span: Span, values: &[Sp<Literal>], kind: Kind, ty: &str) {
+    let strings = values.iter().all(|v| matches!(v.value, Literal::Str(_)));
+    let numbers = values
+        .iter()
+        .all(|v| matches!(v.value, Literal::Int(_) | Literal::Float(_)));
+    let listed = || show(&Literal::Array(values.to_vec()));
+    let message = match kind {
+        Kind::Integer | Kind::Float if !numbers => {
+            format!(
+                "`{ONE_OF} = {}` cannot apply to `{ty}`: list numbers",
+                listed()
+            )
+        }
+        Kind::Text if !strings => {
+            format!(
+                "`{ONE_OF} = {}` cannot apply to `{ty}`: list strings",
+                listed()
+            )
+        }
+        Kind::Bool | Kind::Map | Kind::Duration | Kind::ByteSize => {
+            format!("`{ONE_OF}` applies to strings, numbers and lists of them, not to `{ty}`")
+        }
+        Kind::List | Kind::Other if !(strings || numbers) => {
+            format!(
+                "`{ONE_OF} = {}` mixes strings and numbers: list values of one kind",
+                listed()
+            )
+        }
+        _ => return,
+    };
+    cx.error_at(span, message);
 }
 
 /// A bound must be readable as the field's kind (a duration like `"1s"` for a `Duration`), and
 /// `min` above `max` accepts nothing.
-fn bounds_are_ordered(cx: &Ctxt, field: &Field) {
+fn bounds_are_ordered(cx: &Ctxt, field: &ParsedField) {
     let kind = field.shape.kind;
     for c in &field.attrs.constraints {
         match &c.value {
             Constraint::Range { min, max, gt, lt } => {
-                for bound in [min, max, gt, lt].into_iter().flatten() {
+                let bounds = [(MIN, min), (MAX, max), (GT, gt), (LT, lt)];
+                for (name, bound) in bounds {
+                    let Some(bound) = bound else { continue };
                     if magnitude(kind, &bound.value).is_none() {
                         let what = match kind {
-                            Kind::Duration => "a duration like \"30s\" or a number of seconds",
-                            Kind::ByteSize => "a size like \"100 MB\" or a number of bytes",
+                            Kind::Duration => "a duration like `\"30s\"` or a number of seconds",
+                            Kind::ByteSize => "a size like `\"100 MB\"` or a number of bytes",
                             _ => "a number",
                         };
-                        cx.error_at(bound.span, format!("this bound is not {what}"));
+                        cx.error_at(
+                            bound.span,
+                            format!(
+                                "`{RANGE}` bound `{name} = {}` is not {what}",
+                                show(&bound.value)
+                            ),
+                        );
                     }
                 }
-                let low = min.as_ref().or(gt.as_ref());
-                let high = max.as_ref().or(lt.as_ref());
-                if let (Some(low), Some(high)) = (low, high) {
+                // The parser lets through one low bound (`min` or `gt`) and one high.
+                let low = min
+                    .as_ref()
+                    .map(|b| (MIN, b))
+                    .or(gt.as_ref().map(|b| (GT, b)));
+                let high = max
+                    .as_ref()
+                    .map(|b| (MAX, b))
+                    .or(lt.as_ref().map(|b| (LT, b)));
+                if let (Some((low_name, low)), Some((high_name, high))) = (low, high) {
                     if let (Some(a), Some(b)) =
                         (magnitude(kind, &low.value), magnitude(kind, &high.value))
                     {
-                        let empty = if min.is_some() && max.is_some() {
-                            a > b
+                        let inclusive = min.is_some() && max.is_some();
+                        let (empty, relation) = if inclusive {
+                            (a > b, "is above")
                         } else {
-                            a >= b
+                            (a >= b, "is not below")
                         };
                         if empty {
                             cx.error_at(
                                 low.span,
-                                "the lower bound is above the upper bound: no value can pass",
+                                format!(
+                                    "`{RANGE}` bound `{low_name} = {}` {relation} `{high_name} = {}`: no value can pass",
+                                    show(&low.value),
+                                    show(&high.value)
+                                ),
                             );
                         }
                     }
@@ -193,7 +251,10 @@ fn bounds_are_ordered(cx: &Ctxt, field: &Field) {
             } if min.value > max.value => {
                 cx.error_at(
                     min.span,
-                    format!("`{MIN}` ({}) is above `{MAX}` ({})", min.value, max.value),
+                    format!(
+                        "`{LEN}` bound `{MIN} = {}` is above `{MAX} = {}`: no value can pass",
+                        min.value, max.value
+                    ),
                 );
             }
             _ => {}
@@ -224,23 +285,60 @@ fn magnitude(kind: Kind, lit: &Literal) -> Option<f64> {
 }
 
 /// An invalid pattern is found here, not at the first load.
-fn regex_compiles(cx: &Ctxt, field: &Field) {
+fn regex_compiles(cx: &Ctxt, field: &ParsedField) {
     for c in &field.attrs.constraints {
         if let Constraint::Regex(pattern) = &c.value {
             if let Err(e) = regex_syntax::Parser::new().parse(&pattern.value) {
-                let detail = match &e {
-                    regex_syntax::Error::Parse(p) => p.kind().to_string(),
-                    regex_syntax::Error::Translate(t) => t.kind().to_string(),
-                    other => other.to_string(),
-                };
-                cx.error_at(pattern.span, format!("invalid regex: {detail}"));
+                cx.error_at(pattern.span, regex_error(&pattern.value, &e));
             }
         }
     }
 }
 
+/// `invalid regex `^[a-z$` at offset 1 (`[`): unclosed character class`: the pattern, where it
+/// breaks (in characters from its start) and why.
+fn regex_error(pattern: &str, e: &regex_syntax::Error) -> String {
+    let (why, span) = match e {
+        regex_syntax::Error::Parse(p) => (p.kind().to_string(), Some(*p.span())),
+        regex_syntax::Error::Translate(t) => (t.kind().to_string(), Some(*t.span())),
+        other => (other.to_string(), None),
+    };
+    let place = span.map_or_else(String::new, |span| {
+        let start = span.start.offset;
+        let Some(rest) = pattern.get(start..).filter(|rest| !rest.is_empty()) else {
+            return " at its end".to_owned();
+        };
+        let piece = pattern
+            .get(start..span.end.offset)
+            .filter(|piece| !piece.is_empty())
+            .unwrap_or_else(|| rest.chars().next().map_or(rest, |c| &rest[..c.len_utf8()]));
+        let at = pattern[..start].chars().count();
+        format!(" at offset {at} (`{piece}`)")
+    });
+    format!("invalid regex `{pattern}`{place}: {why}")
+}
+
+/// `the default `"x"``, or no value for a secret field: its default is a secret too.
+fn the_default(field: &ParsedField, lit: &Literal) -> String {
+    the_value(field, lit, false)
+}
+
+/// The default, or one item of an array default, quoted as [`the_default`] does.
+fn the_value(field: &ParsedField, lit: &Literal, item: bool) -> String {
+    match (is_secret(field), item) {
+        (true, false) => "the secret's default".to_owned(),
+        (true, true) => "an item of the secret's default".to_owned(),
+        (false, false) => format!("the default `{}`", show(lit)),
+        (false, true) => format!("the default's item `{}`", show(lit)),
+    }
+}
+
+fn is_secret(field: &ParsedField) -> bool {
+    field.attrs.secret.is_some() || field.shape.secret
+}
+
 /// A default literal must be something config text could turn into the field's type.
-fn default_fits_the_type(cx: &Ctxt, field: &Field) {
+fn default_fits_the_type(cx: &Ctxt, field: &ParsedField) {
     let Some(Sp {
         value: Default::Literal(lit),
         ..
@@ -251,7 +349,7 @@ fn default_fits_the_type(cx: &Ctxt, field: &Field) {
     if field.attrs.nested.is_some() {
         return;
     }
-    let ty = crate::expand::type_name(&field.ty);
+    let ty = &field.shape.name;
     let ok = match (field.shape.kind, &lit.value) {
         (_, Literal::Array(_)) => matches!(field.shape.kind, Kind::List | Kind::Other),
         (Kind::Bool, Literal::Bool(_)) => true,
@@ -276,12 +374,15 @@ fn default_fits_the_type(cx: &Ctxt, field: &Field) {
         _ => true,
     };
     if !ok {
-        cx.error_at(lit.span, format!("this default cannot become a `{ty}`"));
+        cx.error_at(
+            lit.span,
+            format!("{} cannot become a `{ty}`", the_default(field, &lit.value)),
+        );
     }
 }
 
 /// A default that breaks the field's own constraints would fail every load that relies on it.
-fn default_meets_constraints(cx: &Ctxt, field: &Field) {
+fn default_meets_constraints(cx: &Ctxt, field: &ParsedField) {
     let Some(Sp {
         value: Default::Literal(lit),
         ..
@@ -296,46 +397,74 @@ fn default_meets_constraints(cx: &Ctxt, field: &Field) {
                 let Some(v) = magnitude(kind, &lit.value) else {
                     continue;
                 };
-                let below = |b: &Option<Sp<Literal>>, strict: bool| {
-                    b.as_ref()
-                        .and_then(|b| magnitude(kind, &b.value))
-                        .is_some_and(|b| if strict { v <= b } else { v < b })
-                };
-                let above = |b: &Option<Sp<Literal>>, strict: bool| {
-                    b.as_ref()
-                        .and_then(|b| magnitude(kind, &b.value))
-                        .is_some_and(|b| if strict { v >= b } else { v > b })
-                };
-                if below(min, false) || below(gt, true) || above(max, false) || above(lt, true) {
-                    cx.error_at(lit.span, "the default is outside the field's `range`");
-                }
-            }
-            Constraint::Len { min, max } => {
-                let n = match &lit.value {
-                    Literal::Str(s) if field.shape.kind == Kind::Text => s.chars().count() as u64,
-                    Literal::Array(items) => items.len() as u64,
-                    _ => continue,
-                };
-                if min.as_ref().is_some_and(|m| n < m.value)
-                    || max.as_ref().is_some_and(|m| n > m.value)
-                {
+                let bounds = [
+                    (MIN, min, "is below"),
+                    (GT, gt, "is not above"),
+                    (MAX, max, "is above"),
+                    (LT, lt, "is not below"),
+                ];
+                let broken = bounds.into_iter().find_map(|(name, bound, relation)| {
+                    let bound = bound.as_ref()?;
+                    let b = magnitude(kind, &bound.value)?;
+                    let fails = match name {
+                        MIN => v < b,
+                        GT => v <= b,
+                        MAX => v > b,
+                        _ => v >= b,
+                    };
+                    fails.then(|| {
+                        format!(
+                            "{relation} the field's `{RANGE}` bound `{name} = {}`",
+                            show(&bound.value)
+                        )
+                    })
+                });
+                if let Some(broken) = broken {
                     cx.error_at(
                         lit.span,
-                        "the default's length is outside the field's `len`",
+                        format!("{} {broken}", the_default(field, &lit.value)),
                     );
                 }
             }
-            Constraint::Regex(pattern) => {
-                let texts: Vec<&Sp<Literal>> = match &lit.value {
-                    Literal::Array(items) => items.iter().collect(),
-                    _ => vec![lit],
+            Constraint::Len { min, max } => {
+                let (n, unit) = match &lit.value {
+                    Literal::Str(s) if field.shape.kind == Kind::Text => {
+                        (s.chars().count() as u64, "character")
+                    }
+                    Literal::Array(items) => (items.len() as u64, "item"),
+                    _ => continue,
                 };
-                for item in texts {
+                let broken = match (min, max) {
+                    (Some(min), _) if n < min.value => Some(("fewer", MIN, min.value)),
+                    (_, Some(max)) if n > max.value => Some(("more", MAX, max.value)),
+                    _ => None,
+                };
+                if let Some((relation, name, bound)) = broken {
+                    let rule = format!("the field's `{LEN}` bound `{name} = {bound}` allows");
+                    let message = if is_secret(field) {
+                        format!("the secret's default has {relation} {unit}s than {rule}")
+                    } else {
+                        let plural = if n == 1 { "" } else { "s" };
+                        format!(
+                            "{} has {n} {unit}{plural}, {relation} than {rule}",
+                            the_default(field, &lit.value)
+                        )
+                    };
+                    cx.error_at(lit.span, message);
+                }
+            }
+            Constraint::Regex(pattern) => {
+                let (items, array) = items_of(lit);
+                for item in items {
                     if let Literal::Str(text) = &item.value {
                         if crate::regex_match::is_match(&pattern.value, text) == Some(false) {
                             cx.error_at(
                                 item.span,
-                                "the default does not match the field's `regex`",
+                                format!(
+                                    "{} does not match the field's regex `{}`",
+                                    the_value(field, &item.value, array),
+                                    pattern.value
+                                ),
                             );
                         }
                     }
@@ -345,20 +474,42 @@ fn default_meets_constraints(cx: &Ctxt, field: &Field) {
                 values,
                 ignore_case,
             } => {
-                let listed = |x: &Literal| values.iter().any(|v| same(&v.value, x, *ignore_case));
-                let ok = match &lit.value {
-                    Literal::Array(items) => items.iter().all(|i| listed(&i.value)),
-                    other => listed(other),
+                let rule = || {
+                    let values = show(&Literal::Array(values.clone()));
+                    if *ignore_case {
+                        format!("`{ONE_OF}({VALUES} = {values}, {IGNORE_CASE})`")
+                    } else {
+                        format!("`{ONE_OF} = {values}`")
+                    }
                 };
-                if !ok {
-                    cx.error_at(
-                        lit.span,
-                        "the default is not one of the values `one_of` allows",
-                    );
+                let (items, array) = items_of(lit);
+                for item in items {
+                    if !values
+                        .iter()
+                        .any(|v| same(&v.value, &item.value, *ignore_case))
+                    {
+                        cx.error_at(
+                            item.span,
+                            format!(
+                                "{} is not one of the field's {}",
+                                the_value(field, &item.value, array),
+                                rule()
+                            ),
+                        );
+                    }
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// The items of an array default, each checked on its own, or the default itself; and whether
+/// it was an array.
+fn items_of(lit: &Sp<Literal>) -> (&[Sp<Literal>], bool) {
+    match &lit.value {
+        Literal::Array(items) => (items, true),
+        _ => (std::slice::from_ref(lit), false),
     }
 }
 
@@ -375,5 +526,34 @@ fn same(a: &Literal, b: &Literal, ignore_case: bool) -> bool {
             (Some(x), Some(y)) => x == y,
             _ => false,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_error;
+
+    fn error(pattern: &str) -> String {
+        let e = regex_syntax::Parser::new().parse(pattern).unwrap_err();
+        regex_error(pattern, &e)
+    }
+
+    #[test]
+    fn regex_errors_quote_the_pattern_and_the_place() {
+        assert_eq!(
+            error("^[a-z+$"),
+            "invalid regex `^[a-z+$` at offset 1 (`[`): unclosed character class"
+        );
+        // Offsets count characters, not bytes.
+        assert_eq!(
+            error("é("),
+            "invalid regex `é(` at offset 1 (`(`): unclosed group"
+        );
+        assert_eq!(
+            error("(?i"),
+            "invalid regex `(?i` at its end: expected flag but got end of regex"
+        );
+        assert!(error(r"\p{Klingon}")
+            .starts_with(r"invalid regex `\p{Klingon}` at offset 0 (`\p{Klingon}`): "));
     }
 }

@@ -15,12 +15,12 @@ impl<T> Sp<T> {
     }
 }
 
-/// The struct.
-pub(crate) struct Input {
+/// The struct as parsed: what `check` reads.
+pub(crate) struct ParsedInput {
     pub(crate) ident: syn::Ident,
     pub(crate) doc: String,
     pub(crate) attrs: Container,
-    pub(crate) fields: Vec<Field>,
+    pub(crate) fields: Vec<ParsedField>,
 }
 
 /// Struct attributes.
@@ -39,8 +39,9 @@ pub(crate) struct Container {
     pub(crate) validate: Option<syn::Path>,
 }
 
-/// One named field.
-pub(crate) struct Field {
+/// One named field as parsed: its type and every attribute given, each with its span, so that
+/// `check` can point at the misused one.
+pub(crate) struct ParsedField {
     pub(crate) ident: syn::Ident,
     pub(crate) ty: syn::Type,
     pub(crate) doc: String,
@@ -64,12 +65,98 @@ pub(crate) struct FieldAttrs {
     pub(crate) constraints: Vec<Sp<Constraint>>,
 }
 
-/// Where a field's value comes from when no source sets it.
+/// Where a field's value comes from when no source sets it, as written.
 pub(crate) enum Default {
     /// `default = LITERAL`.
     Literal(Sp<Literal>),
     /// Bare `default`.
     Trait,
+    /// `default_with = path`.
+    With(syn::Path),
+}
+
+/// The struct once `check` passed, each field lowered to the one kind expansion matches.
+pub(crate) struct Input {
+    pub(crate) ident: syn::Ident,
+    pub(crate) doc: String,
+    pub(crate) attrs: Container,
+    pub(crate) fields: Vec<Field>,
+}
+
+/// One field once `check` passed: what every field has, then its kind.
+pub(crate) struct Field {
+    pub(crate) ident: syn::Ident,
+    pub(crate) ty: syn::Type,
+    /// `ty` written out: `Option<Vec<String>>`.
+    pub(crate) ty_name: String,
+    pub(crate) doc: String,
+    /// The key in files and the env-name stem: `rename`, or the field's name.
+    pub(crate) key: String,
+    /// `restart`.
+    pub(crate) restart: bool,
+    /// `validate = path`. A leaf calls it once its constraints pass; a nested field only lists it
+    /// in the metadata.
+    pub(crate) validate: Option<syn::Path>,
+    pub(crate) kind: FieldKind,
+}
+
+/// What a field is: a settings struct of its own, or a value.
+pub(crate) enum FieldKind {
+    /// `#[settings(nested)]`: loads through the nested type's own `Settings` impl.
+    Nested {
+        /// The nested settings struct (inside `Option`, if any).
+        ty: syn::Type,
+        /// `Option<T>`: a table no source mentions is `None`, whatever the default.
+        optional: bool,
+        default: NestedDefault,
+    },
+    /// A value read from the sources.
+    Leaf(Leaf),
+}
+
+/// What fills a nested struct that no source mentions.
+pub(crate) enum NestedDefault {
+    /// Nothing: its own fields load (and report what is missing) one by one.
+    None,
+    /// Bare `default`, spanned at the attribute.
+    Trait(Span),
+    /// `default_with = path`.
+    With(syn::Path),
+}
+
+/// A value read from the sources.
+pub(crate) struct Leaf {
+    pub(crate) kind: LeafKind,
+    /// The value type inside `Option` and `Secret`.
+    pub(crate) inner: syn::Type,
+    /// What kind of value `inner` is.
+    pub(crate) value: Kind,
+    /// `Secret<T>`: checks see the exposed value.
+    pub(crate) secret_type: bool,
+    /// Masked in reports and errors: `secret`, or a `Secret<T>` type.
+    pub(crate) secret: bool,
+    pub(crate) env: Vec<String>,
+    pub(crate) env_only: bool,
+    pub(crate) extend: bool,
+    pub(crate) separator: Option<String>,
+    pub(crate) constraints: Vec<Sp<Constraint>>,
+}
+
+/// Whether a leaf may be absent, and what fills it when no source sets it.
+pub(crate) enum LeafKind {
+    /// `Option<T>`: checks run only on a present value. A default still fills it.
+    Optional { default: LeafDefault },
+    /// Any other type: without a default, a value no source sets is missing.
+    Required { default: LeafDefault },
+}
+
+/// What fills a leaf that no source sets.
+pub(crate) enum LeafDefault {
+    None,
+    /// `default = LITERAL`: listed in the metadata, turned into the type as config text is.
+    Literal(Sp<Literal>),
+    /// Bare `default`: `Default::default()`, spanned at the attribute.
+    Trait(Span),
     /// `default_with = path`.
     With(syn::Path),
 }
@@ -121,6 +208,8 @@ impl Constraint {
 
 /// What a field's type looks like, read from its tokens.
 pub(crate) struct TypeShape {
+    /// The whole type written out, for messages and the metadata: `Option<Vec<String>>`.
+    pub(crate) name: String,
     /// `Option<T>` at the outside.
     pub(crate) option: bool,
     /// `Secret<T>` (inside the option, if any).

@@ -3,7 +3,9 @@
 //!
 //! The macro has three rooms: `parse` turns the syn input into the IR (`ir.rs`), `check` applies
 //! the rules across attributes, and `expand` turns the IR into a static metadata table plus one
-//! runtime call per field. Every attribute error of a struct is reported in one compile.
+//! runtime call per field. Between the last two, `lower` resolves each checked field's attributes
+//! into the one kind (nested, optional or required leaf) that expansion matches. Every attribute
+//! error of a struct is reported in one compile.
 #![forbid(unsafe_code)]
 
 mod check;
@@ -11,6 +13,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod ir;
+mod lower;
 mod parse;
 mod regex_match;
 mod symbol;
@@ -32,7 +35,7 @@ fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
         check::check(&cx, parsed);
     }
     match (cx.check(), parsed) {
-        (Ok(()), Some(parsed)) => expand::expand(&parsed),
+        (Ok(()), Some(parsed)) => expand::expand(&lower::lower(parsed)),
         (Err(err), _) => {
             let mut out = err.to_compile_error();
             out.extend(fallback::fallback(input));

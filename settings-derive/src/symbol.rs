@@ -1,4 +1,6 @@
-//! Every attribute keyword, in one place.
+//! Every attribute keyword, in one place, and how messages quote keys and values.
+
+use crate::ir::Literal;
 
 pub(crate) const SETTINGS: &str = "settings";
 
@@ -83,6 +85,40 @@ pub(crate) fn list(keys: &[&str]) -> String {
     }
 }
 
+/// A literal as it would be written in the attribute: `"info"`, `8080`, `0.5`, `true`,
+/// `["a", "b"]`. A string's backslashes stay as they are (a regex reads as written), its quotes
+/// and control characters are escaped.
+pub(crate) fn show(lit: &Literal) -> String {
+    match lit {
+        Literal::Str(s) => show_str(s),
+        Literal::Int(i) => i.to_string(),
+        Literal::Float(f) => format!("{f:?}"),
+        Literal::Bool(b) => b.to_string(),
+        Literal::Array(items) => {
+            let items: Vec<String> = items.iter().map(|i| show(&i.value)).collect();
+            format!("[{}]", items.join(", "))
+        }
+    }
+}
+
+/// A string literal as [`show`] writes it: `"info"`.
+pub(crate) fn show_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `; did you mean `x`?` when a known key is one or two edits away from `word`.
 pub(crate) fn did_you_mean(word: &str, keys: &[&str]) -> String {
     let best = keys
@@ -136,6 +172,26 @@ mod tests {
             "did you mean `env_prefix`? "
         );
         assert_eq!(did_you_mean("colour", FIELD_KEYS), "");
+    }
+
+    #[test]
+    fn literals_read_as_written() {
+        use crate::ir::Sp;
+        let span = proc_macro2::Span::call_site();
+        assert_eq!(show(&Literal::Str(r"^\d+$".into())), r#""^\d+$""#);
+        assert_eq!(
+            show(&Literal::Str("say \"hi\"\n\0".into())),
+            r#""say \"hi\"\n\u{0}""#
+        );
+        assert_eq!(show(&Literal::Int(-5)), "-5");
+        assert_eq!(show(&Literal::Float(1.0)), "1.0");
+        assert_eq!(show(&Literal::Float(0.25)), "0.25");
+        assert_eq!(show(&Literal::Bool(true)), "true");
+        let array = Literal::Array(vec![
+            Sp::new(Literal::Str("a".into()), span),
+            Sp::new(Literal::Int(1), span),
+        ]);
+        assert_eq!(show(&array), r#"["a", 1]"#);
     }
 
     #[test]

@@ -4,6 +4,8 @@ use settings_core::Settings;
 struct App {
     #[settings(default = "verbose", one_of = ["debug", "info", "warn"])]
     level: String,
+    #[settings(default = ["json", "xml"], one_of(values = ["JSON", "TEXT"], ignore_case))]
+    formats: Vec<String>,
 }
 
 fn main() {}

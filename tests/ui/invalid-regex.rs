@@ -4,6 +4,10 @@ use settings_core::Settings;
 struct App {
     #[settings(regex = "^[a-z+$")]
     region: String,
+    #[settings(regex = "^a{5,2}$")]
+    code: String,
+    #[settings(regex = "(?i")]
+    name: String,
 }
 
 fn main() {}

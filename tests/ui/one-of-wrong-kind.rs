@@ -6,6 +6,10 @@ struct App {
     workers: u32,
     #[settings(one_of = [1, 2])]
     level: String,
+    #[settings(one_of = [1, "two"])]
+    tags: Vec<String>,
+    #[settings(one_of = ["yes"])]
+    debug: bool,
 }
 
 fn main() {}

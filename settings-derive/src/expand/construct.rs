@@ -1,7 +1,7 @@
 //! Emits `__extract`: one call into the runtime per field, the custom checks spanned at the
 //! user's paths, then the struct (and its struct-level check).
 
-use crate::ir::{Default, Field, Input, Kind, Literal, Sp};
+use crate::ir::{Field, FieldKind, Input, Kind, LeafDefault, LeafKind, Literal, NestedDefault};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -58,67 +58,63 @@ pub(super) fn extract_fn(input: &Input) -> TokenStream {
 /// The runtime call that produces one field's value.
 fn take(index: usize, field: &Field) -> TokenStream {
     let ty = &field.ty;
-    let a = &field.attrs;
-    if a.nested.is_some() {
-        return match &a.default {
-            _ if field.shape.option => {
-                let inner = &field.shape.inner;
-                quote!(__cx.nested_opt::<#inner>(#index))
-            }
-            Some(Sp {
-                value: Default::Trait,
-                span,
-            }) => {
+    match &field.kind {
+        FieldKind::Nested {
+            ty: inner,
+            optional: true,
+            ..
+        } => quote!(__cx.nested_opt::<#inner>(#index)),
+        FieldKind::Nested { default, .. } => match default {
+            NestedDefault::None => quote!(__cx.nested::<#ty>(#index)),
+            NestedDefault::Trait(span) => {
                 let default = quote_spanned!(*span=> <#ty as ::core::default::Default>::default);
                 quote!(__cx.nested_or::<#ty>(#index, #default))
             }
-            Some(Sp {
-                value: Default::With(path),
-                ..
-            }) => {
+            NestedDefault::With(path) => {
                 let path = quote_spanned!(path.span()=> #path);
                 quote!(__cx.nested_or::<#ty>(#index, #path))
             }
-            _ => quote!(__cx.nested::<#ty>(#index)),
-        };
-    }
-    let default = match &a.default {
-        Some(Sp {
-            value: Default::Trait,
-            span,
-        }) => quote_spanned!(*span=> <#ty as ::core::default::Default>::default),
-        Some(Sp {
-            value: Default::With(path),
-            ..
-        }) => quote_spanned!(path.span()=> #path),
-        _ => return quote!(__cx.leaf::<#ty>(#index)),
-    };
-    quote! {
-        __cx.leaf_or::<#ty>(#index, #default, |__v: &#ty| {
-            #[allow(unused_imports)]
-            use ::settings_core::__private::{ViaDebug as _, ViaNothing as _};
-            (&::settings_core::__private::Describe(__v)).__describe()
-        })
+        },
+        FieldKind::Leaf(leaf) => {
+            let (LeafKind::Optional { default } | LeafKind::Required { default }) = &leaf.kind;
+            let default = match default {
+                LeafDefault::Trait(span) => {
+                    quote_spanned!(*span=> <#ty as ::core::default::Default>::default)
+                }
+                LeafDefault::With(path) => quote_spanned!(path.span()=> #path),
+                // A literal default is in the metadata: the runtime applies it as a source.
+                LeafDefault::None | LeafDefault::Literal(_) => {
+                    return quote!(__cx.leaf::<#ty>(#index))
+                }
+            };
+            quote! {
+                __cx.leaf_or::<#ty>(#index, #default, |__v: &#ty| {
+                    #[allow(unused_imports)]
+                    use ::settings_core::__private::{ViaDebug as _, ViaNothing as _};
+                    (&::settings_core::__private::Describe(__v)).__describe()
+                })
+            }
+        }
     }
 }
 
 /// The checks of one field: the built-in constraints, then `validate = path` if they pass. Both
 /// see the inner value (inside `Option` only when present; through `Secret`). Each call is spanned
 /// at its attribute, so a type without the needed support or a wrong signature is reported there.
+/// A nested struct runs its own checks.
 fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenStream> {
-    if field.attrs.nested.is_some() {
+    let FieldKind::Leaf(leaf) = &field.kind else {
         return None;
-    }
-    let custom = field.attrs.validate.as_ref().map(|path| {
-        let value = if field.shape.secret {
+    };
+    let custom = field.validate.as_ref().map(|path| {
+        let value = if leaf.secret_type {
             quote!(__v.expose_secret())
         } else {
             quote!(__v)
         };
         quote_spanned!(path.span()=> __cx.check(#index, #value, #path);)
     });
-    let builtin = field
-        .attrs
+    let builtin = leaf
         .constraints
         .first()
         .map(|c| quote_spanned!(c.span=> __cx.validate(#index, __v)));
@@ -128,12 +124,13 @@ fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenSt
         (None, Some(custom)) => custom,
         (Some(builtin), Some(custom)) => quote!(if #builtin { #custom }),
     };
-    let pattern = if field.shape.option {
-        quote!(::core::option::Option::Some(::core::option::Option::Some(
-            __v
-        )))
-    } else {
-        quote!(::core::option::Option::Some(__v))
+    let pattern = match leaf.kind {
+        LeafKind::Optional { .. } => {
+            quote!(::core::option::Option::Some(::core::option::Option::Some(
+                __v
+            )))
+        }
+        LeafKind::Required { .. } => quote!(::core::option::Option::Some(__v)),
     };
     Some(quote! {
         if let #pattern = &#var {
@@ -146,18 +143,23 @@ fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenSt
 /// reported by rustc at the literal.
 pub(super) fn default_checks(input: &Input) -> TokenStream {
     let checks = input.fields.iter().filter_map(|field| {
-        let Some(Sp {
-            value: Default::Literal(lit),
-            ..
-        }) = &field.attrs.default
+        let FieldKind::Leaf(leaf) = &field.kind else {
+            return None;
+        };
+        let (LeafKind::Optional {
+            default: LeafDefault::Literal(lit),
+        }
+        | LeafKind::Required {
+            default: LeafDefault::Literal(lit),
+        }) = &leaf.kind
         else {
             return None;
         };
-        if field.attrs.nested.is_some() || !is_primitive(&field.shape.inner) {
+        if !is_primitive(&leaf.inner) {
             return None;
         }
-        let inner = &field.shape.inner;
-        let value = match (&lit.value, field.shape.kind) {
+        let inner = &leaf.inner;
+        let value = match (&lit.value, leaf.value) {
             (Literal::Int(i), Kind::Integer) => unsuffixed_int(*i, lit.span),
             (Literal::Float(f), Kind::Float) => {
                 let mut l = proc_macro2::Literal::f64_unsuffixed(*f);

@@ -1,7 +1,9 @@
 //! Emits the `&'static` metadata of a settings struct: names, docs, env names, defaults, secret
 //! flags and constraints, nested structs linked to their own metadata.
 
-use crate::ir::{Constraint, Default, Field, Input, Literal, Sp};
+use crate::ir::{
+    Constraint, Field, FieldKind, Input, Leaf, LeafDefault, LeafKind, Literal, NestedDefault, Sp,
+};
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{quote, ToTokens};
 
@@ -40,8 +42,11 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
         .enumerate()
         .map(|(i, f)| field_meta(i, f));
     let patterns = input.fields.iter().enumerate().flat_map(|(i, f)| {
-        f.attrs
-            .constraints
+        let constraints = match &f.kind {
+            FieldKind::Leaf(leaf) => &leaf.constraints[..],
+            FieldKind::Nested { .. } => &[],
+        };
+        constraints
             .iter()
             .enumerate()
             .filter_map(move |(j, c)| match &c.value {
@@ -82,70 +87,35 @@ fn pattern_ident(i: usize, j: usize) -> syn::Ident {
 }
 
 fn field_meta(index: usize, field: &Field) -> TokenStream {
-    let a = &field.attrs;
     let name = field.ident.to_string();
-    let key = a
-        .rename
-        .as_ref()
-        .map_or_else(|| name.clone(), |r| r.value.clone());
+    let key = &field.key;
     let doc = &field.doc;
-    let ty = super::type_name(&field.ty);
-    let shape = if a.nested.is_some() {
-        "Struct"
-    } else {
-        field.shape.kind.shape_name()
+    let ty = &field.ty_name;
+    let restart = field.restart;
+    let custom = field.validate.as_ref().map(|path| {
+        let text = path.to_token_stream().to_string().replace(' ', "");
+        quote!(::settings_core::__private::Constraint::Custom(#text))
+    });
+    let KindMeta {
+        shape,
+        optional,
+        env,
+        env_only,
+        default,
+        secret,
+        separator,
+        extend,
+        constraints,
+        nested,
+    } = match &field.kind {
+        FieldKind::Nested {
+            ty,
+            optional,
+            default,
+        } => nested_meta(ty, *optional, default, custom),
+        FieldKind::Leaf(leaf) => leaf_meta(index, leaf, custom),
     };
     let shape = syn::Ident::new(shape, proc_macro2::Span::call_site());
-    let optional = field.shape.option;
-    let env = a.env.iter().map(|e| &e.value);
-    let env_only = a.env_only.is_some();
-    let default = match &a.default {
-        None => quote!(::settings_core::__private::DefaultMeta::None),
-        Some(Sp {
-            value: Default::Trait,
-            ..
-        }) => quote!(::settings_core::__private::DefaultMeta::Trait),
-        Some(Sp {
-            value: Default::With(path),
-            ..
-        }) => {
-            let text = path.to_token_stream().to_string().replace(' ', "");
-            quote!(::settings_core::__private::DefaultMeta::With(#text))
-        }
-        Some(Sp {
-            value: Default::Literal(lit),
-            ..
-        }) => {
-            let lit = literal(&lit.value);
-            quote!(::settings_core::__private::DefaultMeta::Literal(#lit))
-        }
-    };
-    let secret = a.secret.is_some() || field.shape.secret;
-    let restart = a.restart.is_some();
-    let extend = a.extend.is_some();
-    let separator = match &a.separator {
-        Some(s) => {
-            let s = &s.value;
-            quote!(::core::option::Option::Some(#s))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let mut constraints: Vec<TokenStream> = a
-        .constraints
-        .iter()
-        .enumerate()
-        .map(|(j, c)| constraint(&c.value, &pattern_ident(index, j)))
-        .collect();
-    if let Some(path) = &a.validate {
-        let text = path.to_token_stream().to_string().replace(' ', "");
-        constraints.push(quote!(::settings_core::__private::Constraint::Custom(#text)));
-    }
-    let nested = if a.nested.is_some() {
-        let inner = &field.shape.inner;
-        quote!(::core::option::Option::Some(<#inner as ::settings_core::__private::Settings>::__meta))
-    } else {
-        quote!(::core::option::Option::None)
-    };
     quote! {
         ::settings_core::__private::FieldMeta {
             name: #name,
@@ -165,6 +135,92 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             nested: #nested,
         }
     }
+}
+
+/// The parts of a `FieldMeta` that depend on the field's kind.
+struct KindMeta<'a> {
+    shape: &'static str,
+    optional: bool,
+    env: &'a [String],
+    env_only: bool,
+    default: TokenStream,
+    secret: bool,
+    separator: TokenStream,
+    extend: bool,
+    constraints: Vec<TokenStream>,
+    nested: TokenStream,
+}
+
+/// A nested struct: linked to its own metadata, which holds everything else.
+fn nested_meta(
+    ty: &syn::Type,
+    optional: bool,
+    default: &NestedDefault,
+    custom: Option<TokenStream>,
+) -> KindMeta<'static> {
+    let default = match default {
+        NestedDefault::None => quote!(::settings_core::__private::DefaultMeta::None),
+        NestedDefault::Trait(_) => quote!(::settings_core::__private::DefaultMeta::Trait),
+        NestedDefault::With(path) => default_with(path),
+    };
+    KindMeta {
+        shape: "Struct",
+        optional,
+        env: &[],
+        env_only: false,
+        default,
+        secret: false,
+        separator: quote!(::core::option::Option::None),
+        extend: false,
+        constraints: custom.into_iter().collect(),
+        nested: quote!(::core::option::Option::Some(<#ty as ::settings_core::__private::Settings>::__meta)),
+    }
+}
+
+/// A value: its shape, env names, default, masking and checks.
+fn leaf_meta(index: usize, leaf: &Leaf, custom: Option<TokenStream>) -> KindMeta<'_> {
+    let (optional, default) = match &leaf.kind {
+        LeafKind::Optional { default } => (true, default),
+        LeafKind::Required { default } => (false, default),
+    };
+    let default = match default {
+        LeafDefault::None => quote!(::settings_core::__private::DefaultMeta::None),
+        LeafDefault::Trait(_) => quote!(::settings_core::__private::DefaultMeta::Trait),
+        LeafDefault::With(path) => default_with(path),
+        LeafDefault::Literal(lit) => {
+            let lit = literal(&lit.value);
+            quote!(::settings_core::__private::DefaultMeta::Literal(#lit))
+        }
+    };
+    let separator = match &leaf.separator {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    };
+    let constraints = leaf
+        .constraints
+        .iter()
+        .enumerate()
+        .map(|(j, c)| constraint(&c.value, &pattern_ident(index, j)))
+        .chain(custom)
+        .collect();
+    KindMeta {
+        shape: leaf.value.shape_name(),
+        optional,
+        env: &leaf.env,
+        env_only: leaf.env_only,
+        default,
+        secret: leaf.secret,
+        separator,
+        extend: leaf.extend,
+        constraints,
+        nested: quote!(::core::option::Option::None),
+    }
+}
+
+/// `DefaultMeta::With("path::to::fn")`.
+fn default_with(path: &syn::Path) -> TokenStream {
+    let text = path.to_token_stream().to_string().replace(' ', "");
+    quote!(::settings_core::__private::DefaultMeta::With(#text))
 }
 
 /// A literal as a `Lit` expression.

@@ -1,7 +1,7 @@
 //! Validator attributes: `range(min, max, gt, lt)`, `len(min, max)`, `regex`, `url(schemes)`,
 //! `one_of`.
 
-use super::literal;
+use super::{key_text, literal};
 use crate::ir::{Constraint, Literal, Sp};
 use crate::symbol::*;
 
@@ -24,12 +24,12 @@ pub(crate) fn parse(
         URL => {
             let mut schemes = Vec::new();
             if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|inner| {
+                nested(meta, |inner| {
                     if inner.path.is_ident(SCHEMES) {
                         schemes = literal::strings(inner.value()?)?.value;
                         Ok(())
                     } else {
-                        Err(inner.error(format!("unknown `url` option: expected `{SCHEMES}`")))
+                        Err(unknown(inner, URL, "option", &[SCHEMES]))
                     }
                 })?;
             }
@@ -46,7 +46,7 @@ fn range(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
         return Err(meta.error("expected bounds: `range(min = 1, max = 10)`"));
     }
     let (mut min, mut max, mut gt, mut lt) = (None, None, None, None);
-    meta.parse_nested_meta(|inner| {
+    nested(meta, |inner| {
         let slot = if inner.path.is_ident(MIN) {
             &mut min
         } else if inner.path.is_ident(MAX) {
@@ -56,30 +56,37 @@ fn range(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
         } else if inner.path.is_ident(LT) {
             &mut lt
         } else {
-            return Err(inner.error(format!(
-                "unknown `range` bound: expected {}",
-                list(&[MIN, MAX, GT, LT])
-            )));
+            return Err(unknown(inner, RANGE, "bound", &[MIN, MAX, GT, LT]));
         };
+        let name = key_text(&inner.path);
         if slot.is_some() {
-            return Err(inner.error("this bound is given twice"));
+            return Err(inner.error(format!("`{RANGE}` bound `{name}` is given twice")));
         }
         let lit = literal::parse(inner.value()?)?;
         if let Literal::Array(_) | Literal::Bool(_) = lit.value {
             return Err(syn::Error::new(
                 lit.span,
-                "a bound is a number, or a string for durations and sizes",
+                format!(
+                    "`{RANGE}` bound `{name} = {}` is neither a number nor a string (for durations and sizes)",
+                    show(&lit.value)
+                ),
             ));
         }
         *slot = Some(lit);
         Ok(())
     })?;
-    if min.is_some() && gt.is_some() {
-        return Err(meta.error("`min` and `gt` both bound the low end: give one"));
-    }
-    if max.is_some() && lt.is_some() {
-        return Err(meta.error("`max` and `lt` both bound the high end: give one"));
-    }
+    let both = |a: &str, x: &Option<Sp<Literal>>, b: &str, y: &Option<Sp<Literal>>, end: &str| {
+        match (x, y) {
+            (Some(x), Some(y)) => Err(meta.error(format!(
+                "`{a} = {}` and `{b} = {}` both bound the {end} end: give one",
+                show(&x.value),
+                show(&y.value)
+            ))),
+            _ => Ok(()),
+        }
+    };
+    both(MIN, &min, GT, &gt, "low")?;
+    both(MAX, &max, LT, &lt, "high")?;
     if min.is_none() && max.is_none() && gt.is_none() && lt.is_none() {
         return Err(meta.error("`range` needs at least one bound: `min`, `max`, `gt` or `lt`"));
     }
@@ -91,21 +98,33 @@ fn len(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
         return Err(meta.error("expected bounds: `len(min = 1, max = 10)`"));
     }
     let (mut min, mut max) = (None, None);
-    meta.parse_nested_meta(|inner| {
+    nested(meta, |inner| {
         let slot = if inner.path.is_ident(MIN) {
             &mut min
         } else if inner.path.is_ident(MAX) {
             &mut max
         } else {
-            return Err(inner.error(format!(
-                "unknown `len` bound: expected {}",
-                list(&[MIN, MAX])
-            )));
+            return Err(unknown(inner, LEN, "bound", &[MIN, MAX]));
         };
+        let name = key_text(&inner.path);
         if slot.is_some() {
-            return Err(inner.error("this bound is given twice"));
+            return Err(inner.error(format!("`{LEN}` bound `{name}` is given twice")));
         }
-        *slot = Some(literal::length(inner.value()?)?);
+        let lit = literal::parse(inner.value()?)?;
+        let length = match lit.value {
+            Literal::Int(n) => u64::try_from(n).ok(),
+            _ => None,
+        };
+        let Some(length) = length else {
+            return Err(syn::Error::new(
+                lit.span,
+                format!(
+                    "`{LEN}` bound `{name} = {}` is not a whole number of characters or items",
+                    show(&lit.value)
+                ),
+            ));
+        };
+        *slot = Some(Sp::new(length, lit.span));
         Ok(())
     })?;
     if min.is_none() && max.is_none() {
@@ -120,7 +139,7 @@ fn one_of(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
     if meta.input.peek(syn::Token![=]) {
         values = Some(literal::parse(meta.value()?)?);
     } else if meta.input.peek(syn::token::Paren) {
-        meta.parse_nested_meta(|inner| {
+        nested(meta, |inner| {
             if inner.path.is_ident(VALUES) {
                 values = Some(literal::parse(inner.value()?)?);
                 Ok(())
@@ -128,10 +147,7 @@ fn one_of(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
                 ignore_case = true;
                 Ok(())
             } else {
-                Err(inner.error(format!(
-                    "unknown `one_of` option: expected {}",
-                    list(&[VALUES, IGNORE_CASE])
-                )))
+                Err(unknown(inner, ONE_OF, "option", &[VALUES, IGNORE_CASE]))
             }
         })?;
     }
@@ -141,7 +157,10 @@ fn one_of(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
     let Literal::Array(items) = values.value else {
         return Err(syn::Error::new(
             values.span,
-            "expected an array of allowed values: `[\"a\", \"b\"]`",
+            format!(
+                "`{ONE_OF}` takes an array of allowed values, like `[\"a\", \"b\"]`, not `{}`",
+                show(&values.value)
+            ),
         ));
     };
     if items.is_empty() {
@@ -156,12 +175,50 @@ fn one_of(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Constraint> {
     {
         return Err(syn::Error::new(
             bad.span,
-            "the allowed values are strings or numbers",
+            format!(
+                "the allowed value `{}` is neither a string nor a number",
+                show(&bad.value)
+            ),
         ));
     }
     Ok(Constraint::OneOf {
         values: items,
         ignore_case,
+    })
+}
+
+/// `unknown `range` bound `mn`: did you mean `min`? expected ...`.
+fn unknown(
+    inner: &syn::meta::ParseNestedMeta<'_>,
+    attribute: &str,
+    what: &str,
+    keys: &[&str],
+) -> syn::Error {
+    let key = key_text(&inner.path);
+    // With one valid key, "did you mean" would only repeat it.
+    let hint = if keys.len() > 1 {
+        did_you_mean(&key, keys)
+    } else {
+        String::new()
+    };
+    inner.error(format!(
+        "unknown `{attribute}` {what} `{key}`: {hint}expected {}",
+        list(keys)
+    ))
+}
+
+/// `meta.parse_nested_meta`, except that an error drops the rest of the parentheses: left
+/// unread, syn would add a second, vaguer error ("expected `)`") after the first.
+fn nested(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    mut entry: impl FnMut(&syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
+) -> syn::Result<()> {
+    meta.parse_nested_meta(|inner| {
+        entry(&inner).inspect_err(
+            |_| {
+                while inner.input.parse::<proc_macro2::TokenTree>().is_ok() {}
+            },
+        )
     })
 }
 

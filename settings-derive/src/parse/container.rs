@@ -1,6 +1,6 @@
 //! Struct attributes: `#[settings(env_prefix = "APP_", files = [...], ...)]`.
 
-use super::{literal, once, skip_rest, string_value};
+use super::{key_text, literal, no_value, not_found, once, path_value, skip_rest, string_value};
 use crate::ctxt::Ctxt;
 use crate::ir::{Container, Sp};
 use crate::symbol::*;
@@ -27,7 +27,11 @@ pub(crate) fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> Container {
 fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     let path = &meta.path;
     let Some(ident) = path.get_ident() else {
-        return Err(meta.error(unknown()));
+        return Err(meta.error(format!(
+            "unknown struct attribute `{}`: {}",
+            key_text(path),
+            unknown()
+        )));
     };
     let key = ident.to_string();
     macro_rules! string_slot {
@@ -63,18 +67,27 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
             }
         }
         CASE_SENSITIVE => {
+            no_value(meta, &key)?;
             if once(cx, &c.case_sensitive, path, &key) {
                 c.case_sensitive = Some(ident.span());
             }
         }
         DENY_UNKNOWN_ENV => {
+            no_value(meta, &key)?;
             if once(cx, &c.deny_unknown_env, path, &key) {
                 c.deny_unknown_env = Some(ident.span());
             }
         }
         DENY_UNKNOWN => {
             let value = if meta.input.peek(syn::Token![=]) {
-                let lit: syn::LitBool = meta.value()?.parse()?;
+                let input = meta.value()?;
+                if !input.peek(syn::LitBool) {
+                    return Err(input.error(format!(
+                        "`{DENY_UNKNOWN}` takes `true` or `false`{}",
+                        not_found(input)
+                    )));
+                }
+                let lit: syn::LitBool = input.parse()?;
                 Sp::new(lit.value, lit.span)
             } else {
                 Sp::new(true, ident.span())
@@ -84,7 +97,7 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
             }
         }
         VALIDATE => {
-            let f: syn::Path = meta.value()?.parse()?;
+            let f = path_value(meta)?;
             if once(cx, &c.validate, path, &key) {
                 c.validate = Some(f);
             }

@@ -1,6 +1,6 @@
 //! Field attributes: `#[settings(default = 8000, env = "PORT", range(min = 1), ...)]`.
 
-use super::{constraint, literal, once, skip_rest, string_value};
+use super::{constraint, key_text, literal, no_value, once, path_value, skip_rest, string_value};
 use crate::ctxt::Ctxt;
 use crate::ir::{Default, FieldAttrs, Sp};
 use crate::symbol::*;
@@ -29,11 +29,7 @@ fn flag(
     meta: &syn::meta::ParseNestedMeta<'_>,
     key: &str,
 ) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-        return Err(meta.error(format!(
-            "`{key}` takes no value: write `#[settings({key})]`"
-        )));
-    }
+    no_value(meta, key)?;
     if once(cx, slot, &meta.path, key) {
         *slot = Some(
             meta.path
@@ -47,7 +43,11 @@ fn flag(
 fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     let path = &meta.path;
     let Some(ident) = path.get_ident() else {
-        return Err(meta.error(format!("expected {}", list(FIELD_KEYS))));
+        return Err(meta.error(format!(
+            "unknown field attribute `{}`: expected {}",
+            key_text(path),
+            list(FIELD_KEYS)
+        )));
     };
     let key = ident.to_string();
     match key.as_str() {
@@ -61,7 +61,7 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
             set_default(cx, f, value, path);
         }
         DEFAULT_WITH => {
-            let p: syn::Path = meta.value()?.parse()?;
+            let p = path_value(meta)?;
             set_default(cx, f, Sp::new(Default::With(p), ident.span()), path);
         }
         ENV => {
@@ -75,7 +75,10 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
             if name.value.contains(['=', '\0']) {
                 return Err(syn::Error::new(
                     name.span,
-                    "an environment variable name cannot contain `=` or NUL",
+                    format!(
+                        "`{ENV} = {}`: an environment variable name cannot contain `=` or NUL",
+                        show_str(&name.value)
+                    ),
                 ));
             }
             f.env.push(name);
@@ -87,10 +90,16 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
         EXTEND => flag(cx, &mut f.extend, meta, EXTEND)?,
         RENAME => {
             let name = string_value(meta)?;
-            if name.value.is_empty() || name.value.contains('.') {
+            if name.value.is_empty() {
+                return Err(syn::Error::new(name.span, "a renamed key cannot be empty"));
+            }
+            if name.value.contains('.') {
                 return Err(syn::Error::new(
                     name.span,
-                    "a renamed key must be non-empty and contain no `.`",
+                    format!(
+                        "`{RENAME} = {}`: a key cannot contain `.`, which separates nested keys",
+                        show_str(&name.value)
+                    ),
                 ));
             }
             if once(cx, &f.rename, path, &key) {
@@ -107,7 +116,7 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
             }
         }
         VALIDATE => {
-            let p: syn::Path = meta.value()?.parse()?;
+            let p = path_value(meta)?;
             if once(cx, &f.validate, path, &key) {
                 f.validate = Some(p);
             }

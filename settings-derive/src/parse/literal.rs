@@ -2,7 +2,13 @@
 //! Parsed by hand from the token stream, so the macro needs no `full` syn.
 
 use crate::ir::{Literal, Sp};
+use crate::symbol::show;
+use quote::ToTokens;
 use syn::parse::ParseStream;
+
+/// What a literal value is, for errors.
+const EXPECTED: &str =
+    "expected a literal: a string, a number, `true`, `false` or an array of them";
 
 /// Parses one literal value.
 pub(crate) fn parse(input: ParseStream<'_>) -> syn::Result<Sp<Literal>> {
@@ -25,17 +31,16 @@ pub(crate) fn parse(input: ParseStream<'_>) -> syn::Result<Sp<Literal>> {
     } else {
         false
     };
-    let lit: syn::Lit = input.parse().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            "expected a literal: a string, a number, `true`, `false` or an array of them",
-        )
-    })?;
+    let lit: syn::Lit = input
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), format!("{EXPECTED}{}", super::not_found(input))))?;
     let span = lit.span();
     let value = match &lit {
         syn::Lit::Str(s) if !negative => Literal::Str(s.value()),
         syn::Lit::Int(i) => {
-            let n: i128 = i.base10_parse()?;
+            let n: i128 = i.base10_parse().map_err(|_| {
+                syn::Error::new(span, format!("the number `{i}` does not fit in 128 bits"))
+            })?;
             Literal::Int(if negative { -n } else { n })
         }
         syn::Lit::Float(f) => {
@@ -44,10 +49,12 @@ pub(crate) fn parse(input: ParseStream<'_>) -> syn::Result<Sp<Literal>> {
         }
         syn::Lit::Bool(b) if !negative => Literal::Bool(b.value),
         _ => {
+            let sign = if negative { "-" } else { "" };
+            let written = lit.to_token_stream();
             return Err(syn::Error::new(
                 span,
-                "expected a literal: a string, a number, `true`, `false` or an array of them",
-            ))
+                format!("{EXPECTED}, not `{sign}{written}`"),
+            ));
         }
     };
     Ok(Sp::new(value, span))
@@ -59,21 +66,23 @@ pub(crate) fn strings(input: ParseStream<'_>) -> syn::Result<Sp<Vec<String>>> {
     let Literal::Array(items) = lit.value else {
         return Err(syn::Error::new(
             lit.span,
-            "expected an array of strings: `[\"a\", \"b\"]`",
+            format!(
+                "expected an array of strings, like `[\"a\", \"b\"]`, not `{}`",
+                show(&lit.value)
+            ),
         ));
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         match item.value {
             Literal::Str(s) => out.push(s),
-            _ => return Err(syn::Error::new(item.span, "expected a string literal")),
+            other => {
+                return Err(syn::Error::new(
+                    item.span,
+                    format!("expected a string, not `{}`", show(&other)),
+                ))
+            }
         }
     }
     Ok(Sp::new(out, lit.span))
-}
-
-/// Parses a non-negative integer literal (a length bound).
-pub(crate) fn length(input: ParseStream<'_>) -> syn::Result<Sp<u64>> {
-    let lit: syn::LitInt = input.parse()?;
-    Ok(Sp::new(lit.base10_parse()?, lit.span()))
 }

@@ -1,9 +1,12 @@
-//! Purely syntactic type shapes: `Option<T>`, `Secret<T>`, and what kind of value is inside.
+//! Purely syntactic type shapes: `Option<T>`, `Secret<T>`, what kind of value is inside, and
+//! the type written out as text.
 
 use crate::ir::{Kind, TypeShape};
+use quote::ToTokens;
 
 /// Reads a field type's shape from its tokens.
 pub(crate) fn shape(ty: &syn::Type) -> TypeShape {
+    let name = name(ty);
     let (option, ty) = match unwrap_generic(ty, "Option") {
         Some(inner) => (true, inner),
         None => (false, ty),
@@ -13,6 +16,7 @@ pub(crate) fn shape(ty: &syn::Type) -> TypeShape {
         None => (false, ty),
     };
     TypeShape {
+        name,
         option,
         secret,
         kind: kind(ty),
@@ -68,5 +72,40 @@ fn kind(ty: &syn::Type) -> Kind {
         "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" => Kind::List,
         "HashMap" | "BTreeMap" | "IndexMap" => Kind::Map,
         _ => Kind::Other,
+    }
+}
+
+/// A type as text for messages and templates: `Option<Vec<String>>`.
+fn name(ty: &syn::Type) -> String {
+    let text = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let prev = out.chars().last();
+            let next = chars.peek().copied();
+            let glue = |ch: Option<char>| {
+                matches!(ch, Some('<' | '>' | ':' | '&' | '(' | ')' | '[' | ']'))
+            };
+            if glue(prev) && prev != Some('>') || glue(next) || matches!(next, Some(',' | ';')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name;
+
+    #[test]
+    fn type_names_read_like_code() {
+        let ty: syn::Type =
+            syn::parse_str("Option < std :: collections :: HashMap < String , u32 > >").unwrap();
+        assert_eq!(name(&ty), "Option<std::collections::HashMap<String, u32>>");
+        let ty: syn::Type = syn::parse_str("[u8 ; 4]").unwrap();
+        assert_eq!(name(&ty), "[u8; 4]");
     }
 }
