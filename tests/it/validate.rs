@@ -58,7 +58,7 @@ fn exclusive_bounds_reject_the_bound_itself() {
         assert_eq!(constraint_paths(&err), ["ratio"], "{bad}");
         assert!(err.issues()[0]
             .message
-            .contains("greater than 0 and less than 1"));
+            .contains("greater than 0.0 and less than 1.0"));
     }
 }
 
