@@ -10,6 +10,7 @@
 // Settings structs are declared to be loaded; many of their fields are never read back.
 #![allow(dead_code)]
 
+mod age;
 mod args;
 mod azure;
 mod cli;
@@ -90,12 +91,13 @@ pub(crate) fn names(issue: &Issue, what: &str) -> bool {
     issue.message.contains(what) || origin(issue).contains(what)
 }
 
-/// Every text an error exposes: `Display`, `Debug`, each issue's fields, the `source()` chain.
+/// Every text an error exposes: `Display`, `Debug`, each issue (`Display`, its fields, `Debug`),
+/// the `source()` chain.
 pub(crate) fn all_text(err: &Error) -> String {
     let mut out = format!("{err}\n{err:?}\n");
     for i in err.issues() {
         out.push_str(&format!(
-            "{}\n{:?}\n{}\n{}\n{i:?}\n",
+            "{i}\n{}\n{:?}\n{}\n{}\n{i:?}\n",
             i.path,
             i.kind,
             origin(i),
