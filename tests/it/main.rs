@@ -29,6 +29,7 @@ mod loader;
 mod precedence;
 mod profiles;
 mod properties;
+mod remote;
 mod report;
 mod secrets;
 mod templates;
@@ -113,7 +114,7 @@ pub(crate) fn all_text(err: &Error) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Remote sources (`gcp`, `azure`): ports and servers that fail.
+// Remote sources (`remote`, `gcp`, `azure`): ports and servers that fail.
 
 /// A port with nothing listening on it (bound, then closed).
 pub(crate) fn closed_port() -> u16 {
