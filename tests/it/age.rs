@@ -1,13 +1,13 @@
 //! Encrypted values (`ENC[age:<base64>]`) and files (`*.age`) made by the real `age` CLI
 //! (Debian's `age` package, which `scripts/test-all` installs) and decrypted by the loader.
 //!
-//! A test skips with a printed reason when `age` or `age-keygen` is not installed, unless
-//! `SETTINGS_REQUIRE_SERVICES=1` (as in CI), where that fails it. Every key, value and file is
-//! made fresh in a temporary directory; no test touches the process environment.
+//! The tests that run the CLI are `#[ignore = "needs the age CLI"]`: `cargo test --test it`
+//! lists them as ignored instead of passing without having run, and `scripts/test-all` runs them
+//! with `--include-ignored`, where a missing CLI fails them. Every key, value and file is made
+//! fresh in a temporary directory; no test touches the process environment.
 
-#![allow(dead_code)]
-
-use settings_core::{Error, Issue, IssueKind, Report, Secret, Settings};
+use crate::{all_text, only, write};
+use settings_core::{Error, IssueKind, Report, Secret, Settings};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,36 +15,21 @@ use std::process::{Command, Stdio};
 // ---------------------------------------------------------------------------------------------
 // The age CLI.
 
-/// Whether the `age` CLI is here; `false` (skip) with the reason printed, or a panic under
-/// `SETTINGS_REQUIRE_SERVICES=1`.
-fn have_age() -> bool {
-    let works = |tool: &str, arg: &str| {
+/// Fails the test unless the `age` CLI (`age` and `age-keygen`) is installed.
+fn require_age() {
+    let works = |tool: &str| {
         Command::new(tool)
-            .arg(arg)
+            .arg("--version")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
     };
-    if works("age", "--version") && works("age-keygen", "--version") {
-        return true;
-    }
-    if std::env::var("SETTINGS_REQUIRE_SERVICES").as_deref() == Ok("1") {
-        panic!(
-            "the age CLI (`age`, `age-keygen`) is not installed but SETTINGS_REQUIRE_SERVICES=1: \
-             install Debian's `age` package (scripts/test-all does)"
-        );
-    }
-    eprintln!("skipped: the age CLI is not installed (apt-get install age)");
-    false
-}
-
-macro_rules! require_age {
-    () => {
-        if !have_age() {
-            return;
-        }
-    };
+    assert!(
+        works("age") && works("age-keygen"),
+        "the age CLI (`age`, `age-keygen`) is not installed: install Debian's `age` package \
+         (scripts/test-all does)"
+    );
 }
 
 /// A key made by `age-keygen -o`, in its own temporary directory.
@@ -156,15 +141,6 @@ fn base64(bytes: &[u8]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Checks.
 
-/// Every text an error shows: `Display`, `Debug` and each issue.
-fn all_text(err: &Error) -> String {
-    let mut out = format!("{err}\n{err:?}\n");
-    for i in err.issues() {
-        out.push_str(&format!("{i}\n{i:?}\n"));
-    }
-    out
-}
-
 /// Every text a report shows.
 fn report_text(report: &Report) -> String {
     format!("{report}\n{report:?}")
@@ -175,18 +151,6 @@ fn assert_hidden(text: &str, secrets: &[&str]) {
     for s in secrets {
         assert!(!text.contains(s), "{s:?} shows in:\n{text}");
     }
-}
-
-/// The only issue of the error.
-fn only(err: &Error) -> &Issue {
-    assert_eq!(err.issues().len(), 1, "expected exactly one issue:\n{err}");
-    &err.issues()[0]
-}
-
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 fn chmod(path: &Path, mode: u32) {
@@ -219,8 +183,9 @@ struct App {
 // Values, from every source.
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn env_values_decrypt_with_the_key_in_age_key_typed_by_the_field() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let (port, api_key, pw) = (
         key.enc("8443"),
@@ -265,8 +230,9 @@ fn env_values_decrypt_with_the_key_in_age_key_typed_by_the_field() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn values_in_toml_and_yaml_files_decrypt_with_the_key_file_in_age_key_file() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let dir = tempfile::tempdir().unwrap();
     let toml = write(
@@ -300,8 +266,9 @@ fn values_in_toml_and_yaml_files_decrypt_with_the_key_file_in_age_key_file() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn values_in_a_dotenv_file_the_secrets_dir_and_overrides_decrypt() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let dir = tempfile::tempdir().unwrap();
     let env_file = write(
@@ -341,8 +308,9 @@ fn values_in_a_dotenv_file_the_secrets_dir_and_overrides_decrypt() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn identities_from_key_files_and_several_keys_the_right_one_is_found() {
-    require_age!();
+    require_age();
     let (a, b, c) = (Key::new(), Key::new(), Key::new());
     let both = format!("{}\n{}\n", a.secret, b.secret);
     // A to B in one variable (two lines), C in a key file given to the builder.
@@ -389,8 +357,9 @@ fn identities_from_key_files_and_several_keys_the_right_one_is_found() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn base64_padding_is_optional_and_lists_decrypt_item_by_item() {
-    require_age!();
+    require_age();
     #[derive(Settings, Debug)]
     struct S {
         token: String,
@@ -424,8 +393,9 @@ fn base64_padding_is_optional_and_lists_decrypt_item_by_item() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn a_reference_to_an_encrypted_value_is_secret_and_a_decrypted_dollar_brace_is_literal() {
-    require_age!();
+    require_age();
     #[derive(Settings, Debug)]
     #[settings(env_prefix = "APP_")]
     struct S {
@@ -450,8 +420,9 @@ fn a_reference_to_an_encrypted_value_is_secret_and_a_decrypted_dollar_brace_is_l
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn a_key_file_others_can_read_is_a_warning_and_keys_are_read_only_when_needed() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let pw = key.enc("pw");
     chmod(&key.file, 0o644);
@@ -489,8 +460,9 @@ fn a_key_file_others_can_read_is_a_warning_and_keys_are_read_only_when_needed() 
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn the_key_variables_are_not_unknown_under_deny_unknown_env() {
-    require_age!();
+    require_age();
     #[derive(Settings, Debug)]
     #[settings(env_prefix = "APP_", deny_unknown_env)]
     struct S {
@@ -513,8 +485,9 @@ fn the_key_variables_are_not_unknown_under_deny_unknown_env() {
 // Whole encrypted files.
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn an_encrypted_toml_file_is_decrypted_then_parsed_and_every_value_is_secret() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("settings.toml.age");
@@ -538,8 +511,9 @@ fn an_encrypted_toml_file_is_decrypted_then_parsed_and_every_value_is_secret() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn armored_yaml_dotenv_and_profile_files_are_decrypted_too() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let dir = tempfile::tempdir().unwrap();
     let yaml = dir.path().join("app.yaml.age");
@@ -581,8 +555,9 @@ fn api_key_error(value: &str, vars: &[(&str, &str)], key: Option<&Key>) -> Error
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn a_value_for_another_key_names_the_field_and_shows_nothing_secret() {
-    require_age!();
+    require_age();
     let (mine, theirs) = (Key::new(), Key::new());
     let value = theirs.enc("not-for-you");
     let err = api_key_error(&value, &[], Some(&mine));
@@ -603,8 +578,9 @@ fn a_value_for_another_key_names_the_field_and_shows_nothing_secret() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn an_encrypted_value_with_no_identity_says_how_to_give_one() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let err = api_key_error(&key.enc("no-key-here"), &[], None);
     let issue = only(&err);
@@ -618,8 +594,9 @@ fn an_encrypted_value_with_no_identity_says_how_to_give_one() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn corrupted_truncated_and_malformed_payloads_name_the_field() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let payload = key.encrypt("the-plaintext");
     let mut corrupted = payload.clone();
@@ -656,8 +633,9 @@ fn corrupted_truncated_and_malformed_payloads_name_the_field() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn a_bad_or_missing_key_is_a_source_issue_that_never_shows_the_key() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let value = key.enc("v");
     // A key with one character changed: not valid Bech32.
@@ -709,8 +687,9 @@ fn a_bad_or_missing_key_is_a_source_issue_that_never_shows_the_key() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn an_encrypted_file_that_is_not_toml_inside_names_the_file_and_line() {
-    require_age!();
+    require_age();
     let key = Key::new();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("settings.toml.age");
@@ -735,8 +714,9 @@ fn an_encrypted_file_that_is_not_toml_inside_names_the_file_and_line() {
 }
 
 #[test]
+#[ignore = "needs the age CLI"]
 fn an_encrypted_file_for_another_key_or_with_no_key_names_the_file() {
-    require_age!();
+    require_age();
     let (mine, theirs) = (Key::new(), Key::new());
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("settings.toml.age");

@@ -1,14 +1,14 @@
 //! Remote sources against real servers on 127.0.0.1: etcd, OpenBao (the Vault API) and moto
 //! (AWS Secrets Manager and SSM Parameter Store, one instance with signatures checked).
-//! `scripts/with-services cargo test --test remote` starts them and says where they are in
-//! `SETTINGS_TEST_*` variables. A test whose server is not given skips with a printed reason,
-//! unless `SETTINGS_REQUIRE_SERVICES=1` (as in `scripts/test-all`), where that fails it.
+//! `scripts/with-services cargo test --test it remote:: -- --include-ignored` starts them and says
+//! where they are in `SETTINGS_TEST_*` variables. A test that needs them is
+//! `#[ignore = "needs services"]`: `cargo test` lists it as ignored instead of passing without
+//! having run, and under `--include-ignored` (as in `scripts/test-all`) a missing server fails it.
 //!
 //! Each test uses its own keys (a unique prefix, path or secret name), so they run in parallel;
 //! the watch tests take a lock, so that their thread counts are their own.
 
-#![allow(dead_code)]
-
+use crate::{assert_hidden, child_result, closed_port, in_child, silent_server, source_issue};
 use settings_core::remote::{AwsParameterStore, AwsSecretsManager, Etcd, Vault};
 use settings_core::{IssueKind, Secret, Settings};
 use std::io::{Read, Write};
@@ -18,25 +18,15 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-#[path = "support/remote.rs"]
-mod support;
-use support::{assert_hidden, closed_port, silent_server, source_issue};
-
 // ---------------------------------------------------------------------------------------------
 // Where the servers are, and small clients to seed them.
 
-/// The server's URL from `var`, or `None` (skip) with the reason printed; under
-/// `SETTINGS_REQUIRE_SERVICES=1` a missing server fails the test.
-fn server(var: &str) -> Option<String> {
+/// The server's URL from `var`, which `scripts/with-services` sets; a test that needs it is
+/// `#[ignore = "needs services"]`, so a missing one fails it.
+fn server(var: &str) -> String {
     match std::env::var(var) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            if std::env::var("SETTINGS_REQUIRE_SERVICES").as_deref() == Ok("1") {
-                panic!("{var} is not set but SETTINGS_REQUIRE_SERVICES=1: run under scripts/with-services");
-            }
-            eprintln!("skipped: {var} is not set (run under scripts/with-services)");
-            None
-        }
+        Ok(url) if !url.is_empty() => url,
+        _ => panic!("{var} is not set: run under scripts/with-services"),
     }
 }
 
@@ -208,10 +198,9 @@ struct Creds {
 // etcd
 
 #[test]
+#[ignore = "needs services"]
 fn etcd_keys_under_a_prefix_nest_by_slash_and_convert_by_declared_type() {
-    let Some(etcd) = server("SETTINGS_TEST_ETCD") else {
-        return;
-    };
+    let etcd = server("SETTINGS_TEST_ETCD");
     let prefix = format!("/{}/", unique("etcd-load"));
     etcd_put(&etcd, &format!("{prefix}port"), "9090");
     etcd_put(&etcd, &format!("{prefix}zip"), "007");
@@ -272,10 +261,9 @@ fn etcd_keys_under_a_prefix_nest_by_slash_and_convert_by_declared_type() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn etcd_an_empty_prefix_sets_nothing_and_a_second_endpoint_takes_over() {
-    let Some(etcd) = server("SETTINGS_TEST_ETCD") else {
-        return;
-    };
+    let etcd = server("SETTINGS_TEST_ETCD");
     let prefix = format!("/{}/", unique("etcd-empty"));
     let err = App::loader()
         .env_vars([("X", "")])
@@ -303,10 +291,9 @@ struct Many {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn etcd_more_keys_than_one_page_are_all_read() {
-    let Some(etcd) = server("SETTINGS_TEST_ETCD") else {
-        return;
-    };
+    let etcd = server("SETTINGS_TEST_ETCD");
     let prefix = format!("/{}/", unique("etcd-pages"));
     // 1,100 keys (a page is 1,000), written 100 to a transaction.
     for batch in 0..11 {
@@ -330,10 +317,9 @@ fn etcd_more_keys_than_one_page_are_all_read() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn etcd_a_value_over_the_size_limit_is_a_source_issue() {
-    let Some(etcd) = server("SETTINGS_TEST_ETCD") else {
-        return;
-    };
+    let etcd = server("SETTINGS_TEST_ETCD");
     let prefix = format!("/{}/", unique("etcd-huge"));
     etcd_put(&etcd, &format!("{prefix}db/url"), &"x".repeat(64 * 1024));
     let err = App::loader()
@@ -419,10 +405,9 @@ fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn etcd_a_change_reaches_live_within_a_second_and_dropping_live_stops_the_watch() {
-    let Some(etcd) = server("SETTINGS_TEST_ETCD") else {
-        return;
-    };
+    let etcd = server("SETTINGS_TEST_ETCD");
     let _one = WATCH.lock().unwrap_or_else(|e| e.into_inner());
     let prefix = format!("/{}/", unique("etcd-watch"));
     etcd_put(&etcd, &format!("{prefix}db/url"), "u");
@@ -527,11 +512,10 @@ impl Drop for OwnEtcd {
     }
 }
 
+/// Runs an etcd of its own (the binary `scripts/services` installs) to stop and restart it.
 #[test]
+#[ignore = "needs services"]
 fn etcd_stopped_and_restarted_during_a_watch_the_watch_resumes() {
-    if server("SETTINGS_TEST_ETCD").is_none() {
-        return;
-    }
     let _one = WATCH.lock().unwrap_or_else(|e| e.into_inner());
     let mut etcd = OwnEtcd::start();
     let url = etcd.url();
@@ -587,10 +571,9 @@ fn etcd_stopped_and_restarted_during_a_watch_the_watch_resumes() {
 // Vault (OpenBao)
 
 #[test]
+#[ignore = "needs services"]
 fn vault_values_load_secret_by_default_with_per_key_origins() {
-    let Some(vault) = server("SETTINGS_TEST_VAULT") else {
-        return;
-    };
+    let vault = server("SETTINGS_TEST_VAULT");
     let path = unique("vault-load");
     vault_put(
         &vault,
@@ -641,10 +624,9 @@ fn vault_values_load_secret_by_default_with_per_key_origins() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn vault_version_pinning_and_nesting() {
-    let Some(vault) = server("SETTINGS_TEST_VAULT") else {
-        return;
-    };
+    let vault = server("SETTINGS_TEST_VAULT");
     let path = unique("vault-version");
     vault_put(
         &vault,
@@ -675,10 +657,9 @@ fn vault_version_pinning_and_nesting() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn vault_namespace_header() {
-    let Some(vault) = server("SETTINGS_TEST_VAULT") else {
-        return;
-    };
+    let vault = server("SETTINGS_TEST_VAULT");
     let ns = unique("ns");
     let root = [("X-Vault-Token", "root")];
     let (status, text) = http(
@@ -728,10 +709,9 @@ fn vault_namespace_header() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn vault_a_wrong_token_is_denied_and_a_missing_path_is_named() {
-    let Some(vault) = server("SETTINGS_TEST_VAULT") else {
-        return;
-    };
+    let vault = server("SETTINGS_TEST_VAULT");
     let path = unique("vault-denied");
     vault_put(
         &vault,
@@ -771,10 +751,9 @@ fn vault_a_wrong_token_is_denied_and_a_missing_path_is_named() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn vault_a_value_over_the_size_limit_is_a_source_issue() {
-    let Some(vault) = server("SETTINGS_TEST_VAULT") else {
-        return;
-    };
+    let vault = server("SETTINGS_TEST_VAULT");
     let path = unique("vault-huge");
     vault_put(
         &vault,
@@ -799,10 +778,9 @@ fn vault_a_value_over_the_size_limit_is_a_source_issue() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn a_last_known_good_cache_file_serves_during_an_outage() {
-    let Some(vault) = server("SETTINGS_TEST_VAULT") else {
-        return;
-    };
+    let vault = server("SETTINGS_TEST_VAULT");
     let path = unique("vault-cache");
     vault_put(
         &vault,
@@ -881,10 +859,9 @@ fn a_last_known_good_cache_file_serves_during_an_outage() {
 // AWS (moto)
 
 #[test]
+#[ignore = "needs services"]
 fn aws_secrets_manager_json_keys_merge_as_secret_settings() {
-    let Some(moto) = server("SETTINGS_TEST_MOTO") else {
-        return;
-    };
+    let moto = server("SETTINGS_TEST_MOTO");
     let name = unique("prod/app");
     let secret = serde_json::json!({ "password": "aws-s3cret", "pool_size": "20", "port": 6543 });
     moto_seed(&moto, serde_json::json!([["sm", name, secret.to_string()]]));
@@ -911,10 +888,9 @@ fn aws_secrets_manager_json_keys_merge_as_secret_settings() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn aws_secrets_manager_plain_string_version_stage_and_not_json() {
-    let Some(moto) = server("SETTINGS_TEST_MOTO") else {
-        return;
-    };
+    let moto = server("SETTINGS_TEST_MOTO");
     let name = unique("prod/token");
     moto_seed(
         &moto,
@@ -956,10 +932,9 @@ fn aws_secrets_manager_plain_string_version_stage_and_not_json() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn aws_secrets_manager_missing_secret_and_huge_value() {
-    let Some(moto) = server("SETTINGS_TEST_MOTO") else {
-        return;
-    };
+    let moto = server("SETTINGS_TEST_MOTO");
     let name = unique("missing/app");
     let err = Creds::loader()
         .env_vars([("X", "")])
@@ -1011,10 +986,9 @@ struct DbCreds {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn aws_parameter_store_reads_every_page_recursively_with_nesting_and_decryption() {
-    let Some(moto) = server("SETTINGS_TEST_MOTO") else {
-        return;
-    };
+    let moto = server("SETTINGS_TEST_MOTO");
     let base = format!("/{}", unique("params"));
     let mut ops = vec![
         serde_json::json!(["ssm", format!("{base}/port"), "9000", "String"]),
@@ -1103,10 +1077,9 @@ fn aws_unreachable_and_silent_endpoints_fail_within_the_timeout() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn aws_load_works_inside_a_multi_thread_tokio_runtime() {
-    let Some(moto) = server("SETTINGS_TEST_MOTO") else {
-        return;
-    };
+    let moto = server("SETTINGS_TEST_MOTO");
     let name = unique("rt/app");
     moto_seed(
         &moto,
@@ -1128,10 +1101,9 @@ fn aws_load_works_inside_a_multi_thread_tokio_runtime() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+#[ignore = "needs services"]
 async fn aws_load_works_inside_a_current_thread_tokio_runtime() {
-    let Some(moto) = server("SETTINGS_TEST_MOTO") else {
-        return;
-    };
+    let moto = server("SETTINGS_TEST_MOTO");
     let name = unique("rt1/app");
     moto_seed(
         &moto,
@@ -1146,11 +1118,9 @@ async fn aws_load_works_inside_a_current_thread_tokio_runtime() {
     assert_eq!(creds.password.expose_secret(), "rt1");
 }
 
-/// Run by `aws_signatures_are_checked` in a child process whose environment (the standard
-/// chain: `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) it
-/// sets; prints what the load gave.
-#[test]
-#[ignore = "run as a child process by aws_signatures_are_checked"]
+/// The child of `aws_signatures_are_checked`, in a process whose environment (the standard
+/// chain: `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`) that
+/// test sets; prints what the load gave.
 fn aws_strict_child() {
     match Creds::loader()
         .env_vars([("X", "")])
@@ -1163,34 +1133,24 @@ fn aws_strict_child() {
 }
 
 #[test]
+#[ignore = "needs services"]
 fn aws_signatures_are_checked() {
-    let Some(strict) = server("SETTINGS_TEST_MOTO_STRICT") else {
-        return;
-    };
+    if in_child() {
+        return aws_strict_child();
+    }
+    let strict = server("SETTINGS_TEST_MOTO_STRICT");
     let key_id = std::env::var("SETTINGS_TEST_MOTO_STRICT_KEY_ID").unwrap();
     let secret_key = std::env::var("SETTINGS_TEST_MOTO_STRICT_SECRET_KEY").unwrap();
     let child = |key_id: &str, secret_key: &str| {
-        let out = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--ignored",
-                "--exact",
-                "aws_strict_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("AWS_ENDPOINT_URL", &strict)
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", key_id)
-            .env("AWS_SECRET_ACCESS_KEY", secret_key)
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        stdout
-            .lines()
-            .find_map(|l| l.find("CHILD-").map(|at| l[at..].to_owned()))
-            .unwrap_or_else(|| panic!("no result from the child:\n{stdout}"))
+        child_result("remote::aws_signatures_are_checked", |command| {
+            command
+                .env("AWS_ENDPOINT_URL", &strict)
+                .env("AWS_REGION", "us-east-1")
+                .env("AWS_ACCESS_KEY_ID", key_id)
+                .env("AWS_SECRET_ACCESS_KEY", secret_key)
+                .env_remove("AWS_PROFILE")
+                .env_remove("AWS_SESSION_TOKEN");
+        })
     };
     // The right key, signed by the SDK from the standard chain: accepted.
     assert_eq!(child(&key_id, &secret_key), "CHILD-OK 6543");

@@ -9,6 +9,7 @@
 //! official client's requests and the documented answers, not that Google's service answers
 //! exactly so.
 
+use crate::{assert_hidden, closed_port, silent_server, source_issue};
 use settings_core::remote::GcpSecretManager;
 use settings_core::{Error, Secret, Settings};
 use std::collections::VecDeque;
@@ -17,10 +18,6 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-#[path = "support/remote.rs"]
-mod support;
-use support::{assert_hidden, closed_port, silent_server, source_issue};
 
 // ---------------------------------------------------------------------------------------------
 // The fake Secret Manager and its token endpoint.

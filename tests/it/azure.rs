@@ -12,6 +12,7 @@
 //! issues; not that Azure answers as documented, nor that the default credential chain works
 //! on Azure.
 
+use crate::{assert_hidden, child_result, closed_port, in_child, source_issue};
 use azure_core::credentials::{
     AccessToken, Secret as AzSecret, TokenCredential, TokenRequestOptions,
 };
@@ -23,10 +24,6 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-#[path = "support/remote.rs"]
-mod support;
-use support::{assert_hidden, closed_port, source_issue};
 
 const HOST: &str = "myvault.vault.azure.net";
 const TOKEN: &str = "fixed-test-token-5d1c";
@@ -929,11 +926,12 @@ fn a_last_known_good_copy_serves_when_the_vault_is_down() {
     assert!(source_issue(&err).message.contains("answered 503"), "{err}");
 }
 
-/// Run by `the_default_chain_takes_a_service_principal_from_the_environment` in a child
+/// The test whose child `default_chain_child` is.
+const CHAIN_TEST: &str = "azure::the_default_chain_takes_a_service_principal_from_the_environment";
+
+/// The child of `the_default_chain_takes_a_service_principal_from_the_environment`, in a
 /// process whose environment names the service principal, the authority host (our server)
 /// and where the vault is; prints what the load gave.
-#[test]
-#[ignore = "run as a child process by the_default_chain_takes_a_service_principal_from_the_environment"]
 fn default_chain_child() {
     let url = std::env::var("SETTINGS_TEST_AZURE_VAULT").unwrap();
     let addr: SocketAddr = std::env::var("SETTINGS_TEST_AZURE_ADDR")
@@ -957,51 +955,42 @@ fn default_chain_child() {
 
 #[test]
 fn the_default_chain_takes_a_service_principal_from_the_environment() {
+    if in_child() {
+        return default_chain_child();
+    }
     let vault = KeyVault::holding(&app_secrets(), 25);
     let dir = tempfile::tempdir().unwrap();
     let cert = dir.path().join("vault.pem");
     std::fs::write(&cert, &vault.cert_pem).unwrap();
     let child = |secret: Option<&str>| {
-        let mut command = std::process::Command::new(std::env::current_exe().unwrap());
-        command
-            .args([
-                "--ignored",
-                "--exact",
-                "default_chain_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env("SETTINGS_TEST_AZURE_VAULT", &vault.url)
-            .env("SETTINGS_TEST_AZURE_ADDR", vault.addr.to_string())
-            .env("SETTINGS_TEST_AZURE_CERT", &cert)
-            .env("AZURE_AUTHORITY_HOST", &vault.url);
-        match secret {
-            Some(secret) => {
-                command
-                    .env("AZURE_TENANT_ID", TENANT)
-                    .env("AZURE_CLIENT_ID", CLIENT_ID)
-                    .env("AZURE_CLIENT_SECRET", secret);
-            }
-            None => {
-                for var in ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] {
-                    command.env_remove(var);
+        child_result(CHAIN_TEST, |command| {
+            command
+                .env("SETTINGS_TEST_AZURE_VAULT", &vault.url)
+                .env("SETTINGS_TEST_AZURE_ADDR", vault.addr.to_string())
+                .env("SETTINGS_TEST_AZURE_CERT", &cert)
+                .env("AZURE_AUTHORITY_HOST", &vault.url);
+            match secret {
+                Some(secret) => {
+                    command
+                        .env("AZURE_TENANT_ID", TENANT)
+                        .env("AZURE_CLIENT_ID", CLIENT_ID)
+                        .env("AZURE_CLIENT_SECRET", secret);
+                }
+                None => {
+                    for var in ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] {
+                        command.env_remove(var);
+                    }
                 }
             }
-        }
-        for var in [
-            "AZURE_FEDERATED_TOKEN_FILE",
-            "IDENTITY_ENDPOINT",
-            "IDENTITY_HEADER",
-            "MSI_ENDPOINT",
-        ] {
-            command.env_remove(var);
-        }
-        let out = command.output().unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        stdout
-            .lines()
-            .find_map(|l| l.find("CHILD-").map(|at| l[at..].to_owned()))
-            .unwrap_or_else(|| panic!("no result from the child:\n{stdout}"))
+            for var in [
+                "AZURE_FEDERATED_TOKEN_FILE",
+                "IDENTITY_ENDPOINT",
+                "IDENTITY_HEADER",
+                "MSI_ENDPOINT",
+            ] {
+                command.env_remove(var);
+            }
+        })
     };
     // The right secret: the chain's first step gets our token from the authority host, and
     // the vault accepts it.

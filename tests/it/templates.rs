@@ -3,11 +3,9 @@
 //! defaults), secrets kept out, and the schema checked by a real validator against the loader.
 //!
 //! Golden files live in `tests/golden/`. After a deliberate change to the output, rewrite them
-//! with `BLESS=1 cargo test --test templates` and review the diff.
+//! with `BLESS=1 cargo test --test it templates::` and review the diff.
 
-// The settings structs are declared to be rendered and loaded; most fields are never read back.
-#![allow(dead_code)]
-
+use crate::write;
 use serde_json::{json, Value};
 use settings_core::{ByteSize, Format, IssueKind, Secret, Settings};
 use std::collections::HashMap;
@@ -214,7 +212,7 @@ fn assert_golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read {}: {e}; run `BLESS=1 cargo test --test templates`",
+            "cannot read {}: {e}; run `BLESS=1 cargo test --test it templates::`",
             path.display()
         )
     });
@@ -226,7 +224,7 @@ fn assert_golden(name: &str, actual: &str) {
             .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
         panic!(
             "{name} differs from the golden file at line {}:\n  golden: {:?}\n  actual: {:?}\n\
-             full output:\n{actual}\nrun `BLESS=1 cargo test --test templates` to accept it",
+             full output:\n{actual}\nrun `BLESS=1 cargo test --test it templates::` to accept it",
             line + 1,
             expected.lines().nth(line),
             actual.lines().nth(line),
@@ -352,12 +350,6 @@ fn assert_same(loaded: App, baseline: App) {
     assert_eq!(loaded.plugin_path, Vec::<String>::new());
     assert_eq!(loaded.admin_port, 8081);
     assert_eq!(loaded.max_body, ByteSize(1024 * 1024));
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 #[test]
@@ -702,7 +694,7 @@ fn uncommented_defaults_load_to_the_defaults() {
         );
     }
     // JSON has no comments: with no required, unset or computed settings it loads as it is.
-    let path = write(dir.path(), "all.json", &Tricky::template(Format::Json));
+    let path = write(dir.path(), "all.json", Tricky::template(Format::Json));
     let loaded = Tricky::loader()
         .env_vars([("UNRELATED", "1")])
         .file(&path)

@@ -3,27 +3,11 @@
 //!
 //! No test reads or changes the process environment: every load passes `.env_vars`.
 
-// Settings structs are declared to be loaded; some of their fields are never read back.
-#![allow(dead_code)]
-
+use crate::{only, write, NO_ENV};
 use settings_core::flags::{bucket, Flag, Flags};
-use settings_core::{Error, Issue, IssueKind, Settings};
-use std::path::{Path, PathBuf};
-
-const NO_ENV: [(&str, &str); 0] = [];
+use settings_core::{IssueKind, Settings};
 
 const KEYS: usize = 100_000;
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-fn only(err: &Error) -> &Issue {
-    assert_eq!(err.issues().len(), 1, "expected exactly one issue:\n{err}");
-    &err.issues()[0]
-}
 
 fn one(name: &str, flag: Flag) -> Flags {
     [(name, flag)].into_iter().collect()

@@ -14,9 +14,6 @@
 //! Secrets are at least 8 characters long. 256 cases per property (`PROPTEST_CASES` for more): the
 //! file runs in a few seconds.
 
-// Settings structs are declared to be loaded; their fields are never read back.
-#![allow(dead_code)]
-
 use proptest::prelude::*;
 use settings_core::{Error, Format, IssueKind, Report, Secret, Settings};
 use std::path::Path;
