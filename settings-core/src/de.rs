@@ -272,8 +272,9 @@ impl<'a> ValueDe<'a> {
                 } else if json_only {
                     Err(DeError::expected("a JSON array", &s).with_origin(origin))
                 } else {
-                    let items = t
-                        .split(self.cx.separator)
+                    // A URL's password may hold the separator: it is never cut.
+                    let items = crate::redact::split_list(t, self.cx.separator)
+                        .into_iter()
                         .map(|item| Value::new(Node::Text(item.trim().to_owned()), origin))
                         .collect();
                     Ok((items, origin))

@@ -160,7 +160,8 @@ fn list_items(value: Value, sep: &str) -> Option<Vec<Value>> {
                 }
             } else {
                 Some(
-                    t.split(sep)
+                    crate::redact::split_list(t, sep)
+                        .into_iter()
                         .map(|i| Value::new(Node::Text(i.trim().to_owned()), origin))
                         .collect(),
                 )

@@ -14,25 +14,14 @@ pub(crate) const PASSWORD_MASK: &str = "*****";
 /// `text` with the password of every URL in it (`scheme://user:password@host`) replaced by
 /// [`PASSWORD_MASK`]; borrowed, without a copy, when there is none (nearly always).
 pub(crate) fn url_passwords(text: &str) -> Cow<'_, str> {
-    let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     // Where the text not yet copied to `out` starts.
     let mut copied = 0;
-    let mut from = 0;
-    while let Some(at) = memchr::memmem::find(&bytes[from..], b"://") {
-        let sep = from + at;
-        from = sep + 3;
-        if !has_scheme(&bytes[..sep]) {
-            continue;
-        }
-        let Some((start, end)) = password_span(bytes, from) else {
-            continue;
-        };
+    for (start, end) in password_spans(text) {
         let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
         buf.push_str(&text[copied..start]);
         buf.push_str(PASSWORD_MASK);
         copied = end;
-        from = end;
     }
     match out {
         None => Cow::Borrowed(text),
@@ -41,6 +30,51 @@ pub(crate) fn url_passwords(text: &str) -> Cow<'_, str> {
             Cow::Owned(buf)
         }
     }
+}
+
+/// `text` cut at every `separator` that is not inside a URL's password: a list of URLs given as
+/// text (`APP_HOSTS=postgres://a:p,w@h1,postgres://b:q@h2`) keeps each password whole, so no
+/// item (nor the message about a bad one) holds a piece of one that the masking cannot see.
+pub(crate) fn split_list<'t>(text: &'t str, separator: &str) -> Vec<&'t str> {
+    if separator.is_empty() {
+        return vec![text];
+    }
+    let mut items = Vec::new();
+    let mut start = 0;
+    let mut spans = password_spans(text).peekable();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(separator) {
+        let cut = from + at;
+        from = cut + separator.len();
+        while spans.next_if(|&(_, end)| end <= cut).is_some() {}
+        if spans.peek().is_some_and(|&(start, _)| start <= cut) {
+            continue;
+        }
+        items.push(&text[start..cut]);
+        start = from;
+    }
+    items.push(&text[start..]);
+    items
+}
+
+/// The byte range of every URL password in `text`, in order.
+fn password_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(at) = memchr::memmem::find(&bytes[from..], b"://") {
+            let sep = from + at;
+            from = sep + 3;
+            if !has_scheme(&bytes[..sep]) {
+                continue;
+            }
+            if let Some((start, end)) = password_span(bytes, from) {
+                from = end;
+                return Some((start, end));
+            }
+        }
+        None
+    })
 }
 
 /// [`url_passwords`] into an owned string, copying only when something is masked.
@@ -140,6 +174,23 @@ mod tests {
         assert_eq!(
             masked("é postgres://ü:pässwörd@hôst ü"),
             "é postgres://ü:*****@hôst ü"
+        );
+    }
+
+    #[test]
+    fn a_list_is_not_cut_inside_a_password() {
+        let split = |text| split_list(text, ",");
+        assert_eq!(
+            split("postgres://svc:a,b@h1/x,mysql://u:c,,d@h2"),
+            ["postgres://svc:a,b@h1/x", "mysql://u:c,,d@h2"]
+        );
+        assert_eq!(split("a,b,,c"), ["a", "b", "", "c"]);
+        assert_eq!(split("https://a.com,b:c@d"), ["https://a.com", "b:c@d"]);
+        assert_eq!(split(""), [""]);
+        assert_eq!(split_list("x::y:z", "::"), ["x", "y:z"]);
+        assert_eq!(
+            split_list("redis://u:p:q@h:r", ":"),
+            ["redis", "//u", "p:q@h", "r"]
         );
     }
 }

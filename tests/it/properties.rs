@@ -614,3 +614,32 @@ fn a_bad_url_is_quoted_with_its_password_masked() {
     assert!(!entry.secret);
     assert!(!report.to_string().contains("hunter2"));
 }
+
+/// The case the property test found: a password holding a comma, in a list given as text. The
+/// list is not cut inside the password, so each URL loads whole, and a bad one is quoted masked.
+#[test]
+fn a_password_holding_the_list_separator_stays_whole() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Pool {
+        hosts: Vec<url::Url>,
+        #[settings(extend)]
+        more: Vec<String>,
+    }
+    let hosts = "postgres://svc:pa,ss@db1/svc,postgres://svc:w,rd@db2/svc";
+    let pool = Pool::loader()
+        .env_vars([("APP_HOSTS", hosts), ("APP_MORE", "redis://:a,b@cache,x")])
+        .load()
+        .unwrap();
+    let passwords: Vec<_> = pool.hosts.iter().map(|u| u.password().unwrap()).collect();
+    assert_eq!(passwords, ["pa,ss", "w,rd"]);
+    assert_eq!(pool.more, ["redis://:a,b@cache", "x"]);
+
+    let err = Pool::loader()
+        .env_vars([("APP_HOSTS", "postgres://svc:Zq9x,Zq9x@db:99999,https://ok")])
+        .load()
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("postgres://svc:*****@db:99999"), "{text}");
+    assert!(!text.contains("Zq9x"), "{text}");
+}
