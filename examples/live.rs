@@ -7,8 +7,8 @@
 //! The example writes a settings file into a temporary directory, starts the watch, edits the
 //! file a few times as an operator would, and shows what the running program sees.
 
-use settings_core::flags::Flags;
 use settings_core::Settings;
+use settings_core::flags::Flags;
 use std::time::{Duration, Instant};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::prelude::*;
@@ -76,7 +76,9 @@ fn main() {
     };
     tracing::info!(new_checkout = checkout(&live), "before");
 
-    write("log_level = \"debug\"\nport = 8080\n[flags]\nnew_checkout = { enabled = true, rollout = 100.0 }\n");
+    write(
+        "log_level = \"debug\"\nport = 8080\n[flags]\nnew_checkout = { enabled = true, rollout = 100.0 }\n",
+    );
     settle(&live, |s| s.log_level == "debug");
     tracing::debug!("shown now: the level is debug");
     tracing::info!(

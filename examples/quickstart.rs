@@ -11,7 +11,7 @@
 //! cargo run --example quickstart -- config schema
 //! ```
 
-use settings_core::{cli, Secret, Settings};
+use settings_core::{Secret, Settings, cli};
 use std::process::ExitCode;
 use std::time::Duration;
 use url::Url;

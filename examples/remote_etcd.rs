@@ -8,8 +8,8 @@
 //! etcdctl --endpoints=$SETTINGS_TEST_ETCD put /config/billing/db/pool_size 30   # while it runs
 //! ```
 
-use settings_core::remote::Etcd;
 use settings_core::Settings;
+use settings_core::remote::Etcd;
 use std::time::Duration;
 
 /// Settings of the billing service.

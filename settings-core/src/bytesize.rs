@@ -546,9 +546,9 @@ mod tests {
 
     #[test]
     fn deserialize_visit_i64() {
-        use serde::de::value::{Error, I64Deserializer};
-        use serde::de::IntoDeserializer;
         use serde::Deserialize;
+        use serde::de::IntoDeserializer;
+        use serde::de::value::{Error, I64Deserializer};
         let d: I64Deserializer<Error> = 5i64.into_deserializer();
         assert_eq!(ByteSize::deserialize(d).unwrap(), ByteSize(5));
         let d: I64Deserializer<Error> = (-5i64).into_deserializer();

@@ -8,7 +8,7 @@
 //! gives it) and `Vec`s written as comma lists or JSON.
 
 use crate::error::quote;
-use crate::tree::{from_json, Node, OriginId, Table, Value};
+use crate::tree::{Node, OriginId, Table, Value, from_json};
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Unexpected, Visitor};
 use std::fmt;
 
@@ -227,7 +227,7 @@ impl<'a> ValueDe<'a> {
                                 .skip(usize::from(t.starts_with('-')))
                                 .all(|b| b.is_ascii_digit()) =>
                     {
-                        return Err(DeError::expected(&range(), s).with_origin(origin))
+                        return Err(DeError::expected(&range(), s).with_origin(origin));
                     }
                     Err(_) => return Err(DeError::expected("an integer", s).with_origin(origin)),
                 }
@@ -778,10 +778,12 @@ mod tests {
         for (t, b) in [("yes", true), ("Off", false), ("1", true), ("FALSE", false)] {
             assert_eq!(de::<bool>(text(t)).unwrap(), b);
         }
-        assert!(de::<bool>(text("maybe"))
-            .unwrap_err()
-            .message
-            .contains("\"maybe\""));
+        assert!(
+            de::<bool>(text("maybe"))
+                .unwrap_err()
+                .message
+                .contains("\"maybe\"")
+        );
     }
 
     #[test]
@@ -808,10 +810,12 @@ mod tests {
             from_value::<Vec<String>>(text("/bin:/usr/bin"), &cx).unwrap(),
             ["/bin", "/usr/bin"]
         );
-        assert!(de::<Vec<u16>>(text("[1,"))
-            .unwrap_err()
-            .message
-            .contains("JSON"));
+        assert!(
+            de::<Vec<u16>>(text("[1,"))
+                .unwrap_err()
+                .message
+                .contains("JSON")
+        );
     }
 
     #[test]

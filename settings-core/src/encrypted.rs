@@ -38,9 +38,9 @@
 use crate::error::IssueKind;
 use crate::layer::Problems;
 use crate::meta::StructMeta;
-use crate::origin::{mark_holders_secret, OriginId, Origins};
+use crate::origin::{OriginId, Origins, mark_holders_secret};
 use crate::providers::env::EnvInput;
-use crate::tree::{dotted, field_keys, find_strings, locate, Node, Table, Value};
+use crate::tree::{Node, Table, Value, dotted, field_keys, find_strings, locate};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
@@ -208,8 +208,8 @@ impl Failure {
 /// The bytes of an `ENC[age:<base64>]` value.
 #[cfg(feature = "age")]
 fn payload(text: &str) -> Result<Vec<u8>, Failure> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
     const STANDARD: GeneralPurpose = GeneralPurpose::new(
         &base64::alphabet::STANDARD,
         GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
@@ -623,7 +623,7 @@ mod tests_without_age {
 #[cfg(all(test, feature = "age"))]
 mod pass_tests {
     use super::*;
-    use crate::testing::{at, origins, tree, APP};
+    use crate::testing::{APP, at, origins, tree};
 
     #[test]
     fn the_pass_decrypts_in_place_as_secret_and_rejects_what_it_cannot_open() {

@@ -4,7 +4,7 @@
 //! Generated code calls one method of [`Extract`] per field; the work is here, shared by every
 //! settings type, and generic only over the field's type.
 
-use crate::de::{from_nothing, from_value, DeCx, DeError};
+use crate::de::{DeCx, DeError, from_nothing, from_value};
 use crate::error::{IssueKind, Issues};
 use crate::merge::Merger;
 use crate::meta::{DefaultMeta, FieldMeta, StructMeta};

@@ -2,7 +2,7 @@
 //! with its dotted path, its keys from the root and its metadata. Built once per type (see
 //! [`Names`](crate::naming::Names)) and read by every source, pass and report.
 
-use crate::meta::{FieldMeta, StructMeta, MAX_NESTING};
+use crate::meta::{FieldMeta, MAX_NESTING, StructMeta};
 use crate::tree::KeySet;
 
 /// Index into [`FieldIndex::targets`].

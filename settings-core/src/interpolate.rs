@@ -14,9 +14,9 @@ use crate::error::IssueKind;
 use crate::fields::FieldIndex;
 use crate::layer::Problems;
 use crate::meta::{DefaultMeta, Lit};
-use crate::origin::{mark_holders_secret, OriginId, Origins};
+use crate::origin::{OriginId, Origins, mark_holders_secret};
 use crate::providers::env::EnvInput;
-use crate::tree::{dotted, field_keys, find_strings, get_path, locate, Node, Step, Table};
+use crate::tree::{Node, Step, Table, dotted, field_keys, find_strings, get_path, locate};
 use std::collections::HashMap;
 
 /// A resolved text and whether anything secret went into it.
@@ -240,9 +240,9 @@ impl Resolver<'_> {
                     Node::Null => return Ok(None),
                     Node::Array(_) | Node::Table(_) => {
                         return Err(format!(
-                        "`${{{reference}}}` in the value of `{from}` names {}, not a single value",
-                        value.kind_name()
-                    ))
+                            "`${{{reference}}}` in the value of `{from}` names {}, not a single value",
+                            value.kind_name()
+                        ));
                     }
                 };
                 self.visiting.push(reference.to_owned());
@@ -279,7 +279,7 @@ impl Resolver<'_> {
                 None => {
                     return Err(format!(
                         "`${{{reference}}}` in the value of `{from}` names no setting"
-                    ))
+                    ));
                 }
             },
         };

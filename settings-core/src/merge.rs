@@ -3,8 +3,8 @@
 //! replaced (the report's "over ...").
 
 use crate::tree::{
-    from_json, get_path, insert_field_path, insert_path_in, merge_tables, replace_path, KeySet,
-    Node, Table, Value,
+    KeySet, Node, Table, Value, from_json, get_path, insert_field_path, insert_path_in,
+    merge_tables, replace_path,
 };
 use std::collections::HashMap;
 

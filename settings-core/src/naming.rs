@@ -7,7 +7,7 @@
 
 use crate::fields::{FieldIndex, Target, TargetId};
 use crate::hashindex::{fold_hash, index, probe};
-use crate::meta::{StructMeta, MAX_NESTING};
+use crate::meta::{MAX_NESTING, StructMeta};
 use std::sync::{PoisonError, RwLock};
 
 /// How well a name matched: higher wins when several names set one field.

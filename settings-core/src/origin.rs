@@ -2,7 +2,7 @@
 //! indexed by the [`OriginId`] every tree value carries.
 
 pub(crate) use crate::tree::OriginId;
-use crate::tree::{locate, Step, Table};
+use crate::tree::{Step, Table, locate};
 
 /// What an origin is: enough to render its label and to know whether its values are secret.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@
 
 use crate::encrypted::{KeySources, Keys};
 use crate::error::{Error, IssueKind, Issues};
-use crate::extract::{extract, Loaded};
+use crate::extract::{Loaded, extract};
 use crate::interpolate::Scope;
 use crate::layer::{Data, Layer, Problems};
 use crate::loader::Options;
@@ -22,7 +22,7 @@ use crate::providers::env::{self, Match};
 use crate::providers::files::{self, FileCx};
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::tree::{any_string, from_json, Table};
+use crate::tree::{Table, any_string, from_json};
 use std::path::Path;
 
 /// Runs one load of `T`.

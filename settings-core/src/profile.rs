@@ -1,7 +1,7 @@
 //! Profiles: `[default]`, `[<profile>]` and `[global]` sections inside a file.
 
 use crate::meta::StructMeta;
-use crate::tree::{merge_tables, Node, Table};
+use crate::tree::{Node, Table, merge_tables};
 
 /// The name of the profile variable: `profile_env`, else `{env_prefix}PROFILE`.
 pub(crate) fn variable(meta: &StructMeta) -> String {

@@ -25,7 +25,7 @@
 
 use crate::meta::{Constraint, FieldMeta, Lit, Shape, StructMeta};
 use crate::template::{default_value, is_required, lit_value};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The draft the schema follows.
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";

@@ -4,7 +4,7 @@
 //! Generated code hands each checked value over as `&dyn Checkable`, so the checks are compiled
 //! once, not once per field type.
 
-use crate::bytesize::{parse_byte_size, ByteSize};
+use crate::bytesize::{ByteSize, parse_byte_size};
 use crate::error::quote;
 use crate::meta::{Constraint, Lit};
 use crate::secret::Secret;
@@ -61,7 +61,9 @@ macro_rules! int_checkable {
         }
     )*};
 }
-int_checkable!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+int_checkable!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
 
 impl Checkable for f32 {
     fn number(&self) -> Option<Number> {

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::loader::Loader;
 use crate::naming::Names;
 use crate::settings::Settings;
-use crate::tree::{get_path, replace_path, same, Table, Value};
+use crate::tree::{Table, Value, get_path, replace_path, same};
 use arc_swap::{ArcSwap, ArcSwapOption, Guard};
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -553,7 +553,9 @@ mod tests {
             error("(?i"),
             "invalid regex `(?i` at its end: expected flag but got end of regex"
         );
-        assert!(error(r"\p{Klingon}")
-            .starts_with(r"invalid regex `\p{Klingon}` at offset 0 (`\p{Klingon}`): "));
+        assert!(
+            error(r"\p{Klingon}")
+                .starts_with(r"invalid regex `\p{Klingon}` at offset 0 (`\p{Klingon}`): ")
+        );
     }
 }

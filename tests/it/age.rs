@@ -291,19 +291,23 @@ fn values_in_a_dotenv_file_the_secrets_dir_and_overrides_decrypt() {
     assert_eq!(app.db.password.expose_secret(), "dir-pw");
     assert_eq!(app.port, 7070);
     let report = loader.explain().unwrap();
-    assert!(report
-        .get("api_key")
-        .unwrap()
-        .origin
-        .ends_with("APP_API_KEY on line 1 (decrypted)"));
+    assert!(
+        report
+            .get("api_key")
+            .unwrap()
+            .origin
+            .ends_with("APP_API_KEY on line 1 (decrypted)")
+    );
     assert_eq!(
         report.get("port").unwrap().origin,
         "override port (decrypted)"
     );
-    assert!(report
-        .entries()
-        .iter()
-        .all(|e| e.path == "db.host" || e.secret));
+    assert!(
+        report
+            .entries()
+            .iter()
+            .all(|e| e.path == "db.host" || e.secret)
+    );
     assert_hidden(&report_text(&report), &["dotenv-key", "dir-pw", "7070"]);
 }
 
@@ -518,9 +522,11 @@ fn armored_yaml_dotenv_and_profile_files_are_decrypted_too() {
     let dir = tempfile::tempdir().unwrap();
     let yaml = dir.path().join("app.yaml.age");
     key.encrypt_file(&yaml, "port: 8082\napi_key: yaml-key\n", true);
-    assert!(std::fs::read_to_string(&yaml)
-        .unwrap()
-        .starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    assert!(
+        std::fs::read_to_string(&yaml)
+            .unwrap()
+            .starts_with("-----BEGIN AGE ENCRYPTED FILE-----")
+    );
     // The profile file of `app.yaml.age` is `app.prod.yaml.age`.
     key.encrypt_file(&dir.path().join("app.prod.yaml.age"), "port: 8083\n", false);
     let env = dir.path().join("prod.env.age");

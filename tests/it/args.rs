@@ -1,6 +1,6 @@
 //! Command-line arguments as a source: `Loader::args`.
 
-use crate::{issue, origin, NO_ENV};
+use crate::{NO_ENV, issue, origin};
 use settings_core::{IssueKind, Secret, Settings};
 
 #[derive(Settings, Debug)]

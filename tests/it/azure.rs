@@ -1001,10 +1001,12 @@ fn the_default_chain_takes_a_service_principal_from_the_environment() {
         .filter(|s| s.method == "POST")
         .collect();
     assert_eq!(grants.len(), 1, "{grants:?}");
-    assert!(vault
-        .authorized()
-        .iter()
-        .all(|s| s.authorization.as_deref() == Some(&*format!("Bearer {TOKEN}"))));
+    assert!(
+        vault
+            .authorized()
+            .iter()
+            .all(|s| s.authorization.as_deref() == Some(&*format!("Bearer {TOKEN}")))
+    );
 
     // A wrong secret: Entra ID's invalid_client. The environment chose the service
     // principal, so the chain ends there with its error (no other identity is tried), which

@@ -565,9 +565,11 @@ fn an_app_adds_config_to_its_own_command() {
     let mut err = Vec::new();
     let code = cli::run_with(loader(), &matches, Vec::new(), &mut err);
     assert_eq!(code, ExitCode::from(2));
-    assert!(String::from_utf8(err)
-        .unwrap()
-        .contains("no `config` subcommand"));
+    assert!(
+        String::from_utf8(err)
+            .unwrap()
+            .contains("no `config` subcommand")
+    );
 
     // The command can be renamed.
     let app = clap::Command::new("billing").subcommand(cli::command().name("settings"));

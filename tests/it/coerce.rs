@@ -1,7 +1,7 @@
 //! From text to types: values from env, dotenv, INI, secret and config-dir files are text,
 //! turned into the declared type, never guessed.
 
-use crate::{issue, mkdir, only, write, NO_ENV};
+use crate::{NO_ENV, issue, mkdir, only, write};
 use settings_core::{ByteSize, IssueKind, Settings};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

@@ -1,6 +1,6 @@
 //! Composition: files that extend files, and `${...}` references between values.
 
-use crate::{issue, origin, write, NO_ENV};
+use crate::{NO_ENV, issue, origin, write};
 use settings_core::{IssueKind, Secret, Settings};
 
 #[derive(Settings, Debug)]
@@ -49,11 +49,13 @@ fn a_file_extends_its_bases_which_load_first_to_any_depth() {
     assert_eq!(s.hosts, ["c"]);
     // The report names the file each value really came from.
     let report = loader.explain().unwrap();
-    assert!(report
-        .get("db.pool_size")
-        .unwrap()
-        .origin
-        .ends_with("common.toml"));
+    assert!(
+        report
+            .get("db.pool_size")
+            .unwrap()
+            .origin
+            .ends_with("common.toml")
+    );
     assert!(report.get("db.host").unwrap().origin.ends_with("prod.yaml"));
     assert!(report.get("name").unwrap().origin.ends_with("app.toml"));
 }

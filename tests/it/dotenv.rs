@@ -1,6 +1,6 @@
 //! The env file: dotenv lines read as if they were environment variables.
 
-use crate::{names, only, origin, write, NO_ENV};
+use crate::{NO_ENV, names, only, origin, write};
 use settings_core::{IssueKind, Settings};
 
 #[test]

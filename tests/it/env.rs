@@ -1,7 +1,7 @@
 //! Environment variables: prefix, case, nested delimiter, explicit names, `env_only`, `rename`,
 //! nested structs (plain and `Option`), unknown prefixed variables.
 
-use crate::{issue, only, write, NO_ENV};
+use crate::{NO_ENV, issue, only, write};
 use settings_core::{IssueKind, Settings};
 
 #[test]

@@ -1,6 +1,6 @@
 //! Errors: every problem of a load at once, each with a path, a kind, an origin and a sentence.
 
-use crate::{issue, mkdir, names, of_kind, only, origin, write, NO_ENV};
+use crate::{NO_ENV, issue, mkdir, names, of_kind, only, origin, write};
 use settings_core::{Error, IssueKind, Settings};
 
 #[test]

@@ -1,6 +1,6 @@
 //! Config files: declared and added files, formats by extension, unknown keys at every depth.
 
-use crate::{issue, names, of_kind, only, write, NO_ENV};
+use crate::{NO_ENV, issue, names, of_kind, only, write};
 use settings_core::{IssueKind, Settings};
 
 #[test]

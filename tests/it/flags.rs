@@ -3,8 +3,8 @@
 //!
 //! No test reads or changes the process environment: every load passes `.env_vars`.
 
-use crate::{only, write, NO_ENV};
-use settings_core::flags::{bucket, Flag, Flags};
+use crate::{NO_ENV, only, write};
+use settings_core::flags::{Flag, Flags, bucket};
 use settings_core::{IssueKind, Settings};
 
 const KEYS: usize = 100_000;

@@ -2,7 +2,7 @@
 //! duplicate keys, paths that are not regular files, symlinks that escape a directory, and
 //! bounded messages. Every case fails cleanly, with a `Source` (or `Invalid`) issue, and quickly.
 
-use crate::{all_text, issue, mkdir, names, of_kind, only, origin, write, NO_ENV};
+use crate::{NO_ENV, all_text, issue, mkdir, names, of_kind, only, origin, write};
 use settings_core::{Error, IssueKind, Settings};
 use std::ffi::OsString;
 use std::os::unix::fs::symlink;

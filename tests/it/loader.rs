@@ -3,7 +3,7 @@
 //! `.provider(...)` is not tested here: it takes a `figment::Provider`, and `figment` is neither a
 //! dependency of this package nor re-exported by `settings_core`, so no test can name a provider.
 
-use crate::{issue, mkdir, names, only, origin, write, NO_ENV};
+use crate::{NO_ENV, issue, mkdir, names, only, origin, write};
 use settings_core::{IssueKind, Loader, Settings};
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;

@@ -2,7 +2,7 @@
 //! profile file) < config dir < secrets dir < env file < environment < `.set`; tables merge deeply,
 //! arrays and scalars are replaced.
 
-use crate::{mkdir, write, NO_ENV};
+use crate::{NO_ENV, mkdir, write};
 use settings_core::{ByteSize, Settings};
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! `name.<profile>.ext` files beside each base file, and `[default]`/`[<profile>]`/`[global]`
 //! sections.
 
-use crate::{only, write, NO_ENV};
+use crate::{NO_ENV, only, write};
 use settings_core::{IssueKind, Settings};
 
 #[test]
@@ -289,9 +289,11 @@ fn a_profile_no_source_mentions_is_a_warning_in_the_report() {
     assert_eq!(report.get("host").unwrap().value, "d");
     assert_eq!(report.warnings().len(), 1, "{:?}", report.warnings());
     assert!(report.warnings()[0].contains("`prdo`"));
-    assert!(report
-        .to_string()
-        .contains("warning: the active profile `prdo`"));
+    assert!(
+        report
+            .to_string()
+            .contains("warning: the active profile `prdo`")
+    );
 
     // Mentioned by a section, or by a profile file: no warning.
     let report = S::loader()

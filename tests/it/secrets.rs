@@ -1,7 +1,7 @@
 //! Secrets: `Secret<T>`, `#[settings(secret)]`, and the secrets directory, whose every value is
 //! secret. No error, report or print shows a secret's value.
 
-use crate::{all_text, issue, mkdir, only, origin, write, NO_ENV};
+use crate::{NO_ENV, all_text, issue, mkdir, only, origin, write};
 use settings_core::{IssueKind, Secret, Settings};
 
 #[test]

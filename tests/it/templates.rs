@@ -6,7 +6,7 @@
 //! with `BLESS=1 cargo test --test it templates::` and review the diff.
 
 use crate::write;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use settings_core::{ByteSize, Format, IssueKind, Secret, Settings};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -546,10 +546,12 @@ fn schema_describes_the_file_form() {
     let s = App::json_schema();
     assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     assert_eq!(s["title"], "App");
-    assert!(s["description"]
-        .as_str()
-        .unwrap()
-        .starts_with("Settings of the billing service."));
+    assert!(
+        s["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Settings of the billing service.")
+    );
     assert_eq!(
         s["required"],
         json!(["service-name", "db", "ledger_url", "api_key", "homepage"])
@@ -566,9 +568,11 @@ fn schema_describes_the_file_form() {
     assert_eq!(p["sample_rate"]["exclusiveMaximum"], 1.0);
     assert_eq!(p["api_key"]["writeOnly"], true);
     assert_eq!(p["db"]["additionalProperties"], false);
-    assert!(p["db"]["properties"]["replica"]
-        .get("additionalProperties")
-        .is_none());
+    assert!(
+        p["db"]["properties"]["replica"]
+            .get("additionalProperties")
+            .is_none()
+    );
     assert_eq!(p["db"]["required"], json!(["url", "password", "replica"]));
     assert!(p["cache"]["required"] == json!(["url"]));
     assert_eq!(p["admin_port"]["default"], 8081);

@@ -56,9 +56,11 @@ fn exclusive_bounds_reject_the_bound_itself() {
     for bad in ["0", "1", "-0.5", "1.5"] {
         let err = S::loader().env_vars([("RATIO", bad)]).load().unwrap_err();
         assert_eq!(constraint_paths(&err), ["ratio"], "{bad}");
-        assert!(err.issues()[0]
-            .message
-            .contains("greater than 0.0 and less than 1.0"));
+        assert!(
+            err.issues()[0]
+                .message
+                .contains("greater than 0.0 and less than 1.0")
+        );
     }
 }
 
@@ -98,10 +100,12 @@ fn duration_and_byte_size_ranges_take_strings() {
         .unwrap();
     assert_eq!(s.timeout, Duration::from_secs(1));
     assert_eq!(s.body_limit, ByteSize(1 << 20));
-    assert!(S::loader()
-        .env_vars([("TIMEOUT", "1h"), ("BODY_LIMIT", "0")])
-        .load()
-        .is_ok());
+    assert!(
+        S::loader()
+            .env_vars([("TIMEOUT", "1h"), ("BODY_LIMIT", "0")])
+            .load()
+            .is_ok()
+    );
     let err = S::loader()
         .env_vars([("TIMEOUT", "999ms"), ("BODY_LIMIT", "1048577")])
         .load()
@@ -191,10 +195,12 @@ fn url_checks_strings_and_url_fields() {
         #[settings(url(schemes = ["postgres", "postgresql"]))]
         db: url::Url,
     }
-    assert!(S::loader()
-        .env_vars([("HOME", "https://example.com"), ("DB", "postgresql://db/x")])
-        .load()
-        .is_ok());
+    assert!(
+        S::loader()
+            .env_vars([("HOME", "https://example.com"), ("DB", "postgresql://db/x")])
+            .load()
+            .is_ok()
+    );
     let err = S::loader()
         .env_vars([("HOME", "/relative/path"), ("DB", "mysql://db/x")])
         .load()
@@ -370,10 +376,12 @@ fn custom_checks_run_after_builtins_and_struct_checks_after_fields() {
         low: u32,
         high: u32,
     }
-    assert!(S::loader()
-        .env_vars([("LOW", "4"), ("HIGH", "6")])
-        .load()
-        .is_ok());
+    assert!(
+        S::loader()
+            .env_vars([("LOW", "4"), ("HIGH", "6")])
+            .load()
+            .is_ok()
+    );
     // The built-in check fails first: the custom one does not run, nor does the struct check.
     let err = S::loader()
         .env_vars([("LOW", "11"), ("HIGH", "1")])

@@ -1,6 +1,6 @@
 //! The flags and the decision: which flag is on, for which key.
 
-use super::bucket::{bucket, BUCKETS};
+use super::bucket::{BUCKETS, bucket};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Named feature flags, deserialized from a table of flag name to [`Flag`].

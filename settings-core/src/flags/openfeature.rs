@@ -4,8 +4,8 @@ use super::bucket::BUCKETS;
 use super::model::{Flags, Why};
 use open_feature::provider::{FeatureProvider, ProviderMetadata, ResolutionDetails};
 use open_feature::{
-    async_trait, EvaluationContext, EvaluationError, EvaluationErrorCode, EvaluationReason,
-    EvaluationResult, StructValue,
+    EvaluationContext, EvaluationError, EvaluationErrorCode, EvaluationReason, EvaluationResult,
+    StructValue, async_trait,
 };
 use std::borrow::Borrow;
 use std::fmt;
@@ -135,7 +135,7 @@ impl FlagsProvider {
                                  its evaluation context needs a targeting key",
                                 flag.rollout()
                             ))
-                            .build())
+                            .build());
                     }
                 },
             };
@@ -335,10 +335,12 @@ mod tests {
             api.set_provider(FlagsProvider::new(flags())).await;
             let client = api.create_client();
             let vip = key("vip");
-            assert!(client
-                .get_bool_value("half", Some(&vip), None)
-                .await
-                .unwrap());
+            assert!(
+                client
+                    .get_bool_value("half", Some(&vip), None)
+                    .await
+                    .unwrap()
+            );
             assert!(client.get_bool_value("on", None, None).await.unwrap());
             let unknown = client.get_bool_value("nope", Some(&vip), None).await;
             assert!(!unknown.unwrap_or(false));

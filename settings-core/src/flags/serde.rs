@@ -4,8 +4,8 @@
 //! for `deserialize_any` below the table of flags, so that a flag may be a bool or a table and
 //! text from the environment is understood whichever deserializer hands it over.
 
-use super::model::{is_percentage, Flag, Flags};
-use crate::de::{parse_bool, BOOL_WORDS};
+use super::model::{Flag, Flags, is_percentage};
+use crate::de::{BOOL_WORDS, parse_bool};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -349,23 +349,32 @@ mod tests {
         let text = |t| Flags::deserialize(de::value::StrDeserializer::<de::value::Error>::new(t));
         assert!(text(r#"{"a": true}"#).unwrap().is_enabled("a"));
         assert!(text("  ").unwrap().is_empty());
-        assert!(text("a=1")
-            .unwrap_err()
-            .to_string()
-            .starts_with("invalid value: string \"a=1\", expected a table of flag name to flag"));
+        assert!(
+            text("a=1").unwrap_err().to_string().starts_with(
+                "invalid value: string \"a=1\", expected a table of flag name to flag"
+            )
+        );
     }
 
     #[test]
     fn bad_values_have_clear_messages() {
         let err = |json: &str| serde_json::from_str::<Flags>(json).unwrap_err().to_string();
-        assert!(err(r#"{"a": {"rollout": 150}}"#)
-            .starts_with("expected a percentage from 0 to 100, found 150"));
-        assert!(err(r#"{"a": {"rollout": -0.5}}"#)
-            .starts_with("expected a percentage from 0 to 100, found -0.5"));
-        assert!(err(r#"{"a": {"rollout": "lots"}}"#)
-            .starts_with("expected a percentage from 0 to 100, found \"lots\""));
-        assert!(err(r#"{"a": {"rollout": true}}"#)
-            .starts_with("invalid type: boolean `true`, expected a percentage from 0 to 100"));
+        assert!(
+            err(r#"{"a": {"rollout": 150}}"#)
+                .starts_with("expected a percentage from 0 to 100, found 150")
+        );
+        assert!(
+            err(r#"{"a": {"rollout": -0.5}}"#)
+                .starts_with("expected a percentage from 0 to 100, found -0.5")
+        );
+        assert!(
+            err(r#"{"a": {"rollout": "lots"}}"#)
+                .starts_with("expected a percentage from 0 to 100, found \"lots\"")
+        );
+        assert!(
+            err(r#"{"a": {"rollout": true}}"#)
+                .starts_with("invalid type: boolean `true`, expected a percentage from 0 to 100")
+        );
         assert!(err(r#"{"a": {"rolout": 5}}"#).starts_with(
             "unknown field `rolout`, expected one of `enabled`, `rollout`, `allow`, `deny`"
         ));
@@ -375,8 +384,10 @@ mod tests {
         ));
         assert!(err(r#"{"a": {"enabled": 2}}"#).starts_with("invalid value: integer `2`"));
         assert!(err(r#"{"a": -1}"#).starts_with("invalid value: integer `-1`"));
-        assert!(err(r#"{"a": {"enabled": true, "enabled": false}}"#)
-            .starts_with("duplicate field `enabled`"));
+        assert!(
+            err(r#"{"a": {"enabled": true, "enabled": false}}"#)
+                .starts_with("duplicate field `enabled`")
+        );
         assert!(err(r#"{"a": true, "a": false}"#).starts_with("the flag `a` is given twice"));
         assert!(err(r#"{"a": "{\"rollout\": }"}"#).starts_with("in JSON text: expected value"));
         assert!(err(r#"[true]"#).starts_with("invalid type: sequence, expected a table of flag"));

@@ -347,7 +347,7 @@ fn parse_error(e: &clap::Error, names: &Names, problems: &mut Problems) {
 mod tests {
     use super::*;
     use crate::layer::Data;
-    use crate::testing::{names, origins, APP};
+    use crate::testing::{APP, names, origins};
 
     fn parse(list: &[&str]) -> (Layer, Origins) {
         let args: Vec<OsString> = list.iter().map(OsString::from).collect();

@@ -1102,9 +1102,11 @@ mod layer_tests {
         );
         let issues = layer.problems.list();
         assert_eq!(issues.len(), 1);
-        assert!(issues[0]
-            .message
-            .starts_with("the env file a.env.age has an invalid line 2"));
+        assert!(
+            issues[0]
+                .message
+                .starts_with("the env file a.env.age has an invalid line 2")
+        );
         let Data::Fields(values) = &layer.data else {
             panic!("an env file sets fields")
         };

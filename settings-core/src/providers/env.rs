@@ -6,7 +6,7 @@ use crate::fields::{FieldIndex, TargetId};
 use crate::layer::{Layer, Problems};
 use crate::naming::{EnvNames, Rank};
 use crate::origin::Origins;
-use crate::tree::{from_json, Node, Value};
+use crate::tree::{Node, Value, from_json};
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 

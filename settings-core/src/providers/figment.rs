@@ -148,10 +148,12 @@ mod tests {
         assert_eq!(at(&tables[1], "port").as_deref(), Some("2"));
         assert_eq!(at(&tables[2], "name").as_deref(), Some("g"));
         assert!(layer.mentions_profile);
-        assert!(origins
-            .get(tables[0]["port"].origin)
-            .label()
-            .starts_with("provider "));
+        assert!(
+            origins
+                .get(tables[0]["port"].origin)
+                .label()
+                .starts_with("provider ")
+        );
 
         let other = read(&provider, Some("dev"), &mut origins);
         assert!(!other.mentions_profile);

@@ -1,8 +1,8 @@
 //! Config files: format by extension, read once with the checks hostile input needs, parsed once.
 
-use super::parse::{self, line_at, ParseError};
+use super::parse::{self, ParseError, line_at};
 use crate::tree::KeySet;
-use crate::tree::{insert_path_in, Node, OriginId, Table, Value};
+use crate::tree::{Node, OriginId, Table, Value, insert_path_in};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 

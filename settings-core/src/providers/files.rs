@@ -291,7 +291,7 @@ fn read_source(
 mod tests {
     use super::*;
     use crate::encrypted::KeySources;
-    use crate::testing::{at, names, origins, APP};
+    use crate::testing::{APP, at, names, origins};
 
     /// Reads `path` with profile `profile` and no keys.
     fn read_with(path: &Path, required: bool, profile: Option<&str>) -> (Layer, Origins) {
@@ -352,9 +352,11 @@ mod tests {
 
         std::fs::write(d.join("bad.toml"), "port = = 1\n").unwrap();
         let (bad, _) = read_with(&d.join("bad.toml"), true, None);
-        assert!(bad.problems.list()[0]
-            .message
-            .contains("cannot be parsed at line 1"));
+        assert!(
+            bad.problems.list()[0]
+                .message
+                .contains("cannot be parsed at line 1")
+        );
 
         std::fs::write(d.join("a.toml"), "extends = \"b.toml\"\n").unwrap();
         std::fs::write(d.join("b.toml"), "extends = \"a.toml\"\n").unwrap();

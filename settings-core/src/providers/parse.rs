@@ -1,7 +1,7 @@
 //! One parse per file: TOML, YAML and JSON text straight into the tree, with no intermediate
 //! document. Duplicate keys and nesting deeper than [`MAX_DEPTH`] are errors in every format.
 
-use crate::tree::{KeySet, Node, OriginId, Table, Value, MAX_DEPTH};
+use crate::tree::{KeySet, MAX_DEPTH, Node, OriginId, Table, Value};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -334,10 +334,12 @@ mod tests {
         assert!(e.message.contains("duplicate key `a`"), "{}", e.message);
         let deep = format!("{{\"a\": {}1{}}}", "[".repeat(200), "]".repeat(200));
         assert!(json(&deep, 0, &crate::tree::NO_KEYS).is_err());
-        assert!(json("[1]", 0, &crate::tree::NO_KEYS)
-            .unwrap_err()
-            .message
-            .contains("top level"));
+        assert!(
+            json("[1]", 0, &crate::tree::NO_KEYS)
+                .unwrap_err()
+                .message
+                .contains("top level")
+        );
     }
 
     #[test]

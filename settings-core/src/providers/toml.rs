@@ -8,7 +8,7 @@
 //! is (the rules depend on it: a table made by a dotted key cannot be reopened by a header, an
 //! inline table or a static array cannot be extended); [`settle`] gives them their real origin.
 
-use super::parse::{line_at, ParseError};
+use super::parse::{ParseError, line_at};
 use crate::swar;
 use crate::tree::KeySet;
 use crate::tree::MAX_DEPTH;

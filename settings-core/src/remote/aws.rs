@@ -8,9 +8,9 @@
 //! (`.region`, `.endpoint_url`, `.static_credentials`). The SDK
 //! needs Rust 1.94 or later.
 
-use super::entry::{json_kind, object_entries, split_key, Entry};
-use super::options::host_port;
+use super::entry::{Entry, json_kind, object_entries, split_key};
 use super::options::Common;
+use super::options::host_port;
 use super::provider::common_builders;
 use super::runtime::on_private_runtime;
 use aws_config::retry::RetryConfig;

@@ -96,8 +96,10 @@ mod tests {
         }
         let back = read_cache(&path, "src").unwrap();
         assert_eq!(back[0].value, serde_json::json!("v"));
-        assert!(read_cache(&path, "other")
-            .unwrap_err()
-            .contains("not other"));
+        assert!(
+            read_cache(&path, "other")
+                .unwrap_err()
+                .contains("not other")
+        );
     }
 }

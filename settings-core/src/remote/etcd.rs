@@ -6,13 +6,13 @@
 //! machine that builds it, which would be a burden on every user who turns the feature on; the
 //! gateway is part of every etcd 3.4+ server and needs neither, nor an async runtime.
 
-use super::entry::{split_key, Entry};
+use super::entry::{Entry, split_key};
 use super::http::{self, excerpt, is_transient};
 use super::options::Common;
 use super::provider::common_builders;
 use super::runtime::Failure;
-use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::json;
 
 /// Keys read per range request.
@@ -221,7 +221,7 @@ mod watch {
     //! The watch: one thread per watched `Etcd`, holding a long-lived streaming
     //! `POST /v3/watch` on the prefix and sending on the reload channel at every change.
 
-    use super::{prefix_end, Etcd, B64};
+    use super::{B64, Etcd, prefix_end};
     use base64::Engine as _;
     use serde_json::json;
     use std::sync::mpsc::Sender;
@@ -366,7 +366,7 @@ mod watch {
                     End::Stopped
                 } else {
                     End::Failed
-                }
+                };
             }
         };
         let opened = Instant::now();

@@ -9,16 +9,16 @@
 //! `application_default_credentials.json`, then the metadata server (GCE, Cloud Run, workload
 //! identity on GKE).
 
-use super::entry::{json_kind, object_entries, Entry};
-use super::options::host_port;
+use super::entry::{Entry, json_kind, object_entries};
 use super::options::Common;
+use super::options::host_port;
 use super::provider::common_builders;
 use super::runtime::on_private_runtime;
 use google_cloud_auth::credentials::{
-    external_account, impersonated, service_account, user_account, Credentials,
+    Credentials, external_account, impersonated, service_account, user_account,
 };
-use google_cloud_gax::error::rpc::Code;
 use google_cloud_gax::error::Error as GaxError;
+use google_cloud_gax::error::rpc::Code;
 use google_cloud_gax::exponential_backoff::ExponentialBackoffBuilder;
 use google_cloud_gax::paginator::ItemPaginator as _;
 use google_cloud_gax::retry_policy::{Aip194Strict, RetryPolicyExt as _};
@@ -371,67 +371,68 @@ impl GcpSecretManager {
         let project = self.project.clone();
         let max = self.common.max_size;
         let at = place.clone();
-        let read =
-            on_private_runtime(
-                "GCP",
-                self.common.timeout,
-                format!("no answer from GCP{place}"),
-                move || async move {
-                    let client = client(&common, endpoint, file.as_deref(), &at).await?;
-                    let parent = format!("projects/{project}");
-                    let (what, missing) = (
-                format!("the secrets of {parent}"),
-                format!("there is no project {project} (or Secret Manager is not enabled in it)"),
-            );
-                    let call = Call {
-                        what: &what,
-                        missing: &missing,
-                        permission: "secretmanager.secrets.list",
-                        place: &at,
-                        adc: file.is_none(),
-                    };
-                    let mut items = client
-                        .list_secrets()
-                        .set_parent(&parent)
-                        .set_filter(listing.filter.clone().unwrap_or_default())
-                        .by_item();
-                    let mut ids = Vec::new();
-                    while let Some(item) = items.next().await {
-                        let secret = item.map_err(|e| gax_error(&e, &call))?;
-                        let id = secret.name.rsplit('/').next().unwrap_or("").to_owned();
-                        if !id.is_empty() && id.starts_with(&listing.prefix) {
-                            ids.push(id);
-                        }
+        let read = on_private_runtime(
+            "GCP",
+            self.common.timeout,
+            format!("no answer from GCP{place}"),
+            move || async move {
+                let client = client(&common, endpoint, file.as_deref(), &at).await?;
+                let parent = format!("projects/{project}");
+                let (what, missing) = (
+                    format!("the secrets of {parent}"),
+                    format!(
+                        "there is no project {project} (or Secret Manager is not enabled in it)"
+                    ),
+                );
+                let call = Call {
+                    what: &what,
+                    missing: &missing,
+                    permission: "secretmanager.secrets.list",
+                    place: &at,
+                    adc: file.is_none(),
+                };
+                let mut items = client
+                    .list_secrets()
+                    .set_parent(&parent)
+                    .set_filter(listing.filter.clone().unwrap_or_default())
+                    .by_item();
+                let mut ids = Vec::new();
+                while let Some(item) = items.next().await {
+                    let secret = item.map_err(|e| gax_error(&e, &call))?;
+                    let id = secret.name.rsplit('/').next().unwrap_or("").to_owned();
+                    if !id.is_empty() && id.starts_with(&listing.prefix) {
+                        ids.push(id);
                     }
-                    let mut read = Vec::new();
-                    let mut total = 0u64;
-                    for id in ids {
-                        let name = resource(&project, &id, "latest");
-                        let access = Access::of(&name);
-                        let call = access.call(&at, file.is_none());
-                        match client.access_secret_version().set_name(&name).send().await {
-                            Ok(out) => {
-                                let payload = out.payload.unwrap_or_default();
-                                total += payload.data.len() as u64;
-                                if total > max {
-                                    return Err(format!(
-                                "the secrets of {parent} are larger than the limit of {max} \
+                }
+                let mut read = Vec::new();
+                let mut total = 0u64;
+                for id in ids {
+                    let name = resource(&project, &id, "latest");
+                    let access = Access::of(&name);
+                    let call = access.call(&at, file.is_none());
+                    match client.access_secret_version().set_name(&name).send().await {
+                        Ok(out) => {
+                            let payload = out.payload.unwrap_or_default();
+                            total += payload.data.len() as u64;
+                            if total > max {
+                                return Err(format!(
+                                    "the secrets of {parent} are larger than the limit of {max} \
                                  bytes (raise it with .max_size(..))"
-                            ));
-                                }
-                                read.push((id, name, payload));
+                                ));
                             }
-                            // No version, or the latest disabled or destroyed: nothing to read.
-                            Err(e)
-                                if e.status().is_some_and(|s| {
-                                    matches!(s.code, Code::NotFound | Code::FailedPrecondition)
-                                }) => {}
-                            Err(e) => return Err(gax_error(&e, &call)),
+                            read.push((id, name, payload));
                         }
+                        // No version, or the latest disabled or destroyed: nothing to read.
+                        Err(e)
+                            if e.status().is_some_and(|s| {
+                                matches!(s.code, Code::NotFound | Code::FailedPrecondition)
+                            }) => {}
+                        Err(e) => return Err(gax_error(&e, &call)),
                     }
-                    Ok(read)
-                },
-            )?;
+                }
+                Ok(read)
+            },
+        )?;
         let mut entries = Vec::new();
         for (id, name, payload) in read {
             let data = checked(&name, payload)?;
@@ -546,14 +547,14 @@ fn credentials_from_file(path: &std::path::Path) -> Result<Credentials, String> 
             return Err(format!(
                 "the GCP credentials file {shown} has no `type` (service_account, \
                  authorized_user, impersonated_service_account or external_account)"
-            ))
+            ));
         }
         other => {
             return Err(format!(
                 "the GCP credentials file {shown} is of type `{other}`, which is not supported \
                  (service_account, authorized_user, impersonated_service_account or \
                  external_account)"
-            ))
+            ));
         }
     };
     // A parse error may quote a value of the file ("invalid type: string \"…\""): blanked.

@@ -7,7 +7,7 @@ use super::entry::Entry;
 use super::options::Common;
 use crate::layer::{Data, Layer, Problems};
 use crate::origin::{OriginId, Origins};
-use crate::tree::{insert_path, Table};
+use crate::tree::{Table, insert_path};
 use figment::value::{Dict, Map, Value as FValue};
 use figment::{Metadata, Profile};
 

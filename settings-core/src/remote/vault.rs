@@ -3,7 +3,7 @@
 //! Plain HTTP + JSON on `ureq` (KV v2 is one `GET /v1/<mount>/data/<path>`), not a Vault client
 //! crate: a fifth of the build time and no async runtime.
 
-use super::entry::{object_entries, Entry};
+use super::entry::{Entry, object_entries};
 use super::http::{self, excerpt, is_transient};
 use super::options::Common;
 use super::provider::common_builders;

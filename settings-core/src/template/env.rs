@@ -8,8 +8,8 @@
 //! would change (spaces at the ends, `#`, quotes, `$`, backslashes, line breaks) is
 //! double-quoted with escapes.
 
-use super::{comment, comment_block, header, notes, placeholder, table_doc};
 use super::{Entry, EnvLine, Example, Kind, Tree};
+use super::{comment, comment_block, header, notes, placeholder, table_doc};
 use crate::meta::FieldMeta;
 use serde_json::Value;
 

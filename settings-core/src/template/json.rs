@@ -4,7 +4,7 @@
 //! loads as unset), and otherwise the placeholder string of the other formats
 //! (`"<required: u16>"`, `"<secret>"`, `"<computed by path::to::fn>"`). Keys keep field order.
 
-use super::{flow, placeholder, quoted, Entry, Example, Kind, Tree};
+use super::{Entry, Example, Kind, Tree, flow, placeholder, quoted};
 
 pub(super) fn render(tree: &Tree) -> String {
     let mut out = String::new();

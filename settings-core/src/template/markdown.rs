@@ -4,7 +4,7 @@
 //! Defaults are shown in JSON syntax. Cells escape `|` (as GitHub tables need, code spans
 //! included) and join lines with `<br>`.
 
-use super::{default_value, json, quoted, rules, title_lines, Entry, Example, Kind, Tree};
+use super::{Entry, Example, Kind, Tree, default_value, json, quoted, rules, title_lines};
 use crate::meta::{DefaultMeta, Shape};
 
 pub(super) fn render(tree: &Tree) -> String {

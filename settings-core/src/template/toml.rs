@@ -3,8 +3,8 @@
 //! A table's plain keys come before its sub-tables (a key written after a `[table]` header
 //! would belong to that table); otherwise the order is the fields'.
 
-use super::{comment_block, flow, header, notes, placeholder, quoted, table_doc};
 use super::{Entry, EnvLine, Example, Kind, Tree};
+use super::{comment_block, flow, header, notes, placeholder, quoted, table_doc};
 use serde_json::Value;
 
 pub(super) fn render(tree: &Tree) -> String {
@@ -74,11 +74,7 @@ fn key(k: &str) -> String {
     let bare = !k.is_empty()
         && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if bare {
-        k.to_owned()
-    } else {
-        quoted(k)
-    }
+    if bare { k.to_owned() } else { quoted(k) }
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! Values are written in flow style (`"30s"`, `["localhost"]`, `{}`), strings always
 //! double-quoted, so that no string is read as a bool or a number.
 
-use super::{comment_block, flow, header, notes, placeholder, quoted, table_doc};
 use super::{Entry, EnvLine, Example, Kind, Tree};
+use super::{comment_block, flow, header, notes, placeholder, quoted, table_doc};
 use serde_json::Value;
 
 pub(super) fn render(tree: &Tree) -> String {
@@ -75,11 +75,7 @@ fn key(k: &str) -> String {
             k.to_ascii_lowercase().as_str(),
             "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
         );
-    if plain {
-        k.to_owned()
-    } else {
-        quoted(k)
-    }
+    if plain { k.to_owned() } else { quoted(k) }
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ fn take(index: usize, field: &Field) -> TokenStream {
                 LeafDefault::With(path) => quote_spanned!(path.span()=> #path),
                 // A literal default is in the metadata: the runtime applies it as a source.
                 LeafDefault::None | LeafDefault::Literal(_) => {
-                    return quote!(__cx.leaf::<#ty>(#index))
+                    return quote!(__cx.leaf::<#ty>(#index));
                 }
             };
             quote! {

@@ -5,7 +5,7 @@ use crate::ir::{
     Constraint, Field, FieldKind, Input, Leaf, LeafDefault, LeafKind, Literal, NestedDefault, Sp,
 };
 use proc_macro2::{Literal as Lit, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{ToTokens, quote};
 
 /// `static __META: StructMeta = ...;`
 pub(super) fn struct_meta(input: &Input) -> TokenStream {

@@ -80,7 +80,7 @@ pub(crate) fn strings(input: ParseStream<'_>) -> syn::Result<Sp<Vec<String>>> {
                 return Err(syn::Error::new(
                     item.span,
                     format!("expected a string, not `{}`", show(&other)),
-                ))
+                ));
             }
         }
     }

@@ -9,8 +9,8 @@
 //! and port (a `nextLink` elsewhere is not followed, so the token goes nowhere else).
 
 use super::entry::Entry;
-use super::options::host_port;
 use super::options::Common;
+use super::options::host_port;
 use super::provider::common_builders;
 use super::runtime::on_private_runtime;
 use azure_core::credentials::TokenCredential;
@@ -27,7 +27,7 @@ use std::time::Duration;
 
 mod credential;
 
-use self::credential::{chain, one_line, DefaultChain, RETRIES_SPENT};
+use self::credential::{DefaultChain, RETRIES_SPENT, chain, one_line};
 
 /// How many secrets are read at a time when there are several.
 const CONCURRENT_READS: usize = 8;
@@ -268,9 +268,9 @@ impl AzureKeyVault {
                     .sum();
                 if total > max {
                     return Err(format!(
-                    "the secrets of azure key vault at {at} are larger than the limit of {max} \
+                        "the secrets of azure key vault at {at} are larger than the limit of {max} \
                      bytes (raise it with .max_size(..))"
-                ));
+                    ));
                 }
                 Ok(secrets)
             },
