@@ -249,15 +249,15 @@ impl<'a> Extract<'a> {
         let secret = secret || field.secret;
         // What the value replaced: lower sources that also set it, and the default.
         let mut overrode: Vec<String> = Vec::new();
-        if origin != "default" {
-            if let DefaultMeta::Literal(lit) = &field.default {
-                let shown = if secret {
-                    MASK.to_owned()
-                } else {
-                    lit.value(0).display()
-                };
-                overrode.push(format!("{shown} (default)"));
-            }
+        if origin != "default"
+            && let DefaultMeta::Literal(lit) = &field.default
+        {
+            let shown = if secret {
+                MASK.to_owned()
+            } else {
+                lit.value(0).display()
+            };
+            overrode.push(format!("{shown} (default)"));
         }
         for old in self.loaded.merger.replaced(&path) {
             let old_origin = self.loaded.origins.get(old.origin);

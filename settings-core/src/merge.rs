@@ -99,10 +99,10 @@ impl Merger {
                 _ => history.entry(keys.join(".")).or_default().push(old.clone()),
             }
         }
-        if let Some((_, sep)) = self.extend.iter().find(|(k, _)| k == keys) {
-            if let Some(old) = get_path(tree, keys) {
-                value = join_lists(old, value, sep);
-            }
+        if let Some((_, sep)) = self.extend.iter().find(|(k, _)| k == keys)
+            && let Some(old) = get_path(tree, keys)
+        {
+            value = join_lists(old, value, sep);
         }
         value
     }

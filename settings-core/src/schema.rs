@@ -233,10 +233,10 @@ fn generic_args(ty: &str) -> Option<Vec<&str>> {
 fn scalar_type(ty: &str) -> &str {
     let mut ty = ty.trim();
     for wrapper in ["Option", "Secret"] {
-        if last_segment(ty) == wrapper {
-            if let Some([inner]) = generic_args(ty).as_deref() {
-                ty = inner;
-            }
+        if last_segment(ty) == wrapper
+            && let Some([inner]) = generic_args(ty).as_deref()
+        {
+            ty = inner;
         }
     }
     ty

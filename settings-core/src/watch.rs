@@ -371,12 +371,11 @@ fn start<T: Settings + Send + Sync>(
         crate::providers::figment::watch_remotes(&shared.loader.opts.providers, &tx);
     let interesting = Interesting::new(paths);
     let handler = move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
-            if !matches!(event.kind, notify::EventKind::Access(_))
-                && event.paths.iter().any(|p| interesting.matches(p))
-            {
-                let _ = tx.send(());
-            }
+        if let Ok(event) = event
+            && !matches!(event.kind, notify::EventKind::Access(_))
+            && event.paths.iter().any(|p| interesting.matches(p))
+        {
+            let _ = tx.send(());
         }
     };
     let mut poll = poll;

@@ -93,13 +93,13 @@ fn nested_takes_only_what_fits(cx: &Ctxt, field: &ParsedField) {
 
 /// `env_only` means "only the explicit names": without any, nothing could set the field.
 fn env_only_needs_env(cx: &Ctxt, field: &ParsedField) {
-    if let Some(span) = field.attrs.env_only {
-        if field.attrs.env.is_empty() {
-            cx.error_at(
-                span,
-                format!("`{ENV_ONLY}` needs at least one `{ENV} = \"NAME\"`"),
-            );
-        }
+    if let Some(span) = field.attrs.env_only
+        && field.attrs.env.is_empty()
+    {
+        cx.error_at(
+            span,
+            format!("`{ENV_ONLY}` needs at least one `{ENV} = \"NAME\"`"),
+        );
     }
 }
 
@@ -222,18 +222,18 @@ fn bounds_are_ordered(cx: &Ctxt, field: &ParsedField) {
                     .as_ref()
                     .map(|b| (MAX, b))
                     .or(lt.as_ref().map(|b| (LT, b)));
-                if let (Some((low_name, low)), Some((high_name, high))) = (low, high) {
-                    if let (Some(a), Some(b)) =
+                if let (Some((low_name, low)), Some((high_name, high))) = (low, high)
+                    && let (Some(a), Some(b)) =
                         (magnitude(kind, &low.value), magnitude(kind, &high.value))
-                    {
-                        let inclusive = min.is_some() && max.is_some();
-                        let (empty, relation) = if inclusive {
-                            (a > b, "is above")
-                        } else {
-                            (a >= b, "is not below")
-                        };
-                        if empty {
-                            cx.error_at(
+                {
+                    let inclusive = min.is_some() && max.is_some();
+                    let (empty, relation) = if inclusive {
+                        (a > b, "is above")
+                    } else {
+                        (a >= b, "is not below")
+                    };
+                    if empty {
+                        cx.error_at(
                                 low.span,
                                 format!(
                                     "`{RANGE}` bound `{low_name} = {}` {relation} `{high_name} = {}`: no value can pass",
@@ -241,7 +241,6 @@ fn bounds_are_ordered(cx: &Ctxt, field: &ParsedField) {
                                     show(&high.value)
                                 ),
                             );
-                        }
                     }
                 }
             }
@@ -287,10 +286,10 @@ fn magnitude(kind: Kind, lit: &Literal) -> Option<f64> {
 /// An invalid pattern is found here, not at the first load.
 fn regex_compiles(cx: &Ctxt, field: &ParsedField) {
     for c in &field.attrs.constraints {
-        if let Constraint::Regex(pattern) = &c.value {
-            if let Err(e) = regex_syntax::Parser::new().parse(&pattern.value) {
-                cx.error_at(pattern.span, regex_error(&pattern.value, &e));
-            }
+        if let Constraint::Regex(pattern) = &c.value
+            && let Err(e) = regex_syntax::Parser::new().parse(&pattern.value)
+        {
+            cx.error_at(pattern.span, regex_error(&pattern.value, &e));
         }
     }
 }
@@ -456,17 +455,17 @@ fn default_meets_constraints(cx: &Ctxt, field: &ParsedField) {
             Constraint::Regex(pattern) => {
                 let (items, array) = items_of(lit);
                 for item in items {
-                    if let Literal::Str(text) = &item.value {
-                        if crate::regex_match::is_match(&pattern.value, text) == Some(false) {
-                            cx.error_at(
-                                item.span,
-                                format!(
-                                    "{} does not match the field's regex `{}`",
-                                    the_value(field, &item.value, array),
-                                    pattern.value
-                                ),
-                            );
-                        }
+                    if let Literal::Str(text) = &item.value
+                        && crate::regex_match::is_match(&pattern.value, text) == Some(false)
+                    {
+                        cx.error_at(
+                            item.span,
+                            format!(
+                                "{} does not match the field's regex `{}`",
+                                the_value(field, &item.value, array),
+                                pattern.value
+                            ),
+                        );
                     }
                 }
             }

@@ -90,10 +90,10 @@ pub(crate) fn field_args(names: &Names, ids: &str, reserved: &[&str]) -> Vec<Arg
         if !env.is_empty() {
             details.push(format!("env: {}", env.join(", ")));
         }
-        if let DefaultMeta::Literal(lit) = &field.default {
-            if !field.secret {
-                details.push(format!("default: {lit}"));
-            }
+        if let DefaultMeta::Literal(lit) = &field.default
+            && !field.secret
+        {
+            details.push(format!("default: {lit}"));
         }
         arg = arg.long_help(details.join("\n"));
         if is_bool(field.ty, field.shape) {

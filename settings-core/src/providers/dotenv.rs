@@ -273,10 +273,10 @@ fn is_valid_name(s: &str) -> bool {
 
 /// Removes a leading `export` keyword followed by whitespace, if present.
 fn strip_export(s: &str) -> &str {
-    if let Some(rest) = s.strip_prefix("export") {
-        if rest.starts_with([' ', '\t']) {
-            return rest.trim_start();
-        }
+    if let Some(rest) = s.strip_prefix("export")
+        && rest.starts_with([' ', '\t'])
+    {
+        return rest.trim_start();
     }
     s
 }
@@ -453,12 +453,12 @@ fn decode_escapes(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(e) = chars.peek().copied().and_then(escape_char) {
-                out.push(e);
-                chars.next();
-                continue;
-            }
+        if c == '\\'
+            && let Some(e) = chars.peek().copied().and_then(escape_char)
+        {
+            out.push(e);
+            chars.next();
+            continue;
         }
         out.push(c);
     }
@@ -490,34 +490,36 @@ fn expand(s: &str, escapes: bool, resolver: &Resolver<'_>) -> Result<String, Ove
     while idx < s.len() {
         let rest = &s[idx..];
         let c = rest.chars().next().unwrap_or_default();
-        if escapes && c == '\\' {
-            if let Some(e) = rest[1..].chars().next().and_then(escape_char) {
-                out.push(e);
-                idx += 1 + first_char_len(&rest[1..]);
-                continue;
-            }
+        if escapes
+            && c == '\\'
+            && let Some(e) = rest[1..].chars().next().and_then(escape_char)
+        {
+            out.push(e);
+            idx += 1 + first_char_len(&rest[1..]);
+            continue;
         }
-        if closable && rest.starts_with("${") {
-            if let Some((name, fallback, len)) = reference(rest, &mut closable) {
-                let value = match resolver.get(name) {
-                    Some(v) => {
-                        let left = resolver.budget.get();
-                        if v.len() > left {
-                            return Err(Overflow);
-                        }
-                        resolver.budget.set(left - v.len());
-                        v
+        if closable
+            && rest.starts_with("${")
+            && let Some((name, fallback, len)) = reference(rest, &mut closable)
+        {
+            let value = match resolver.get(name) {
+                Some(v) => {
+                    let left = resolver.budget.get();
+                    if v.len() > left {
+                        return Err(Overflow);
                     }
-                    None => match fallback {
-                        Some(f) if escapes => decode_escapes(f),
-                        Some(f) => f.to_string(),
-                        None => String::new(),
-                    },
-                };
-                out.push_str(&value);
-                idx += len;
-                continue;
-            }
+                    resolver.budget.set(left - v.len());
+                    v
+                }
+                None => match fallback {
+                    Some(f) if escapes => decode_escapes(f),
+                    Some(f) => f.to_string(),
+                    None => String::new(),
+                },
+            };
+            out.push_str(&value);
+            idx += len;
+            continue;
         }
         out.push(c);
         idx += c.len_utf8();

@@ -82,16 +82,16 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Section>, IniError> {
         }
         let indent = line.chars().take_while(|c| c.is_whitespace()).count();
 
-        if let Some(value) = &open {
-            if indent > value.indent {
-                // `open` is only set once a section holds the entry.
-                if let Some(section) = sections.last_mut() {
-                    let entry = &mut section.entries[value.entry];
-                    entry.1.push('\n');
-                    entry.1.push_str(trimmed);
-                }
-                continue;
+        if let Some(value) = &open
+            && indent > value.indent
+        {
+            // `open` is only set once a section holds the entry.
+            if let Some(section) = sections.last_mut() {
+                let entry = &mut section.entries[value.entry];
+                entry.1.push('\n');
+                entry.1.push_str(trimmed);
             }
+            continue;
         }
 
         if let Some(after_bracket) = trimmed.strip_prefix('[') {

@@ -466,14 +466,14 @@ const ACCESS: &str = "secretmanager.versions.access";
 
 /// The payload's bytes, once its CRC32C checksum (when the service sent one) matches.
 fn checked(resource: &str, payload: SecretPayload) -> Result<Vec<u8>, String> {
-    if let Some(sent) = payload.data_crc32c {
-        if sent != i64::from(crc32c::crc32c(&payload.data)) {
-            // Neither checksum is shown: a CRC of a short secret helps to guess it.
-            return Err(format!(
-                "the payload of the secret {resource} does not match the CRC32C checksum sent \
+    if let Some(sent) = payload.data_crc32c
+        && sent != i64::from(crc32c::crc32c(&payload.data))
+    {
+        // Neither checksum is shown: a CRC of a short secret helps to guess it.
+        return Err(format!(
+            "the payload of the secret {resource} does not match the CRC32C checksum sent \
                  with it: it was corrupted on the way"
-            ));
-        }
+        ));
     }
     Ok(payload.data.to_vec())
 }

@@ -7,20 +7,19 @@ pub(crate) fn collect(attrs: &[syn::Attribute]) -> String {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let syn::Meta::NameValue(nv) = &attr.meta {
-            if let syn::Expr::Lit(syn::ExprLit {
+        if let syn::Meta::NameValue(nv) = &attr.meta
+            && let syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
             }) = &nv.value
-            {
-                let text = s.value();
-                lines.push(
-                    text.strip_prefix(' ')
-                        .unwrap_or(&text)
-                        .trim_end()
-                        .to_owned(),
-                );
-            }
+        {
+            let text = s.value();
+            lines.push(
+                text.strip_prefix(' ')
+                    .unwrap_or(&text)
+                    .trim_end()
+                    .to_owned(),
+            );
         }
     }
     while lines.last().is_some_and(String::is_empty) {

@@ -113,10 +113,10 @@ impl TokenCredential for DefaultChain {
     ) -> azure_core::Result<AccessToken> {
         // Later tokens from the one that gave the first (a VM's managed identity is probed
         // and made again: the SDK client keeps its token, so that is once per load).
-        if let Some(&i) = self.chosen.get() {
-            if let (_, Source::Configured(c) | Source::Tried(c)) = &self.sources[i] {
-                return c.get_token(scopes, options).await;
-            }
+        if let Some(&i) = self.chosen.get()
+            && let (_, Source::Configured(c) | Source::Tried(c)) = &self.sources[i]
+        {
+            return c.get_token(scopes, options).await;
         }
         let fail = |why: String| Err(azure_core::Error::with_message(ErrorKind::Credential, why));
         let mut tried = Vec::new();
