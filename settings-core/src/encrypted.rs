@@ -38,7 +38,7 @@
 use crate::error::IssueKind;
 use crate::layer::Problems;
 use crate::meta::StructMeta;
-use crate::origin::{OriginId, Origins, mark_holders_secret};
+use crate::origin::{Origin, OriginId, Origins, mark_holders_secret};
 use crate::providers::env::EnvInput;
 use crate::tree::{Node, Table, Value, dotted, field_keys, find_strings, locate};
 use std::path::{Path, PathBuf};
@@ -277,7 +277,7 @@ fn decrypt_value(text: &str, keyring: &Keyring) -> Result<Zeroizing<String>, Fai
 
 /// Key text from one source: where it came from (the issue's origin) and what to call it.
 struct KeyText {
-    origin: String,
+    origin: Origin,
     what: String,
     text: Zeroizing<String>,
 }
@@ -300,7 +300,7 @@ impl Keyring {
         let mut texts: Vec<KeyText> = Vec::new();
         for (n, key) in sources.given.iter().enumerate() {
             texts.push(KeyText {
-                origin: format!("Loader::age_identity (call {})", n + 1),
+                origin: Origin::AgeIdentity { call: n + 1 },
                 what: format!("key given to `Loader::age_identity` (call {})", n + 1),
                 text: key.clone(),
             });
@@ -309,18 +309,23 @@ impl Keyring {
         let var = |name: &str| sources.env.get(name).filter(|v| !v.trim().is_empty());
         if let Some(key) = var(&key_var) {
             texts.push(KeyText {
-                origin: format!("env var {key_var}"),
+                origin: Origin::EnvVar {
+                    name: key_var.clone(),
+                },
                 what: format!("env var {key_var}"),
                 text: Zeroizing::new(key),
             });
         }
-        let mut files: Vec<(PathBuf, String)> = sources
+        let mut files: Vec<(PathBuf, Origin)> = sources
             .files
             .iter()
-            .map(|p| (p.clone(), format!("age key file {}", p.display())))
+            .map(|p| (p.clone(), Origin::AgeKeyFile { path: p.clone() }))
             .collect();
         if let Some(path) = var(&file_var) {
-            files.push((path.into(), format!("env var {file_var}")));
+            let origin = Origin::EnvVar {
+                name: file_var.clone(),
+            };
+            files.push((path.into(), origin));
         }
         ring.configured = !texts.is_empty() || !files.is_empty();
         for (path, origin) in files {
@@ -433,18 +438,18 @@ pub(crate) fn decrypt_tree(tree: &mut Table, ring: &Keyring, origins: &mut Origi
         };
         match decrypt_value(text, ring) {
             Ok(plain) => {
-                let label = format!("{} (decrypted)", origins.get(value.origin));
-                let origin: OriginId = origins.add(label, true);
+                let from = Box::new(origins.get(value.origin).origin.clone());
+                let origin: OriginId = origins.add(Origin::Decrypted { from }, true);
                 // Literal text: a `${` in a secret is not a reference (`$${` reads as `${`).
                 *value = Value::new(Node::Text(plain.replace("${", "$${")), origin);
                 mark_holders_secret(tree, &location, origins);
             }
             Err(failure) => {
-                let label = origins.get(value.origin).label();
+                let origin = origins.get(value.origin).origin.clone();
                 let message = failure.describe(&format!("the value of `{path}`"), &ring.vars);
                 problems
                     .issues
-                    .push(path, IssueKind::Invalid, Some(label), message);
+                    .push(path, IssueKind::Invalid, Some(origin), message);
                 // The field is taken out of the tree and marked, so it is neither converted
                 // nor reported missing.
                 let keys = field_keys(&location);
@@ -637,7 +642,12 @@ mod pass_tests {
             base64::engine::general_purpose::STANDARD.encode(payload)
         );
         let mut origins = origins();
-        let file = origins.add("file a.toml".into(), false);
+        let file = origins.add(
+            Origin::File {
+                path: "a.toml".into(),
+            },
+            false,
+        );
         let mut t = tree(
             serde_json::json!({"api_key": enc, "hosts": ["a", "ENC[age:!!]"], "name": "plain"}),
             file,
@@ -651,7 +661,7 @@ mod pass_tests {
         assert_eq!(at(&t, "api_key").as_deref(), Some("pw-$${x}"));
         let api_key = crate::tree::get_path(&t, &["api_key"]).unwrap();
         assert_eq!(
-            origins.get(api_key.origin).label(),
+            origins.get(api_key.origin).origin.to_string(),
             "file a.toml (decrypted)"
         );
         assert!(origins.get(api_key.origin).secret);

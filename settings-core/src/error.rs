@@ -1,5 +1,6 @@
 //! The error of a load: every problem found, each with a path, a kind, an origin and a sentence.
 
+use crate::origin::Origin;
 use std::fmt;
 
 /// Every problem of one load, reported at once.
@@ -29,6 +30,8 @@ use std::fmt;
 #[derive(Clone)]
 pub struct Error {
     issues: Vec<Issue>,
+    /// The origin of each issue as a value, index for index.
+    origins: Vec<Option<Origin>>,
 }
 
 /// One problem found while loading settings.
@@ -86,9 +89,35 @@ impl Error {
         &self.issues
     }
 
-    pub(crate) fn new(issues: Vec<Issue>) -> Self {
+    /// Each issue with its origin as a value to match on ([`Issue::origin`] is its text).
+    ///
+    /// ```
+    /// use settings_core::{Origin, Settings};
+    ///
+    /// #[derive(Settings, Debug)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App {
+    ///     port: u16,
+    /// }
+    ///
+    /// let err = App::loader().env_vars([("APP_PORT", "high")]).load().unwrap_err();
+    /// let (issue, origin) = err.issues_with_origins().next().unwrap();
+    /// assert_eq!(issue.origin.as_deref(), Some("env var APP_PORT"));
+    /// assert_eq!(
+    ///     origin,
+    ///     Some(&Origin::EnvVar { name: "APP_PORT".into() })
+    /// );
+    /// ```
+    pub fn issues_with_origins(&self) -> impl Iterator<Item = (&Issue, Option<&Origin>)> {
+        self.issues
+            .iter()
+            .zip(self.origins.iter().map(Option::as_ref))
+    }
+
+    fn new(issues: Vec<Issue>, origins: Vec<Option<Origin>>) -> Self {
         debug_assert!(!issues.is_empty());
-        Error { issues }
+        debug_assert_eq!(issues.len(), origins.len());
+        Error { issues, origins }
     }
 }
 
@@ -174,6 +203,7 @@ pub(crate) fn bound_message(mut message: String) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct Issues {
     list: Vec<Issue>,
+    origins: Vec<Option<Origin>>,
 }
 
 impl Issues {
@@ -181,18 +211,19 @@ impl Issues {
         &mut self,
         path: impl Into<String>,
         kind: IssueKind,
-        origin: Option<String>,
+        origin: Option<Origin>,
         message: impl Into<String>,
     ) {
         // Masked here, where every issue passes: a URL's password may sit in a parser's
-        // message or a custom check's, not only in a quoted value.
+        // message or a custom check's, not only in a quoted value (an origin masks its own).
         let masked = crate::redact::url_passwords_owned;
         self.list.push(Issue {
             path: path.into(),
             kind,
-            origin: origin.map(masked),
+            origin: origin.as_ref().map(Origin::to_string),
             message: bound_message(masked(message.into())),
         });
+        self.origins.push(origin);
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -202,6 +233,7 @@ impl Issues {
     /// Takes in another's issues, after these.
     pub(crate) fn append(&mut self, mut other: Issues) {
         self.list.append(&mut other.list);
+        self.origins.append(&mut other.origins);
     }
 
     /// The issues so far.
@@ -211,7 +243,7 @@ impl Issues {
     }
 
     pub(crate) fn into_error(self) -> Option<Error> {
-        (!self.list.is_empty()).then(|| Error::new(self.list))
+        (!self.list.is_empty()).then(|| Error::new(self.list, self.origins))
     }
 }
 
@@ -240,7 +272,9 @@ mod tests {
         issues.push(
             "port",
             IssueKind::Invalid,
-            Some("env var APP_PORT".into()),
+            Some(Origin::EnvVar {
+                name: "APP_PORT".into(),
+            }),
             "bad",
         );
         issues.push("", IssueKind::Source, None, "file gone");

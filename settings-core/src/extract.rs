@@ -9,7 +9,7 @@ use crate::error::{IssueKind, Issues};
 use crate::merge::Merger;
 use crate::meta::{DefaultMeta, FieldMeta, StructMeta};
 use crate::naming::Names;
-use crate::origin::{OriginId, Origins};
+use crate::origin::{Origin, OriginId, Origins};
 use crate::report::Entry;
 use crate::settings::Settings;
 use crate::tree::{Node, Table, Value};
@@ -153,7 +153,7 @@ impl<'a> Extract<'a> {
                 *self.origin_slot(index) = Some(self.loaded.default_origin);
                 if self.cursor.report.is_some() {
                     let shown = describe(&value).unwrap_or_else(|| format!("({})", field.ty));
-                    self.record(field, shown, "default".to_owned(), false);
+                    self.record(field, shown, Some(Origin::Default), false);
                 }
                 Some(value)
             }
@@ -164,7 +164,7 @@ impl<'a> Extract<'a> {
     fn absent<T: DeserializeOwned>(&mut self, field: &FieldMeta) -> Option<T> {
         if let Some(value) = from_nothing::<T>() {
             if self.cursor.report.is_some() {
-                self.record(field, "(none)".to_owned(), "unset".to_owned(), false);
+                self.record(field, "(none)".to_owned(), None, false);
             }
             return Some(value);
         }
@@ -209,8 +209,8 @@ impl<'a> Extract<'a> {
             } else {
                 value.display()
             };
-            let label = self.loaded.origins.get(origin).label();
-            self.record(field, shown, label, secret);
+            let from = self.loaded.origins.get(origin).origin.clone();
+            self.record(field, shown, Some(from), secret);
         }
         let cx = DeCx {
             separator: field.separator.unwrap_or(","),
@@ -238,18 +238,19 @@ impl<'a> Extract<'a> {
         if !e.location.is_empty() {
             message = format!("at {}: {message}", e.location);
         }
-        let label = self.loaded.origins.get(origin).label();
+        let from = self.loaded.origins.get(origin).origin.clone();
         self.cursor
             .issues
-            .push(self.path(field), IssueKind::Invalid, Some(label), message);
+            .push(self.path(field), IssueKind::Invalid, Some(from), message);
     }
 
-    fn record(&mut self, field: &FieldMeta, value: String, origin: String, secret: bool) {
+    /// A report entry; `origin` is `None` for an unset `Option`.
+    fn record(&mut self, field: &FieldMeta, value: String, origin: Option<Origin>, secret: bool) {
         let path = self.path(field);
         let secret = secret || field.secret;
         // What the value replaced: lower sources that also set it, and the default.
         let mut overrode: Vec<String> = Vec::new();
-        if origin != "default"
+        if origin != Some(Origin::Default)
             && let DefaultMeta::Literal(lit) = &field.default
         {
             let shown = if secret {
@@ -266,10 +267,10 @@ impl<'a> Extract<'a> {
             } else {
                 old.display()
             };
-            overrode.push(format!("{shown} ({old_origin})"));
+            overrode.push(format!("{shown} ({})", old_origin.origin));
         }
         // A URL's password is shown masked whatever the field (a connection string in a
-        // `String`); the origin too can hold one (a provider's address).
+        // `String`); an origin masks its own (a provider's address).
         let masked = crate::redact::url_passwords_owned;
         if let Some(report) = &mut self.cursor.report {
             report.push(Entry {
@@ -279,7 +280,10 @@ impl<'a> Extract<'a> {
                 } else {
                     masked(value)
                 },
-                origin: masked(origin),
+                origin: origin
+                    .as_ref()
+                    .map_or_else(|| "unset".to_owned(), Origin::to_string),
+                source: origin,
                 secret,
                 overrode: overrode.into_iter().map(masked).collect(),
             });
@@ -296,11 +300,11 @@ impl<'a> Extract<'a> {
                 ..
             }) => Ok(Some(t)),
             Some(other) => {
-                let label = self.loaded.origins.get(other.origin).label();
+                let from = self.loaded.origins.get(other.origin).origin.clone();
                 self.cursor.issues.push(
                     self.path(field),
                     IssueKind::Invalid,
-                    Some(label),
+                    Some(from),
                     format!("expected a table of settings, found {}", other.kind_name()),
                 );
                 Err(())
@@ -350,7 +354,7 @@ impl<'a> Extract<'a> {
             None => {
                 if self.cursor.report.is_some() {
                     let field = &self.meta.fields[index];
-                    self.record(field, "(none)".to_owned(), "unset".to_owned(), false);
+                    self.record(field, "(none)".to_owned(), None, false);
                 }
                 Some(None)
             }
@@ -367,7 +371,7 @@ impl<'a> Extract<'a> {
                 if self.cursor.report.is_some() {
                     let field = &self.meta.fields[index];
                     let shown = format!("({} default)", field.ty);
-                    self.record(field, shown, "default".to_owned(), false);
+                    self.record(field, shown, Some(Origin::Default), false);
                 }
                 Some(default())
             }
@@ -403,7 +407,7 @@ impl<'a> Extract<'a> {
         let field = &self.meta.fields[index];
         let origin = self
             .field_origin(index)
-            .map(|o| self.loaded.origins.get(o).label());
+            .map(|o| self.loaded.origins.get(o).origin.clone());
         self.failed = true;
         self.cursor
             .issues
@@ -450,11 +454,11 @@ impl<'a> Extract<'a> {
                 Some(known) => format!("; did you mean `{prefix}{known}`?"),
                 None => String::new(),
             };
-            let label = self.loaded.origins.get(origin).label();
+            let from = self.loaded.origins.get(origin).origin.clone();
             self.cursor.issues.push(
                 format!("{prefix}{dotted}"),
                 IssueKind::Unknown,
-                Some(label),
+                Some(from),
                 format!("unknown key `{prefix}{dotted}`: no setting has this name{hint}"),
             );
         }

@@ -89,10 +89,10 @@ pub(crate) fn resolve(
         }
     }
     for (location, path, origin, message) in failures {
-        let label = origins.get(origin).label();
+        let origin = origins.get(origin).origin.clone();
         problems
             .issues
-            .push(path, IssueKind::Invalid, Some(label), message);
+            .push(path, IssueKind::Invalid, Some(origin), message);
         // The text with its reference must not be used as it is: the whole field is taken out
         // of the tree and marked, so it is neither converted nor reported missing.
         let keys = field_keys(&location);
@@ -101,8 +101,8 @@ pub(crate) fn resolve(
     }
     for (location, resolved, origin) in changes {
         let origin = if resolved.secret && !origins.get(origin).secret {
-            let label = origins.get(origin).label();
-            origins.add(label, true)
+            let from = origins.get(origin).origin.clone();
+            origins.add(from, true)
         } else {
             origin
         };
@@ -313,6 +313,7 @@ fn unset(reference: &str, from: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::origin::Origin;
     use crate::testing::{at, names, origins, tree};
 
     fn resolve_in(table: &mut Table, env: &[(&str, &str)], origins: &mut Origins) -> Problems {
@@ -328,7 +329,12 @@ mod tests {
     #[test]
     fn references_see_merged_values_defaults_and_the_environment() {
         let mut origins = origins();
-        let file = origins.add("file a.toml".into(), false);
+        let file = origins.add(
+            Origin::File {
+                path: "a.toml".into(),
+            },
+            false,
+        );
         let mut t = tree(
             serde_json::json!({
                 "name": "world",
@@ -355,7 +361,12 @@ mod tests {
     #[test]
     fn a_secret_reference_makes_the_value_secret_and_failures_are_rejected() {
         let mut origins = origins();
-        let file = origins.add("file a.toml".into(), false);
+        let file = origins.add(
+            Origin::File {
+                path: "a.toml".into(),
+            },
+            false,
+        );
         let mut t = tree(
             serde_json::json!({"api_key": "k", "name": "key ${api_key}", "db": {"url": "${nope}"}}),
             file,

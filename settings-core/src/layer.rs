@@ -6,6 +6,7 @@
 use crate::error::Issue;
 use crate::error::{IssueKind, Issues};
 use crate::fields::TargetId;
+use crate::origin::Origin;
 use crate::tree::{Table, Value};
 
 /// The values of one source, with what went wrong reading them.
@@ -70,16 +71,16 @@ impl Problems {
         &mut self,
         path: impl Into<String>,
         kind: IssueKind,
-        origin: Option<String>,
+        origin: Option<Origin>,
         message: impl Into<String>,
     ) {
         self.issues.push(path, kind, origin, message);
     }
 
     /// An issue about a whole source (no path): a file that cannot be read or parsed.
-    pub(crate) fn source(&mut self, origin: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn source(&mut self, origin: Origin, message: impl Into<String>) {
         self.issues
-            .push("", IssueKind::Source, Some(origin.into()), message);
+            .push("", IssueKind::Source, Some(origin), message);
     }
 
     /// An issue that makes the value at `path` unusable: it is taken out, not also missing.
@@ -87,7 +88,7 @@ impl Problems {
         &mut self,
         path: impl Into<String>,
         kind: IssueKind,
-        origin: Option<String>,
+        origin: Option<Origin>,
         message: impl Into<String>,
     ) {
         let path = path.into();

@@ -113,6 +113,7 @@ mod watch;
 pub use crate::bytesize::ByteSize;
 pub use crate::error::{Error, Issue, IssueKind};
 pub use crate::loader::Loader;
+pub use crate::origin::Origin;
 pub use crate::report::{Entry, Report};
 pub use crate::secret::{Exposed, Secret};
 pub use crate::settings::Settings;

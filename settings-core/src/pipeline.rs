@@ -16,7 +16,7 @@ use crate::loader::Options;
 use crate::merge::Merger;
 use crate::meta::StructMeta;
 use crate::naming::Names;
-use crate::origin::{OriginId, Origins};
+use crate::origin::{Origin, OriginId, Origins};
 use crate::providers::dir::{self, DirKind};
 use crate::providers::env::{self, Match};
 use crate::providers::files::{self, FileCx};
@@ -117,7 +117,7 @@ struct Load {
 impl Load {
     fn new(names: &'static Names, explain: bool) -> Self {
         let mut origins = Origins::with_capacity(16);
-        let default_origin = origins.add_parts("default", String::new(), false);
+        let default_origin = origins.add(Origin::Default, false);
         Load {
             names,
             origins,
@@ -262,7 +262,14 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
 
     if !scan.matches.is_empty() {
         // The variable's name is moved into its origin, not copied.
-        let env_origin = |m: &mut Match| ("env var ", std::mem::take(&mut m.name), false);
+        let env_origin = |m: &mut Match| {
+            (
+                Origin::EnvVar {
+                    name: std::mem::take(&mut m.name),
+                },
+                false,
+            )
+        };
         let matches = std::mem::take(&mut scan.matches);
         let layer = env::layer(
             matches,
@@ -280,7 +287,8 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
     }
 
     for (path, value) in &opts.overrides {
-        let origin = load.origins.add(format!("override {path}"), false);
+        let over = || Origin::Override { path: path.clone() };
+        let origin = load.origins.add(over(), false);
         match value {
             Ok(json) => {
                 let keys: Vec<&str> = path.split('.').collect();
@@ -290,7 +298,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
             Err(why) => load.problems.issue(
                 path.clone(),
                 IssueKind::Invalid,
-                Some(format!("override {path}")),
+                Some(over()),
                 format!("the override cannot be serialized: {why}"),
             ),
         }
@@ -350,7 +358,7 @@ fn unknown_env_problems(
             issues.push(
                 "",
                 IssueKind::Unknown,
-                Some(format!("env var {name}")),
+                Some(Origin::EnvVar { name: name.clone() }),
                 message,
             );
         } else {

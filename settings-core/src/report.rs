@@ -1,5 +1,6 @@
 //! `explain()`: where every value came from, secrets masked.
 
+use crate::origin::Origin;
 use serde::ser::{SerializeStruct, Serializer};
 use std::fmt;
 
@@ -57,6 +58,8 @@ pub struct Entry {
     pub value: String,
     /// Where it came from: `env var APP_PORT`, `file config/app.toml`, `default`, `unset`.
     pub origin: String,
+    /// The same as a value to match on; `None` for an unset `Option` (`origin` reads `unset`).
+    pub source: Option<Origin>,
     /// Whether the value is secret (by type, attribute or source).
     pub secret: bool,
     /// What the value replaced, lowest precedence first, each as `value (origin)`: the default

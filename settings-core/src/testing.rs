@@ -116,7 +116,7 @@ pub(crate) fn names() -> &'static Names {
 /// Origins with the `default` origin first, as a load starts them.
 pub(crate) fn origins() -> Origins {
     let mut origins = Origins::with_capacity(4);
-    origins.add_parts("default", String::new(), false);
+    origins.add(crate::origin::Origin::Default, false);
     origins
 }
 

@@ -227,3 +227,113 @@ fn each_entry_lists_what_its_value_replaced() {
         "{text}"
     );
 }
+
+/// Every entry and every issue carries its origin as a value too: callers match on where a
+/// value came from instead of parsing "env var APP_PORT", and its text is the value's `Display`.
+#[test]
+fn origins_are_values_to_match_on() {
+    use settings_core::Origin;
+
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 8000)]
+        port: u16,
+        host: String,
+        region: String,
+        zone: String,
+        name: String,
+        workers: u32,
+        level: String,
+        debug: Option<bool>,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.toml", "host = \"h\"\n");
+    let config = mkdir(dir.path(), "config");
+    write(&config, "region", "eu-west-1\n");
+    let secrets = mkdir(dir.path(), "secrets");
+    write(&secrets, "zone", "zone-a\n");
+    let env_file = write(dir.path(), "app.env", "# names\nAPP_NAME=svc\n");
+
+    let report = S::loader()
+        .env_vars([("APP_LEVEL", "info")])
+        .file(&file)
+        .config_dir(&config)
+        .secrets_dir(&secrets)
+        .env_file(&env_file)
+        .args(["--workers", "4"])
+        .explain()
+        .unwrap();
+    let source = |path: &str| report.get(path).unwrap().source.clone();
+    let expected = [
+        ("port", Some(Origin::Default)),
+        ("host", Some(Origin::File { path: file.clone() })),
+        (
+            "region",
+            Some(Origin::ConfigDir {
+                entry: "region".into(),
+            }),
+        ),
+        (
+            "zone",
+            Some(Origin::SecretsDir {
+                entry: "zone".into(),
+            }),
+        ),
+        (
+            "name",
+            Some(Origin::EnvFileLine {
+                path: env_file.clone(),
+                name: "APP_NAME".into(),
+                line: 2,
+            }),
+        ),
+        (
+            "workers",
+            Some(Origin::Argument {
+                flag: "--workers".into(),
+            }),
+        ),
+        (
+            "level",
+            Some(Origin::EnvVar {
+                name: "APP_LEVEL".into(),
+            }),
+        ),
+        ("debug", None),
+    ];
+    for (path, origin) in expected {
+        assert_eq!(source(path), origin, "{path}");
+        let entry = report.get(path).unwrap();
+        let text = origin.map_or_else(|| "unset".to_owned(), |o| o.to_string());
+        assert_eq!(entry.origin, text, "{path}");
+    }
+
+    // An error's issues, each with the same origin as a value.
+    let err = S::loader()
+        .env_vars([("APP_PORT", "high"), ("APP_HOST", "h")])
+        .set("workers", "many")
+        .load()
+        .unwrap_err();
+    let origins: Vec<(&str, Option<&Origin>)> = err
+        .issues_with_origins()
+        .map(|(issue, origin)| (issue.path.as_str(), origin))
+        .collect();
+    assert!(origins.contains(&(
+        "port",
+        Some(&Origin::EnvVar {
+            name: "APP_PORT".into()
+        })
+    )));
+    assert!(origins.contains(&(
+        "workers",
+        Some(&Origin::Override {
+            path: "workers".into()
+        })
+    )));
+    assert!(origins.contains(&("region", None)), "{err}");
+    for (issue, origin) in err.issues_with_origins() {
+        assert_eq!(issue.origin, origin.map(Origin::to_string), "{issue}");
+    }
+}

@@ -18,7 +18,7 @@ use crate::error::IssueKind;
 use crate::layer::{Layer, Problems};
 use crate::meta::{DefaultMeta, Shape, StructMeta};
 use crate::naming::Names;
-use crate::origin::Origins;
+use crate::origin::{Origin, Origins};
 use crate::tree::{Node, Value};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
@@ -204,7 +204,7 @@ pub(crate) fn read(
     let mut values = Vec::new();
     for (id, target) in names.fields.targets.iter().enumerate() {
         let long = flag(&target.path);
-        let label = format!("argument --{long}");
+        let argument = |flag: String| Some(Origin::Argument { flag });
         if target.field.nested.is_some() {
             if matches.contains_id(&format!("group:{id}")) {
                 let fields: Vec<String> = names
@@ -219,7 +219,7 @@ pub(crate) fn read(
                 problems.issue(
                     target.path.clone(),
                     IssueKind::Invalid,
-                    Some(label),
+                    argument(format!("--{long}")),
                     format!(
                         "--{long} names a group of settings, not one value; set its fields: {}",
                         fields.join(", ")
@@ -229,12 +229,13 @@ pub(crate) fn read(
             continue;
         }
         let key = format!("{id}");
-        let mut label = label;
+        // `--no-{long}` for a bool set to false.
+        let mut negated = false;
         let value = if is_bool(target.field.ty, target.field.shape) {
             if matches.get_flag(&key) {
                 Some(Node::Bool(true))
             } else if matches.get_flag(&format!("no:{id}")) {
-                label = format!("argument --no-{long}");
+                negated = true;
                 Some(Node::Bool(false))
             } else {
                 None
@@ -251,7 +252,7 @@ pub(crate) fn read(
                                 problems.reject(
                                     target.path.clone(),
                                     IssueKind::Invalid,
-                                    Some(label.clone()),
+                                    argument(format!("--{long}")),
                                     format!("the value of --{long} is not valid UTF-8"),
                                 );
                                 texts.clear();
@@ -268,7 +269,12 @@ pub(crate) fn read(
             }
         };
         if let Some(node) = value {
-            let origin = origins.add(label, false);
+            let flag = if negated {
+                format!("--no-{long}")
+            } else {
+                format!("--{long}")
+            };
+            let origin = origins.add(Origin::Argument { flag }, false);
             let value = match node {
                 Node::Array(items) => Value::new(
                     Node::Array(
@@ -324,20 +330,24 @@ fn parse_error(e: &clap::Error, names: &Names, problems: &mut Problems) {
             problems.issue(
                 "",
                 IssueKind::Unknown,
-                Some(format!("argument {shown}")),
+                Some(Origin::Argument {
+                    flag: shown.clone(),
+                }),
                 format!("unknown argument {shown}: no setting has this flag{hint}"),
             );
         }
         ErrorKind::InvalidValue | ErrorKind::NoEquals | ErrorKind::TooFewValues => problems.issue(
             "",
             IssueKind::Invalid,
-            Some(format!("argument {shown}")),
+            Some(Origin::Argument {
+                flag: shown.clone(),
+            }),
             format!("the argument {shown} needs a value"),
         ),
         _ => problems.issue(
             "",
             IssueKind::Invalid,
-            arg.map(|a| format!("argument {a}")),
+            arg.map(|flag| Origin::Argument { flag }),
             format!("the command-line arguments cannot be read: {}", e.kind()),
         ),
     }
@@ -374,7 +384,7 @@ mod tests {
             .iter()
             .map(|(id, v)| {
                 let path = names().fields.targets[*id].path.clone();
-                (path, v.display(), origins.get(v.origin).label())
+                (path, v.display(), origins.get(v.origin).origin.to_string())
             })
             .collect();
         assert_eq!(

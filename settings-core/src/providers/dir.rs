@@ -10,7 +10,7 @@ use super::env::Match;
 use crate::error::IssueKind;
 use crate::layer::{Layer, Problems};
 use crate::naming::Names;
-use crate::origin::Origins;
+use crate::origin::{Origin, Origins};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
@@ -22,10 +22,11 @@ pub(crate) enum DirKind {
 }
 
 impl DirKind {
-    pub(crate) fn label(self, entry: &str) -> String {
+    /// The origin of an entry of the directory.
+    pub(crate) fn origin(self, entry: String) -> Origin {
         match self {
-            DirKind::Secrets => format!("secrets dir file {entry}"),
-            DirKind::Config => format!("config dir file {entry}"),
+            DirKind::Secrets => Origin::SecretsDir { entry },
+            DirKind::Config => Origin::ConfigDir { entry },
         }
     }
 
@@ -45,7 +46,7 @@ pub(crate) fn read(
 ) -> Layer {
     let mut problems = Problems::default();
     let matches = entries(dir, kind, max, names, &mut problems);
-    let origin_of = |m: &mut Match| ("", kind.label(&m.name), kind.secret());
+    let origin_of = |m: &mut Match| (kind.origin(std::mem::take(&mut m.name)), kind.secret());
     super::env::layer(matches, &names.fields, origins, &origin_of, problems)
 }
 
@@ -68,7 +69,7 @@ fn entries(
             issues.push(
                 "",
                 IssueKind::Source,
-                Some(kind.label(&dir.display().to_string())),
+                Some(kind.origin(dir.display().to_string())),
                 format!("the directory {} cannot be read: {e}", dir.display()),
             );
             return matches;
@@ -104,7 +105,7 @@ fn entries(
             issues.push(
                 names.fields.targets[target].path.clone(),
                 IssueKind::Source,
-                Some(kind.label(name)),
+                Some(kind.origin(name.to_owned())),
                 format!("the entry {name} {why}"),
             );
         };
@@ -210,7 +211,7 @@ mod tests {
             .map(|(id, v)| {
                 let o = origins.get(v.origin);
                 let path = names().fields.targets[*id].path.clone();
-                (path, v.display(), o.label(), o.secret)
+                (path, v.display(), o.origin.to_string(), o.secret)
             })
             .collect();
         assert_eq!(

@@ -24,7 +24,7 @@
 use super::env::Match;
 use crate::layer::{Layer, Problems};
 use crate::naming::Names;
-use crate::origin::Origins;
+use crate::origin::{Origin, Origins};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
@@ -47,12 +47,14 @@ pub(crate) fn layer(
     names: &Names,
     origins: &mut Origins,
 ) -> Layer {
-    let label = format!("env file {}", path.display());
+    let file = || Origin::EnvFile {
+        path: path.to_path_buf(),
+    };
     let mut problems = Problems::default();
     let (entries, errors) = parse(text, lookup);
     for e in errors {
         problems.source(
-            label.clone(),
+            file(),
             format!(
                 "the env file {} has an invalid line {}: {}",
                 path.display(),
@@ -68,7 +70,7 @@ pub(crate) fn layer(
         };
         let more = if count > 2 { ", ..." } else { "" };
         problems.source(
-            label.clone(),
+            file(),
             format!(
                 "the env file {} sets {name} {times} (lines {} and {}{more})",
                 path.display(),
@@ -97,8 +99,12 @@ pub(crate) fn layer(
         })
         .collect();
     let origin_of = |m: &mut Match| {
-        let line = m.line.unwrap_or(0);
-        ("", format!("{label}, {} on line {line}", m.name), secret)
+        let origin = Origin::EnvFileLine {
+            path: path.to_path_buf(),
+            name: std::mem::take(&mut m.name),
+            line: m.line.unwrap_or(0),
+        };
+        (origin, secret)
     };
     super::env::layer(matches, &names.fields, origins, &origin_of, problems)
 }
@@ -1067,7 +1073,7 @@ mod layer_tests {
         };
         let got: Vec<(String, String)> = values
             .iter()
-            .map(|(_, v)| (v.display(), origins.get(v.origin).label()))
+            .map(|(_, v)| (v.display(), origins.get(v.origin).origin.to_string()))
             .collect();
         assert_eq!(
             got,

@@ -5,7 +5,7 @@ use crate::error::IssueKind;
 use crate::fields::{FieldIndex, TargetId};
 use crate::layer::{Layer, Problems};
 use crate::naming::{EnvNames, Rank};
-use crate::origin::Origins;
+use crate::origin::{Origin, Origins};
 use crate::tree::{Node, Value, from_json};
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
@@ -133,7 +133,7 @@ pub(crate) fn layer(
     mut matches: Vec<Match>,
     fields: &FieldIndex,
     origins: &mut Origins,
-    origin_of: &dyn Fn(&mut Match) -> (&'static str, String, bool),
+    origin_of: &dyn Fn(&mut Match) -> (Origin, bool),
     mut problems: Problems,
 ) -> Layer {
     matches.sort_by_key(|m| (fields.targets[m.target].keys.len(), m.rank));
@@ -142,19 +142,23 @@ pub(crate) fn layer(
         let target = &fields.targets[m.target];
         let Some(text) = m.value.take() else {
             let message = format!("the value of {} is not valid UTF-8", m.name);
-            let (lead, rest, _) = origin_of(&mut m);
-            let origin = Some([lead, &rest].concat());
-            problems.reject(target.path.clone(), IssueKind::Invalid, origin, message);
+            let (origin, _) = origin_of(&mut m);
+            problems.reject(
+                target.path.clone(),
+                IssueKind::Invalid,
+                Some(origin),
+                message,
+            );
             continue;
         };
-        let (lead, rest, secret) = origin_of(&mut m);
-        let origin = origins.add_parts(lead, rest, secret);
+        let (origin, secret) = origin_of(&mut m);
+        let origin = origins.add(origin, secret);
         let value = if target.is_nested() {
             match nested_json(&text) {
                 Ok(json) => from_json(json, origin),
                 Err(message) => {
-                    let label = Some(origins.get(origin).label());
-                    problems.reject(target.path.clone(), IssueKind::Invalid, label, message);
+                    let origin = Some(origins.get(origin).origin.clone());
+                    problems.reject(target.path.clone(), IssueKind::Invalid, origin, message);
                     continue;
                 }
             }
@@ -193,7 +197,14 @@ mod tests {
         let names = names();
         let mut scan = scan(&pairs(vars), &names.env, "APP_PROFILE", false);
         let mut origins = origins();
-        let env_origin = |m: &mut Match| ("env var ", std::mem::take(&mut m.name), false);
+        let env_origin = |m: &mut Match| {
+            (
+                Origin::EnvVar {
+                    name: std::mem::take(&mut m.name),
+                },
+                false,
+            )
+        };
         let matches = std::mem::take(&mut scan.matches);
         let layer = layer(
             matches,
@@ -213,7 +224,7 @@ mod tests {
             .iter()
             .map(|(id, v)| {
                 let path = names().fields.targets[*id].path.clone();
-                (path, v.display(), origins.get(v.origin).label())
+                (path, v.display(), origins.get(v.origin).origin.to_string())
             })
             .collect()
     }
@@ -277,7 +288,14 @@ mod tests {
                 line: None,
             },
         ];
-        let env_origin = |m: &mut Match| ("env var ", m.name.clone(), false);
+        let env_origin = |m: &mut Match| {
+            (
+                Origin::EnvVar {
+                    name: m.name.clone(),
+                },
+                false,
+            )
+        };
         let layer = layer(
             matches,
             &names.fields,

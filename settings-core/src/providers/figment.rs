@@ -1,7 +1,7 @@
 //! Any `figment::Provider` (remote stores, custom sources), merged above files and below env.
 
 use crate::layer::{Layer, Problems};
-use crate::origin::{OriginId, Origins};
+use crate::origin::{Origin, OriginId, Origins};
 use crate::tree::{Node, Table, Value};
 use figment::value::{Num, Value as FValue};
 use figment::{Profile, Provider};
@@ -55,16 +55,16 @@ pub(crate) fn read(
         return crate::remote::read(remote, origins, &convert);
     }
     let name = provider.metadata().name.to_string();
-    let label = format!("provider {name}");
     let data = match provider.data() {
         Ok(data) => data,
         Err(e) => {
             let mut problems = Problems::default();
-            problems.source(label, format!("the provider {name} failed: {}", e.kind));
+            let message = format!("the provider {name} failed: {}", e.kind);
+            problems.source(Origin::Provider { name }, message);
             return Layer::failed(problems);
         }
     };
-    let origin = origins.add(label, false);
+    let origin = origins.add(Origin::Provider { name }, false);
     let mut order = vec![Profile::Default];
     if let Some(p) = profile {
         order.push(Profile::new(p));
@@ -151,7 +151,8 @@ mod tests {
         assert!(
             origins
                 .get(tables[0]["port"].origin)
-                .label()
+                .origin
+                .to_string()
                 .starts_with("provider ")
         );
 

@@ -8,7 +8,7 @@ use crate::error::IssueKind;
 use crate::layer::{Data, Layer, Problems};
 use crate::meta::StructMeta;
 use crate::naming::Names;
-use crate::origin::Origins;
+use crate::origin::{Origin, Origins};
 use crate::providers::env::EnvInput;
 use crate::tree::{Node, Table};
 use std::path::{Path, PathBuf};
@@ -68,9 +68,11 @@ pub(crate) fn env_file(
     cx: &mut FileCx<'_, '_>,
     origins: &mut Origins,
 ) -> Layer {
-    let label = format!("env file {}", path.display());
+    let file = Origin::EnvFile {
+        path: path.to_path_buf(),
+    };
     let mut problems = Problems::default();
-    let Some(text) = read_source(path, required, &label, cx, &mut problems) else {
+    let Some(text) = read_source(path, required, &file, cx, &mut problems) else {
         return Layer::failed(problems);
     };
     // Every value of a decrypted file is secret.
@@ -98,11 +100,12 @@ impl Walk<'_, '_, '_> {
     /// The settings of one typed file: the files it `extends` first (each with its own bases and
     /// profile file), then the file itself over them. `format` is what its name says.
     fn file(&mut self, path: &Path, format: Option<Format>, required: bool) {
-        // As `format!("file {}", path.display())`, without the formatting machinery.
-        let label = ["file ", &path.to_string_lossy()].concat();
+        let file = Origin::File {
+            path: path.to_path_buf(),
+        };
         let Some(format) = format.filter(|f| *f != Format::Dotenv) else {
             self.problems.source(
-                label,
+                file,
                 format!(
                     "the file {} has no known format; use .toml, .yaml, .yml, .json or .ini \
                      (followed by .age when it is encrypted)",
@@ -111,12 +114,12 @@ impl Walk<'_, '_, '_> {
             );
             return;
         };
-        let Some(text) = read_source(path, required, &label, self.cx, &mut self.problems) else {
+        let Some(text) = read_source(path, required, &file, self.cx, &mut self.problems) else {
             return;
         };
         // Every value of a decrypted file is secret.
-        let origin = self.origins.add(label, file::is_encrypted(path));
-        let label = || self.origins.get(origin).label();
+        let origin = self.origins.add(file, file::is_encrypted(path));
+        let label = || self.origins.get(origin).origin.clone();
         let mut table = match file::parse_table(format, &text, origin, &self.cx.names.fields.keys) {
             Ok(table) => table,
             Err(e) => {
@@ -147,7 +150,7 @@ impl Walk<'_, '_, '_> {
     }
 
     /// The files `path` extends, each with its profile file, in order.
-    fn bases(&mut self, path: &Path, bases: Vec<String>, label: &str) {
+    fn bases(&mut self, path: &Path, bases: Vec<String>, label: &Origin) {
         self.chain.push(path.to_owned());
         for base in bases {
             let base = path.parent().unwrap_or(Path::new("")).join(base);
@@ -180,7 +183,7 @@ impl Walk<'_, '_, '_> {
                 None
             };
             if let Some(message) = problem {
-                self.problems.source(label, message);
+                self.problems.source(label.clone(), message);
                 continue;
             }
             self.file(&base, file::format_of(&base), true);
@@ -234,7 +237,9 @@ fn take_extends(
         problems.issue(
             "extends",
             IssueKind::Source,
-            Some(format!("file {}", path.display())),
+            Some(Origin::File {
+                path: path.to_path_buf(),
+            }),
             format!(
                 "`extends` in the file {} must be a file name or a list of file names",
                 path.display()
@@ -249,11 +254,11 @@ fn take_extends(
 fn read_source(
     path: &Path,
     required: bool,
-    label: &str,
+    label: &Origin,
     cx: &mut FileCx<'_, '_>,
     problems: &mut Problems,
 ) -> Option<Zeroizing<String>> {
-    let label = || label.to_owned();
+    let label = || label.clone();
     let read = if file::is_encrypted(path) {
         match file::read_bytes(path, cx.max_file_size) {
             Ok(Some(bytes)) => {
@@ -338,7 +343,7 @@ mod tests {
         assert!(layer.mentions_profile);
         assert!(layer.problems.list().is_empty());
         let origin = t[2]["db"].origin;
-        assert!(origins.get(origin).label().ends_with("app.toml"));
+        assert!(origins.get(origin).origin.to_string().ends_with("app.toml"));
     }
 
     #[test]

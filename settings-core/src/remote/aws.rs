@@ -79,7 +79,7 @@ impl AwsSecretsManager {
     pub fn secret(name: impl Into<String>) -> Self {
         let secret_id = name.into();
         AwsSecretsManager {
-            common: Common::new(format!("aws secrets manager {secret_id}")),
+            common: Common::new("aws secrets manager", &secret_id),
             aws: Aws::default(),
             secret_id,
             stage: None,
@@ -148,7 +148,6 @@ impl AwsSecretsManager {
                 }
             },
         )?;
-        let name = &self.common.name;
         if raw.len() as u64 > self.common.max_size {
             return Err(format!(
                 "the secret {} is larger than the limit of {} bytes (raise it with .max_size(..))",
@@ -160,14 +159,14 @@ impl AwsSecretsManager {
                 .map_err(|_| format!("the secret {} is not UTF-8 text", self.secret_id))?;
             return Ok(vec![Entry {
                 keys: vec![key.clone()],
-                label: format!("{name}: {key}"),
+                origin: self.common.origin_of_key(key),
                 secret: true,
                 value: serde_json::Value::String(text),
             }]);
         }
         // serde_json's message gives a position, never the text.
         match serde_json::from_slice::<serde_json::Value>(&raw) {
-            Ok(serde_json::Value::Object(map)) => Ok(object_entries(name, map, true)),
+            Ok(serde_json::Value::Object(map)) => Ok(object_entries(&self.common, map, true)),
             Ok(other) => Err(format!(
                 "the secret {} is JSON but not an object of keys (it is {}); read it as one \
                  value with .single_key(\"name\")",
@@ -287,7 +286,7 @@ impl AwsParameterStore {
     pub fn path(path: impl Into<String>) -> Self {
         let path = path.into();
         AwsParameterStore {
-            common: Common::new(format!("aws parameter store {path}")),
+            common: Common::new("aws parameter store", &path),
             aws: Aws::default(),
             path,
             recursive: true,
@@ -357,7 +356,7 @@ impl AwsParameterStore {
                 let keys = split_key(name.strip_prefix(base)?);
                 (!keys.is_empty()).then(|| Entry {
                     keys,
-                    label: format!("aws parameter store {name}"),
+                    origin: self.common.origin_of_item(name),
                     secret: secure,
                     value: serde_json::Value::String(value),
                 })

@@ -2,6 +2,7 @@
 //! successful read, and read back when the source fails.
 
 use super::entry::Entry;
+use crate::origin::Origin;
 use std::path::{Path, PathBuf};
 
 /// Writes the cache atomically (a temporary file renamed over it), readable by the owner only.
@@ -9,9 +10,14 @@ pub(super) fn write_cache(path: &Path, source: &str, entries: &[Entry]) -> std::
     let entries: Vec<serde_json::Value> = entries
         .iter()
         .map(|e| {
-            serde_json::json!({
-                "keys": e.keys, "label": e.label, "secret": e.secret, "value": e.value,
-            })
+            // The origin as text for a person reading the file, and its parts for the load.
+            let mut entry = serde_json::json!({
+                "keys": e.keys, "label": e.origin.to_string(), "secret": e.secret, "value": e.value,
+            });
+            if let Origin::Remote { system, item, key } = &e.origin {
+                entry["origin"] = serde_json::json!({ "system": system, "item": item, "key": key });
+            }
+            entry
         })
         .collect();
     let text = serde_json::to_vec(&serde_json::json!({ "source": source, "entries": entries }))?;
@@ -64,13 +70,33 @@ pub(super) fn read_cache(path: &Path, source: &str) -> Result<Vec<Entry>, String
                     .iter()
                     .map(|k| k.as_str().map(str::to_owned))
                     .collect::<Option<_>>()?,
-                label: e["label"].as_str()?.to_owned(),
+                origin: origin_of(e)?,
                 secret: e["secret"].as_bool()?,
                 value: e.get("value")?.clone(),
             })
         })
         .collect::<Option<_>>()
         .ok_or_else(not_cache)
+}
+
+/// The origin of a cached entry: its parts, or (in a copy that has none) its text as the system.
+fn origin_of(entry: &serde_json::Value) -> Option<Origin> {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    Some(match entry.get("origin") {
+        Some(o) => Origin::Remote {
+            system: text(&o["system"])?,
+            item: text(&o["item"])?,
+            key: match &o["key"] {
+                serde_json::Value::Null => None,
+                key => Some(text(key)?),
+            },
+        },
+        None => Origin::Remote {
+            system: text(&entry["label"])?,
+            item: String::new(),
+            key: None,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -83,7 +109,11 @@ mod tests {
         let path = dir.path().join("cache.json");
         let entries = vec![Entry {
             keys: vec!["a".into()],
-            label: "x: a".into(),
+            origin: Origin::Remote {
+                system: "etcd".into(),
+                item: "/app/".into(),
+                key: Some("a".into()),
+            },
             secret: true,
             value: serde_json::json!("v"),
         }];

@@ -1,12 +1,15 @@
 //! What a source reads: one [`Entry`] per value, and the ways a store's answer becomes entries.
 
+use super::options::Common;
+use crate::origin::Origin;
+
 /// One value a remote source read, with its place in the settings and its origin.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     /// The keys from the top of the settings (before `.nest`).
     pub(crate) keys: Vec<String>,
-    /// The origin text: "aws secrets manager prod/app: password".
-    pub(crate) label: String,
+    /// Where it was read: "aws secrets manager prod/app: password".
+    pub(crate) origin: Origin,
     pub(crate) secret: bool,
     /// Strings are text, turned into the declared type like environment values.
     pub(crate) value: serde_json::Value,
@@ -22,20 +25,21 @@ pub(crate) fn split_key(rest: &str) -> Vec<String> {
         .collect()
 }
 
-/// The entries of a JSON object's top-level keys, each labelled `"{name}: {key}"`.
+/// The entries of a JSON object's top-level keys, each with the origin of its key in what
+/// `common` reads.
 #[cfg_attr(
     not(any(feature = "aws", feature = "vault", feature = "gcp")),
     allow(dead_code)
 )]
 pub(crate) fn object_entries(
-    name: &str,
+    common: &Common,
     object: serde_json::Map<String, serde_json::Value>,
     secret: bool,
 ) -> Vec<Entry> {
     object
         .into_iter()
         .map(|(key, value)| Entry {
-            label: format!("{name}: {key}"),
+            origin: common.origin_of_key(&key),
             keys: vec![key],
             secret,
             value,

@@ -74,7 +74,7 @@ impl Etcd {
     {
         let prefix = prefix.into();
         Etcd {
-            common: Common::new(format!("etcd {prefix}")),
+            common: Common::new("etcd", &prefix),
             endpoints: endpoints
                 .into_iter()
                 .map(|e| e.into().trim_end_matches('/').to_owned())
@@ -169,7 +169,7 @@ impl Etcd {
                 if !keys.is_empty() {
                     entries.push(Entry {
                         keys,
-                        label: format!("etcd {key_text}"),
+                        origin: self.common.origin_of_item(key_text),
                         secret: false,
                         value: serde_json::Value::String(value),
                     });

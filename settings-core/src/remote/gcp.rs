@@ -107,10 +107,7 @@ impl GcpSecretManager {
         let secret = name.into().trim_matches('/').to_owned();
         let version = "latest".to_owned();
         GcpSecretManager {
-            common: Common::new(format!(
-                "gcp secret manager {}",
-                resource(&project, &secret, &version)
-            )),
+            common: Common::new("gcp secret manager", &resource(&project, &secret, &version)),
             project,
             secret,
             version,
@@ -328,20 +325,19 @@ impl GcpSecretManager {
             ));
         }
         let data = checked(&resource, payload)?;
-        let name = &self.common.name;
         if let Some(key) = &self.single_key {
             let text = String::from_utf8(data)
                 .map_err(|_| format!("the secret {resource} is not UTF-8 text"))?;
             return Ok(vec![Entry {
                 keys: vec![key.clone()],
-                label: format!("{name}: {key}"),
+                origin: self.common.origin_of_key(key),
                 secret: true,
                 value: serde_json::Value::String(text),
             }]);
         }
         // serde_json's message gives a position, never the text.
         match serde_json::from_slice::<serde_json::Value>(&data) {
-            Ok(serde_json::Value::Object(map)) => Ok(object_entries(name, map, true)),
+            Ok(serde_json::Value::Object(map)) => Ok(object_entries(&self.common, map, true)),
             Ok(other) => Err(format!(
                 "the secret {resource} is JSON but not an object of keys (it is {}); read it as \
                  one value with .single_key(\"name\")",
@@ -448,7 +444,7 @@ impl GcpSecretManager {
                 .map_err(|_| format!("the secret {name} is not UTF-8 text"))?;
             entries.push(Entry {
                 keys,
-                label: format!("gcp secret manager {name}"),
+                origin: self.common.origin_of_item(name),
                 secret: true,
                 value: serde_json::Value::String(text),
             });

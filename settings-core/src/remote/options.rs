@@ -1,6 +1,7 @@
 //! The options every remote source has and their defaults (the builder methods that set them are
 //! in `provider.rs`), and how a server's address is named in messages.
 
+use crate::origin::Origin;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -14,8 +15,11 @@ pub(crate) const DEFAULT_MAX_SIZE: u64 = 4 * 1024 * 1024;
 /// The options every remote source has.
 #[derive(Debug, Clone)]
 pub(crate) struct Common {
-    /// How the source names itself: "vault secret/app", "etcd /config/app/".
+    /// How the source names itself: "vault secret/app", "etcd /config/app/"; always its
+    /// `system`, a space, and what it reads.
     pub(crate) name: String,
+    /// The store: "vault", "etcd", "aws secrets manager".
+    pub(crate) system: &'static str,
     pub(crate) timeout: Duration,
     pub(crate) attempts: u32,
     /// Dotted key to nest every value under.
@@ -27,15 +31,44 @@ pub(crate) struct Common {
 }
 
 impl Common {
-    pub(crate) fn new(name: String) -> Self {
+    /// The options of a source reading `item` ("secret/app") from `system` ("vault").
+    pub(crate) fn new(system: &'static str, item: &str) -> Self {
         Common {
-            name,
+            name: format!("{system} {item}"),
+            system,
             timeout: DEFAULT_TIMEOUT,
             attempts: DEFAULT_ATTEMPTS,
             nest: None,
             cache_file: None,
             secret: None,
             max_size: DEFAULT_MAX_SIZE,
+        }
+    }
+}
+
+impl Common {
+    /// What the source reads, as its name says: "secret/app", "/config/app/".
+    fn item(&self) -> &str {
+        self.name
+            .strip_prefix(self.system)
+            .map_or(&self.name[..], str::trim_start)
+    }
+
+    /// The origin of the value at `key` of the JSON object the source reads.
+    pub(crate) fn origin_of_key(&self, key: &str) -> Origin {
+        Origin::Remote {
+            system: self.system.to_owned(),
+            item: self.item().to_owned(),
+            key: Some(key.to_owned()),
+        }
+    }
+
+    /// The origin of a value the store keeps as an item of its own (an etcd key, a parameter).
+    pub(crate) fn origin_of_item(&self, item: String) -> Origin {
+        Origin::Remote {
+            system: self.system.to_owned(),
+            item,
+            key: None,
         }
     }
 }

@@ -6,7 +6,7 @@ use super::cache::{read_cache, write_cache};
 use super::entry::Entry;
 use super::options::Common;
 use crate::layer::{Data, Layer, Problems};
-use crate::origin::{OriginId, Origins};
+use crate::origin::{Origin, OriginId, Origins};
 use crate::tree::{Table, insert_path};
 use figment::value::{Dict, Map, Value as FValue};
 use figment::{Metadata, Profile};
@@ -67,8 +67,9 @@ pub(crate) fn load(remote: &dyn Remote) -> Result<Loaded, String> {
             match read_cache(path, &common.name) {
                 Ok(mut entries) => {
                     for e in &mut entries {
-                        e.label =
-                            format!("{} (last known good copy from {})", e.label, path.display());
+                        let from = Box::new(std::mem::replace(&mut e.origin, Origin::Default));
+                        let cache = path.clone();
+                        e.origin = Origin::LastKnownGood { from, cache };
                     }
                     Ok(Loaded {
                         entries: fixed(entries),
@@ -95,7 +96,7 @@ pub(crate) fn read(
         Ok(loaded) => {
             let mut table = Table::new();
             for e in loaded.entries {
-                let origin = origins.add(e.label, e.secret);
+                let origin = origins.add(e.origin, e.secret);
                 let keys: Vec<&str> = e.keys.iter().map(String::as_str).collect();
                 insert_path(&mut table, &keys, convert(&to_figment(e.value), origin));
             }
@@ -107,7 +108,8 @@ pub(crate) fn read(
         Err(why) => {
             let mut problems = Problems::default();
             let message = format!("the provider {name} failed: {why}");
-            problems.source(format!("provider {name}"), message);
+            let name = name.clone();
+            problems.source(Origin::Provider { name }, message);
             Layer::failed(problems)
         }
     }

@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn retry_stops_on_a_fatal_failure_and_counts_attempts() {
-        let common = Common::new("test".into());
+        let common = Common::new("test", "source");
         let mut calls = 0;
         let err = common
             .retry::<()>(|_| {

@@ -57,7 +57,7 @@ impl Vault {
         let mount = mount.into().trim_matches('/').to_owned();
         let path = path.into().trim_matches('/').to_owned();
         Vault {
-            common: Common::new(format!("vault {mount}/{path}")),
+            common: Common::new("vault", &format!("{mount}/{path}")),
             addr: addr.into().trim_end_matches('/').to_owned(),
             mount,
             path,
@@ -168,7 +168,7 @@ impl Vault {
         })?;
         match json.pointer("/data/data") {
             Some(serde_json::Value::Object(data)) => {
-                Ok(object_entries(&self.common.name, data.clone(), true))
+                Ok(object_entries(&self.common, data.clone(), true))
             }
             Some(serde_json::Value::Null) => Err(format!(
                 "the secret {secret_path} on vault at {at} is deleted or destroyed in this version"

@@ -111,7 +111,7 @@ impl AzureKeyVault {
     pub fn vault(url: impl Into<String>) -> Self {
         let url = normalise_url(url.into());
         AzureKeyVault {
-            common: Common::new(format!("azure key vault {}", vault_host(&url))),
+            common: Common::new("azure key vault", &vault_host(&url)),
             url,
             names: Vec::new(),
             credential: None,
@@ -275,14 +275,13 @@ impl AzureKeyVault {
                 Ok(secrets)
             },
         )?;
-        let source = &self.common.name;
         Ok(secrets
             .into_iter()
             .filter_map(|(name, value)| {
                 let keys = secret_keys(&name);
                 (!keys.is_empty()).then(|| Entry {
                     keys,
-                    label: format!("{source}: {name}"),
+                    origin: self.common.origin_of_key(&name),
                     secret: true,
                     value: serde_json::Value::String(value),
                 })
