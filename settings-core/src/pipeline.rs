@@ -116,7 +116,7 @@ struct Load {
 
 impl Load {
     fn new(names: &'static Names, explain: bool) -> Self {
-        let mut origins = Origins::with_capacity(16);
+        let mut origins = Origins::with_capacity(Origins::FIRST);
         let default_origin = origins.add(Origin::Default, false);
         Load {
             names,

@@ -2,6 +2,7 @@
 //! successful read, and read back when the source fails.
 
 use super::entry::Entry;
+use super::options::SYSTEMS;
 use crate::origin::Origin;
 use std::path::{Path, PathBuf};
 
@@ -79,23 +80,32 @@ pub(super) fn read_cache(path: &Path, source: &str) -> Result<Vec<Entry>, String
         .ok_or_else(not_cache)
 }
 
-/// The origin of a cached entry: its parts, or (in a copy that has none) its text as the system.
+/// The origin of a cached entry: its parts, or (in a copy written before origins had parts) its
+/// text, read as the store it starts with and the rest.
 fn origin_of(entry: &serde_json::Value) -> Option<Origin> {
     let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    let known = |system: &str| SYSTEMS.into_iter().find(|s| *s == system);
     Some(match entry.get("origin") {
         Some(o) => Origin::Remote {
-            system: text(&o["system"])?,
+            system: known(o["system"].as_str()?)?,
             item: text(&o["item"])?,
             key: match &o["key"] {
                 serde_json::Value::Null => None,
                 key => Some(text(key)?),
             },
         },
-        None => Origin::Remote {
-            system: text(&entry["label"])?,
-            item: String::new(),
-            key: None,
-        },
+        None => {
+            let label = entry["label"].as_str()?;
+            let (system, item) = SYSTEMS.into_iter().find_map(|s| {
+                let rest = label.strip_prefix(s)?.strip_prefix(' ')?;
+                Some((s, rest.to_owned()))
+            })?;
+            Origin::Remote {
+                system,
+                item,
+                key: None,
+            }
+        }
     })
 }
 
@@ -110,7 +120,7 @@ mod tests {
         let entries = vec![Entry {
             keys: vec!["a".into()],
             origin: Origin::Remote {
-                system: "etcd".into(),
+                system: "etcd",
                 item: "/app/".into(),
                 key: Some("a".into()),
             },
@@ -126,10 +136,27 @@ mod tests {
         }
         let back = read_cache(&path, "src").unwrap();
         assert_eq!(back[0].value, serde_json::json!("v"));
+        assert_eq!(back[0].origin, entries[0].origin);
         assert!(
             read_cache(&path, "other")
                 .unwrap_err()
                 .contains("not other")
+        );
+    }
+
+    #[test]
+    fn a_copy_with_origins_as_text_is_read_by_its_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.json");
+        let old = serde_json::json!({"source": "etcd /app/", "entries": [
+            {"keys": ["port"], "label": "etcd /app/port", "secret": false, "value": "1"},
+        ]});
+        std::fs::write(&path, old.to_string()).unwrap();
+        let back = read_cache(&path, "etcd /app/").unwrap();
+        let origin = &back[0].origin;
+        assert_eq!(origin.to_string(), "etcd /app/port");
+        assert!(
+            matches!(origin, Origin::Remote { system: "etcd", item, key: None } if item == "/app/port")
         );
     }
 }

@@ -12,6 +12,16 @@ pub(crate) const DEFAULT_ATTEMPTS: u32 = 3;
 /// The largest answer read from a remote source, unless `.max_size(..)` says: 4 MiB.
 pub(crate) const DEFAULT_MAX_SIZE: u64 = 4 * 1024 * 1024;
 
+/// Every store a remote source reads, as origins name it.
+pub(crate) const SYSTEMS: [&str; 6] = [
+    "aws secrets manager",
+    "aws parameter store",
+    "vault",
+    "etcd",
+    "gcp secret manager",
+    "azure key vault",
+];
+
 /// The options every remote source has.
 #[derive(Debug, Clone)]
 pub(crate) struct Common {
@@ -57,7 +67,7 @@ impl Common {
     /// The origin of the value at `key` of the JSON object the source reads.
     pub(crate) fn origin_of_key(&self, key: &str) -> Origin {
         Origin::Remote {
-            system: self.system.to_owned(),
+            system: self.system,
             item: self.item().to_owned(),
             key: Some(key.to_owned()),
         }
@@ -66,7 +76,7 @@ impl Common {
     /// The origin of a value the store keeps as an item of its own (an etcd key, a parameter).
     pub(crate) fn origin_of_item(&self, item: String) -> Origin {
         Origin::Remote {
-            system: self.system.to_owned(),
+            system: self.system,
             item,
             key: None,
         }
