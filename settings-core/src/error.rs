@@ -230,6 +230,20 @@ impl Issues {
         self.list.is_empty()
     }
 
+    /// Whether some issue is of `kind`.
+    pub(crate) fn any(&self, kind: IssueKind) -> bool {
+        self.list.iter().any(|i| i.kind == kind)
+    }
+
+    /// Adds `more` to the message of every `Missing` issue at `path`.
+    pub(crate) fn add_to_missing(&mut self, path: &str, more: &str) {
+        for issue in &mut self.list {
+            if issue.kind == IssueKind::Missing && issue.path == path {
+                issue.message.push_str(more);
+            }
+        }
+    }
+
     /// Takes in another's issues, after these.
     pub(crate) fn append(&mut self, mut other: Issues) {
         self.list.append(&mut other.list);

@@ -10,6 +10,7 @@
 use crate::encrypted::{KeySources, Keys};
 use crate::error::{Error, IssueKind, Issues};
 use crate::extract::{Loaded, extract};
+use crate::fields::TargetId;
 use crate::interpolate::Scope;
 use crate::layer::{Data, Layer, Problems};
 use crate::loader::Options;
@@ -67,7 +68,8 @@ pub(crate) fn run_with<T: Settings>(
     };
     let extracted = extract::<T>(&loaded, tree, issues, explain);
     let mut issues = extracted.issues;
-    if !unknown_env.is_empty() && (meta.deny_unknown_env || explain) {
+    let missing = issues.any(IssueKind::Missing);
+    if !unknown_env.is_empty() && (meta.deny_unknown_env || explain || missing) {
         unknown_env_problems(
             names,
             &unknown_env,
@@ -337,7 +339,9 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
 }
 
 /// Variables that carry the prefix but set nothing (likely typos): warnings for the report, or
-/// `Unknown` issues under `deny_unknown_env`; each with the closest real name.
+/// `Unknown` issues under `deny_unknown_env`; each with the closest real name. When that name's
+/// setting is missing, its `Missing` issue says so too: the near miss is the likely cause, and
+/// it must not vanish with the warnings of a load that fails.
 fn unknown_env_problems(
     names: &Names,
     unknown: &[String],
@@ -345,12 +349,18 @@ fn unknown_env_problems(
     issues: &mut Issues,
     warnings: &mut Vec<String>,
 ) {
-    let known: Vec<String> = (0..names.fields.targets.len())
-        .flat_map(|id| names.names_of(id))
+    let known: Vec<(String, TargetId)> = (0..names.fields.targets.len())
+        .flat_map(|id| names.names_of(id).into_iter().map(move |n| (n, id)))
         .collect();
     for name in unknown {
-        let hint = match crate::suggest::closest(name, known.iter().map(String::as_str)) {
-            Some(k) => format!("; did you mean {k}?"),
+        let closest = crate::suggest::closest(name, known.iter().map(|(n, _)| n.as_str()));
+        let hint = match closest {
+            Some(k) => {
+                let (_, id) = known.iter().find(|(n, _)| n == k).expect("a known name");
+                let path = &names.fields.targets[*id].path;
+                issues.add_to_missing(path, &format!("; {name} is set: did you mean {k}?"));
+                format!("; did you mean {k}?")
+            }
             None => String::new(),
         };
         let message = format!("{name} carries the prefix but sets no setting{hint}");

@@ -115,6 +115,58 @@ fn a_missing_value_names_the_env_vars_that_would_set_it() {
     assert!(m.contains("APP_DB_X_URL"), "{m}");
 }
 
+/// A misspelt variable is the likely reason a value is missing: the `Missing` issue says so,
+/// whether or not the report (where such names are warnings) is ever asked for.
+#[test]
+fn a_missing_value_names_the_near_miss_that_was_set() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        url: String,
+        password: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(nested)]
+        db: Db,
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let err = S::loader()
+        .env_vars([
+            ("APP_DB_PASSWORD", "x"),
+            ("APP_DB__UTL", "postgres://db/app"),
+            ("APP_UNRELATED_THING", "x"),
+        ])
+        .load()
+        .unwrap_err();
+    assert_eq!(err.issues().len(), 2, "{err}");
+    let m = &issue(&err, "db.password").message;
+    assert!(
+        m.ends_with("; APP_DB_PASSWORD is set: did you mean APP_DB__PASSWORD?"),
+        "{m}"
+    );
+    let m = &issue(&err, "db.url").message;
+    assert!(
+        m.ends_with("; APP_DB__UTL is set: did you mean APP_DB__URL?"),
+        "{m}"
+    );
+    assert!(!err.to_string().contains("APP_UNRELATED_THING"), "{err}");
+
+    // A near miss of a setting that has its value says nothing in the error.
+    let err = S::loader()
+        .env_vars([
+            ("APP_DB__URL", "u"),
+            ("APP_DB_PASSWORD", "x"),
+            ("APP_PROT", "1"),
+        ])
+        .load()
+        .unwrap_err();
+    assert_eq!(err.issues().len(), 1, "{err}");
+    assert!(!err.to_string().contains("APP_PROT"), "{err}");
+}
+
 #[test]
 fn origins_name_the_source_of_each_bad_value() {
     #[derive(Settings, Debug)]
