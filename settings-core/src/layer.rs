@@ -17,6 +17,9 @@ pub(crate) struct Layer {
     /// The source has something for the active profile (a profile file or section, a profile of
     /// a provider): an active profile that no source mentions is likely misspelt.
     pub(crate) mentions_profile: bool,
+    /// Names that carry the environment prefix but set nothing (an env file's lines): likely
+    /// typos, said like the environment's.
+    pub(crate) unknown: Vec<String>,
 }
 
 /// The values of a layer.
@@ -41,7 +44,7 @@ impl Layer {
         Layer {
             data: Data::Fields(values),
             problems,
-            mentions_profile: false,
+            ..Layer::default()
         }
     }
 

@@ -114,6 +114,9 @@ struct Load {
     default_origin: OriginId,
     /// Some source has something for the active profile.
     mentions_profile: bool,
+    /// Names that carry the prefix but set nothing, from the sources other than the
+    /// environment (an env file's lines).
+    unknown: Vec<String>,
 }
 
 impl Load {
@@ -128,6 +131,7 @@ impl Load {
             problems: Problems::default(),
             default_origin,
             mentions_profile: false,
+            unknown: Vec::new(),
         }
     }
 
@@ -135,6 +139,7 @@ impl Load {
     fn add(&mut self, layer: Layer) {
         self.problems.append(layer.problems);
         self.mentions_profile |= layer.mentions_profile;
+        self.unknown.extend(layer.unknown);
         match layer.data {
             Data::Tables(tables) => {
                 for table in tables {
@@ -199,11 +204,6 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
         &opts.env,
         opts.max_file_size,
     );
-    // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not settings.
-    if !scan.unknown.is_empty() {
-        let vars = crate::encrypted::key_vars(meta);
-        scan.unknown.retain(|name| !vars.contains(name));
-    }
     let mut keys = Keys::new(key_sources);
     let profile = opts
         .profile
@@ -335,7 +335,15 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
         references || encrypted,
     );
     load.problems.append(problems);
-    scan.unknown
+    let mut unknown = scan.unknown;
+    unknown.append(&mut load.unknown);
+    // `{prefix}AGE_KEY` and `{prefix}AGE_KEY_FILE` carry the prefix but give keys, not
+    // settings; the profile variable names the profile.
+    if !unknown.is_empty() {
+        let vars = crate::encrypted::key_vars(meta);
+        unknown.retain(|name| !vars.contains(name) && !name.eq_ignore_ascii_case(&profile_var));
+    }
+    unknown
 }
 
 /// Variables that carry the prefix but set nothing (likely typos): warnings for the report, or

@@ -633,3 +633,52 @@ fn prefixed_variables_that_set_nothing_are_warnings_or_errors_under_deny_unknown
     );
     assert_eq!(origin(i), "env var APP_DATABSE__URL");
 }
+
+/// An env file's misspelt line is said like a misspelt variable: a warning in the report, an
+/// `Unknown` issue under `deny_unknown_env`, and the near miss of a `Missing` setting.
+#[test]
+fn a_misspelt_env_file_line_is_not_silently_ignored() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        password: String,
+        #[settings(default = 1)]
+        port: u16,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_", deny_unknown_env)]
+    struct Strict {
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let env_file = write(dir.path(), ".env", "APP_PASWORD=x\nAPP_PROFILE=dev\n");
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .env_file(&env_file)
+        .load()
+        .unwrap_err();
+    let m = &only(&err).message;
+    assert!(
+        m.ends_with("; APP_PASWORD is set: did you mean APP_PASSWORD?"),
+        "{m}"
+    );
+
+    let report = S::loader()
+        .env_vars([("APP_PASSWORD", "p")])
+        .env_file(&env_file)
+        .explain()
+        .unwrap();
+    assert_eq!(report.unknown_env(), ["APP_PASWORD"]);
+    let warned = report.warnings().join("\n");
+    assert!(warned.contains("did you mean APP_PASSWORD?"), "{warned}");
+
+    let env_file = write(dir.path(), "strict.env", "APP_PORTT=2\n");
+    let err = Strict::loader()
+        .env_vars(NO_ENV)
+        .env_file(&env_file)
+        .load()
+        .unwrap_err();
+    assert_eq!(only(&err).kind, IssueKind::Unknown, "{err}");
+}

@@ -79,10 +79,16 @@ pub(crate) fn layer(
             ),
         );
     }
+    let mut unknown = Vec::new();
     let matches = entries
         .into_iter()
         .filter_map(|e| {
-            let (target, rank) = names.env.lookup(&e.name)?;
+            let Some((target, rank)) = names.env.lookup(&e.name) else {
+                if names.env.has_prefix(&e.name) {
+                    unknown.push(e.name);
+                }
+                return None;
+            };
             // A single-quoted dotenv value is literal: keep `${` from being read as a reference.
             let value = if e.literal {
                 e.value.replace("${", "$${")
@@ -106,7 +112,9 @@ pub(crate) fn layer(
         };
         (origin, secret)
     };
-    super::env::layer(matches, &names.fields, origins, &origin_of, problems)
+    let mut layer = super::env::layer(matches, &names.fields, origins, &origin_of, problems);
+    layer.unknown = unknown;
+    layer
 }
 
 /// The names set more than once, in the order of their second assignment: each with the lines

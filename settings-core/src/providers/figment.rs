@@ -81,8 +81,8 @@ pub(crate) fn read(
         .collect();
     Layer {
         data: crate::layer::Data::Tables(tables),
-        problems: Problems::default(),
         mentions_profile: profile.is_some_and(|p| data.contains_key(&Profile::new(p))),
+        ..Layer::default()
     }
 }
 

@@ -57,6 +57,7 @@ pub(crate) fn read(
         data: Data::Tables(walk.tables),
         problems: walk.problems,
         mentions_profile: walk.mentions_profile,
+        ..Layer::default()
     }
 }
 
