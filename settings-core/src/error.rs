@@ -199,11 +199,10 @@ pub(crate) fn bound_message(mut message: String) -> String {
     message
 }
 
-/// Issues being collected during one load.
+/// Issues being collected during one load, each with its origin as a value.
 #[derive(Debug, Default)]
 pub(crate) struct Issues {
-    list: Vec<Issue>,
-    origins: Vec<Option<Origin>>,
+    list: Vec<(Issue, Option<Origin>)>,
 }
 
 impl Issues {
@@ -217,13 +216,13 @@ impl Issues {
         // Masked here, where every issue passes: a URL's password may sit in a parser's
         // message or a custom check's, not only in a quoted value (an origin masks its own).
         let masked = crate::redact::url_passwords_owned;
-        self.list.push(Issue {
+        let issue = Issue {
             path: path.into(),
             kind,
             origin: origin.as_ref().map(Origin::to_string),
             message: bound_message(masked(message.into())),
-        });
-        self.origins.push(origin);
+        };
+        self.list.push((issue, origin));
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -232,12 +231,12 @@ impl Issues {
 
     /// Whether some issue is of `kind`.
     pub(crate) fn any(&self, kind: IssueKind) -> bool {
-        self.list.iter().any(|i| i.kind == kind)
+        self.list.iter().any(|(i, _)| i.kind == kind)
     }
 
     /// Adds `more` to the message of every `Missing` issue at `path`.
     pub(crate) fn add_to_missing(&mut self, path: &str, more: &str) {
-        for issue in &mut self.list {
+        for (issue, _) in &mut self.list {
             if issue.kind == IssueKind::Missing && issue.path == path {
                 issue.message.push_str(more);
             }
@@ -247,17 +246,20 @@ impl Issues {
     /// Takes in another's issues, after these.
     pub(crate) fn append(&mut self, mut other: Issues) {
         self.list.append(&mut other.list);
-        self.origins.append(&mut other.origins);
     }
 
     /// The issues so far.
     #[cfg(test)]
-    pub(crate) fn list(&self) -> &[Issue] {
-        &self.list
+    pub(crate) fn list(&self) -> Vec<&Issue> {
+        self.list.iter().map(|(i, _)| i).collect()
     }
 
     pub(crate) fn into_error(self) -> Option<Error> {
-        (!self.list.is_empty()).then(|| Error::new(self.list, self.origins))
+        if self.list.is_empty() {
+            return None;
+        }
+        let (issues, origins) = self.list.into_iter().unzip();
+        Some(Error::new(issues, origins))
     }
 }
 

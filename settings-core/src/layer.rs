@@ -117,7 +117,7 @@ impl Problems {
 
     /// The issues so far, for tests.
     #[cfg(test)]
-    pub(crate) fn list(&self) -> &[Issue] {
+    pub(crate) fn list(&self) -> Vec<&Issue> {
         self.issues.list()
     }
 }

@@ -139,7 +139,9 @@ impl Load {
     fn add(&mut self, layer: Layer) {
         self.problems.append(layer.problems);
         self.mentions_profile |= layer.mentions_profile;
-        self.unknown.extend(layer.unknown);
+        if !layer.unknown.is_empty() {
+            self.unknown.extend(layer.unknown);
+        }
         match layer.data {
             Data::Tables(tables) => {
                 for table in tables {
