@@ -243,6 +243,15 @@ impl Issues {
         }
     }
 
+    /// Adds `more` to the message of every `Missing` issue.
+    pub(crate) fn add_to_all_missing(&mut self, more: &str) {
+        for (issue, _) in &mut self.list {
+            if issue.kind == IssueKind::Missing {
+                issue.message.push_str(more);
+            }
+        }
+    }
+
     /// Takes in another's issues, after these.
     pub(crate) fn append(&mut self, mut other: Issues) {
         self.list.append(&mut other.list);

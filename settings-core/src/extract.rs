@@ -26,6 +26,8 @@ pub(crate) struct Loaded<'a> {
     pub(crate) rejected: &'a [String],
     /// The origin of literal defaults.
     pub(crate) default_origin: OriginId,
+    /// The secrets directory the load read (or would have): where a missing secret goes.
+    pub(crate) secrets_dir: Option<&'a std::path::Path>,
 }
 
 /// Where extraction is, and what it has found: the one state it keeps.
@@ -183,10 +185,25 @@ impl<'a> Extract<'a> {
             .target_of(&path)
             .map(|id| self.loaded.names.names_of(id))
             .unwrap_or_default();
-        let how = if names.is_empty() {
-            format!("set `{path}` in a config file")
-        } else {
-            format!("set {} or `{path}` in a config file", names.join(" or "))
+        // A secret goes in the environment or the secrets directory, not in a config file.
+        let target = self.loaded.names.fields.target_of(&path);
+        let entry = match (field.secret, self.loaded.secrets_dir, target) {
+            (true, Some(dir), Some(id)) => self
+                .loaded
+                .names
+                .env
+                .entry_name(id)
+                .map(|name| dir.join(name).display().to_string()),
+            _ => None,
+        };
+        let how = match (names.is_empty(), entry, field.secret) {
+            (_, Some(entry), _) if names.is_empty() => format!("put it in {entry}"),
+            (_, Some(entry), _) => format!("set {} or put it in {entry}", names.join(" or ")),
+            (false, None, true) => format!("set {}", names.join(" or ")),
+            (true, None, _) => format!("set `{path}` in a config file"),
+            (false, None, false) => {
+                format!("set {} or `{path}` in a config file", names.join(" or "))
+            }
         };
         self.cursor.issues.push(
             path,

@@ -202,6 +202,21 @@ impl EnvNames {
         !self.prefix.is_empty() && self.strip_prefix(name).is_some()
     }
 
+    /// The name of the secrets (or config) directory entry that sets `id`: its derived name
+    /// without the prefix, in lower case unless names are case-sensitive (`db__password`), or
+    /// its first explicit name for a field set only by those.
+    pub(crate) fn entry_name(&self, id: TargetId) -> Option<String> {
+        match self.stems.iter().find(|(_, t)| *t == id) {
+            Some((stem, _)) if self.case_sensitive => Some(stem.clone()),
+            Some((stem, _)) => Some(stem.to_ascii_lowercase()),
+            None => self
+                .explicit
+                .iter()
+                .find(|(_, t, _)| *t == id)
+                .map(|(n, _, _)| (*n).to_owned()),
+        }
+    }
+
     /// Every name that sets the target, in priority order: explicit names, then the derived one.
     pub(crate) fn names_of(&self, target: &Target) -> Vec<String> {
         let mut names: Vec<String> = target.field.env.iter().map(|n| (*n).to_owned()).collect();

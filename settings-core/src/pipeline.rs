@@ -65,10 +65,17 @@ pub(crate) fn run_with<T: Settings>(
         merger: &merger,
         rejected: &rejected,
         default_origin,
+        secrets_dir: Plan { meta, opts }.secrets_dir(),
     };
     let extracted = extract::<T>(&loaded, tree, issues, explain);
     let mut issues = extracted.issues;
     let missing = issues.any(IssueKind::Missing);
+    if missing {
+        let not_found = Plan { meta, opts }.not_found();
+        if !not_found.is_empty() {
+            issues.add_to_all_missing(&format!("; not found: {}", not_found.join(", ")));
+        }
+    }
     if !unknown_env.is_empty() && (meta.deny_unknown_env || explain || missing) {
         unknown_env_problems(
             names,
@@ -188,6 +195,39 @@ impl<'a> Plan<'a> {
             Some(choice) => choice.as_deref(),
             None => self.meta.env_file.map(Path::new),
         }
+    }
+
+    /// What the load looked for and did not find (optional files, directories), said with
+    /// where a relative path was looked for: a value is often missing because its file was
+    /// looked for in another working directory. Asked only when a value is missing.
+    fn not_found(&self) -> Vec<String> {
+        let cwd = std::env::current_dir().ok();
+        let shown = |what: &str, path: &Path| match &cwd {
+            Some(cwd) if path.is_relative() => {
+                format!("{what} {} (in {})", path.display(), cwd.display())
+            }
+            _ => format!("{what} {}", path.display()),
+        };
+        let mut out = Vec::new();
+        // A required file that is absent is an issue of its own already.
+        for (path, _) in self
+            .files()
+            .filter(|(p, required)| !required && !p.exists())
+        {
+            out.push(shown("the file", path));
+        }
+        for (dir, what) in [
+            (self.config_dir(), "the config directory"),
+            (self.secrets_dir(), "the secrets directory"),
+        ] {
+            if let Some(dir) = dir.filter(|d| !d.is_dir()) {
+                out.push(shown(what, dir));
+            }
+        }
+        if let Some(path) = self.env_file().filter(|p| !p.exists()) {
+            out.push(shown("the env file", path));
+        }
+        out
     }
 }
 

@@ -682,3 +682,56 @@ fn a_misspelt_env_file_line_is_not_silently_ignored() {
         .unwrap_err();
     assert_eq!(only(&err).kind, IssueKind::Unknown, "{err}");
 }
+
+/// A missing value says what was looked for and not found (a relative path with the directory
+/// it was looked for in), and a missing secret points at the environment and the secrets
+/// directory, not at a config file.
+#[test]
+fn a_missing_value_says_what_was_looked_for() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        url: String,
+        password: settings_core::Secret<String>,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(
+        env_prefix = "APP_",
+        files = ["absent-config-dir/settings.toml"],
+        secrets_dir = "/absent/run/secrets"
+    )]
+    struct S {
+        #[settings(nested)]
+        db: Db,
+    }
+
+    let err = S::loader().env_vars(NO_ENV).load().unwrap_err();
+    let cwd = std::env::current_dir().unwrap();
+    let not_found = format!(
+        "; not found: the file absent-config-dir/settings.toml (in {}), the secrets directory \
+         /absent/run/secrets",
+        cwd.display()
+    );
+    let m = &issue(&err, "db.password").message;
+    assert_eq!(
+        m,
+        &format!(
+            "a value is required but no source sets it; set APP_DB__PASSWORD or put it in \
+             /absent/run/secrets/db__password{not_found}"
+        )
+    );
+    let m = &issue(&err, "db.url").message;
+    assert!(m.contains("or `db.url` in a config file"), "{m}");
+    assert!(m.ends_with(&not_found), "{m}");
+
+    // Found sources are not listed; a secret without a secrets directory names the variable.
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Plain {
+        token: settings_core::Secret<String>,
+    }
+    let err = Plain::loader().env_vars(NO_ENV).load().unwrap_err();
+    assert_eq!(
+        only(&err).message,
+        "a value is required but no source sets it; set APP_TOKEN"
+    );
+}
