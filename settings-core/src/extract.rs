@@ -229,6 +229,22 @@ impl<'a> Extract<'a> {
             let from = self.loaded.origins.get(origin).origin.clone();
             self.record(field, shown, Some(from), secret);
         }
+        if let Node::Text(s) | Node::Str(s) = &value.node
+            && s.starts_with('<')
+            && let Some(placeholder) = template_placeholder(s)
+        {
+            let from = self.loaded.origins.get(origin).origin.clone();
+            self.cursor.issues.push(
+                self.path(field),
+                IssueKind::Invalid,
+                Some(from),
+                format!(
+                    "`{placeholder}` is the template's placeholder, not a value: replace it with \
+                     the setting's value (or remove the line to use the default, if it has one)"
+                ),
+            );
+            return None;
+        }
         let cx = DeCx {
             separator: field.separator.unwrap_or(","),
         };
@@ -480,6 +496,13 @@ impl<'a> Extract<'a> {
             );
         }
     }
+}
+
+/// The placeholder a template writes for a value to fill in (`<required: u16>`, `<secret>`), if
+/// `text` is one, trimmed.
+fn template_placeholder(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (t == "<secret>" || (t.starts_with("<required: ") && t.ends_with('>'))).then_some(t)
 }
 
 /// The origin of a value a field has taken out of its table (what stays behind is `Null`).

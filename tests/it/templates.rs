@@ -720,3 +720,50 @@ fn a_struct_without_required_settings_has_no_active_line() {
     let toml: toml::Table = toml::from_str(&Tricky::template(Format::Toml)).unwrap();
     assert!(toml.is_empty());
 }
+
+/// A template written out as the config file and not filled in does not load its placeholders
+/// as values: each is an `Invalid` issue that says to replace it, from a TOML file or an env file.
+#[test]
+fn a_placeholder_left_in_a_file_is_not_a_value() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Svc {
+        /// The database.
+        database_url: String,
+        api_key: settings_core::Secret<String>,
+        #[settings(default = 8080)]
+        port: u16,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("app.toml");
+    std::fs::write(&toml, Svc::template(Format::Toml)).unwrap();
+    let err = Svc::loader()
+        .env_vars([("APP_API_KEY", "k")])
+        .file(&toml)
+        .load()
+        .unwrap_err();
+    assert_eq!(err.issues().len(), 1, "{err}");
+    let issue = &err.issues()[0];
+    assert_eq!(
+        (issue.path.as_str(), issue.kind),
+        ("database_url", IssueKind::Invalid)
+    );
+    assert!(
+        issue
+            .message
+            .starts_with("`<required: String>` is the template's placeholder, not a value"),
+        "{err}"
+    );
+
+    let env = dir.path().join(".env");
+    std::fs::write(&env, Svc::template(Format::Env)).unwrap();
+    let err = Svc::loader()
+        .env_vars([("APP_DATABASE_URL", "postgres://db/app")])
+        .env_file(&env)
+        .load()
+        .unwrap_err();
+    let paths: Vec<&str> = err.issues().iter().map(|i| i.path.as_str()).collect();
+    assert_eq!(paths, ["api_key"], "{err}");
+    assert!(err.to_string().contains("replace it"), "{err}");
+}
