@@ -243,6 +243,11 @@ impl Issues {
         }
     }
 
+    /// Drops every issue of `kind`.
+    pub(crate) fn drop_kind(&mut self, kind: IssueKind) {
+        self.list.retain(|(i, _)| i.kind != kind);
+    }
+
     /// Adds `more` to the message of every `Missing` issue.
     pub(crate) fn add_to_all_missing(&mut self, more: &str) {
         for (issue, _) in &mut self.list {

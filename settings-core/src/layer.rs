@@ -20,6 +20,9 @@ pub(crate) struct Layer {
     /// Names that carry the environment prefix but set nothing (an env file's lines): likely
     /// typos, said like the environment's.
     pub(crate) unknown: Vec<String>,
+    /// A file of this source could not be parsed: the values it would have set are unknown, so
+    /// none is reported missing (the parse error says what to fix first).
+    pub(crate) unparsed: bool,
 }
 
 /// The values of a layer.

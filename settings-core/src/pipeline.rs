@@ -51,6 +51,7 @@ pub(crate) fn run_with<T: Settings>(
         mut tree,
         problems,
         default_origin,
+        unparsed,
         ..
     } = load;
     let Problems {
@@ -69,6 +70,11 @@ pub(crate) fn run_with<T: Settings>(
     };
     let extracted = extract::<T>(&loaded, tree, issues, explain);
     let mut issues = extracted.issues;
+    // A file that does not parse would have set values that now look missing: its parse
+    // error is what to fix, and the list of missing values would bury it.
+    if unparsed {
+        issues.drop_kind(IssueKind::Missing);
+    }
     let missing = issues.any(IssueKind::Missing);
     if missing {
         let not_found = Plan { meta, opts }.not_found();
@@ -124,6 +130,8 @@ struct Load {
     /// Names that carry the prefix but set nothing, from the sources other than the
     /// environment (an env file's lines).
     unknown: Vec<String>,
+    /// A config file could not be parsed.
+    unparsed: bool,
 }
 
 impl Load {
@@ -139,6 +147,7 @@ impl Load {
             default_origin,
             mentions_profile: false,
             unknown: Vec::new(),
+            unparsed: false,
         }
     }
 
@@ -146,6 +155,7 @@ impl Load {
     fn add(&mut self, layer: Layer) {
         self.problems.append(layer.problems);
         self.mentions_profile |= layer.mentions_profile;
+        self.unparsed |= layer.unparsed;
         if !layer.unknown.is_empty() {
             self.unknown.extend(layer.unknown);
         }

@@ -47,6 +47,40 @@ fn one_load_reports_every_kind_of_issue_at_once() {
     assert!(names(source[0], "absent.toml"), "{:?}", source[0]);
 }
 
+/// A config file that does not parse is the one issue to fix: the values it would have set are
+/// not also each reported missing (other sources' bad values still are).
+#[test]
+fn a_file_that_does_not_parse_is_not_followed_by_every_value_missing() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        host: String,
+        port: u16,
+        name: String,
+        #[settings(default = 1)]
+        workers: u32,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "host = \"h\"\nport = = 80\nname = \"n\"\n",
+    );
+    let err = S::loader()
+        .env_vars([("APP_WORKERS", "many")])
+        .file(&file)
+        .load()
+        .unwrap_err();
+    let kinds: Vec<IssueKind> = err.issues().iter().map(|i| i.kind).collect();
+    assert_eq!(kinds, [IssueKind::Source, IssueKind::Invalid], "{err}");
+    assert!(err.issues()[0].message.contains("line 2"), "{err}");
+
+    // Without the broken file, the missing values are said.
+    let err = S::loader().env_vars(NO_ENV).load().unwrap_err();
+    assert_eq!(of_kind(&err, IssueKind::Missing).len(), 3, "{err}");
+}
+
 #[test]
 fn every_broken_source_is_reported_not_only_the_first() {
     #[derive(Settings, Debug)]

@@ -51,12 +51,14 @@ pub(crate) fn read(
         tables: Vec::new(),
         chain: Vec::new(),
         mentions_profile: false,
+        unparsed: false,
     };
     walk.file(path, format, required);
     Layer {
         data: Data::Tables(walk.tables),
         problems: walk.problems,
         mentions_profile: walk.mentions_profile,
+        unparsed: walk.unparsed,
         ..Layer::default()
     }
 }
@@ -95,6 +97,8 @@ struct Walk<'w, 'a, 'k> {
     /// The files being read, to find cycles.
     chain: Vec<PathBuf>,
     mentions_profile: bool,
+    /// Some file could not be parsed.
+    unparsed: bool,
 }
 
 impl Walk<'_, '_, '_> {
@@ -131,6 +135,7 @@ impl Walk<'_, '_, '_> {
                     e.message
                 );
                 self.problems.source(label(), message);
+                self.unparsed = true;
                 return;
             }
         };
