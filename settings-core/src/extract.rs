@@ -229,6 +229,16 @@ impl<'a> Extract<'a> {
             let from = self.loaded.origins.get(origin).origin.clone();
             self.record(field, shown, Some(from), secret);
         }
+        if !field.constraints.is_empty()
+            && let Some(message) = self.out_of_declared_range(field, &value, secret)
+        {
+            let from = self.loaded.origins.get(origin).origin.clone();
+            let path = self.path(field);
+            self.cursor
+                .issues
+                .push(path, IssueKind::Constraint, Some(from), message);
+            return None;
+        }
         if let Node::Text(s) | Node::Str(s) = &value.node
             && s.starts_with('<')
             && let Some(placeholder) = template_placeholder(s)
@@ -255,6 +265,30 @@ impl<'a> Extract<'a> {
                 None
             }
         }
+    }
+
+    /// The message of a declared `range` that an integer value breaks, before it is converted:
+    /// 70000 for a `u16` with `range(min = 1, max = 65535)` is out of the declared range, which
+    /// is what its author wrote and should read, not the type's.
+    fn out_of_declared_range(
+        &self,
+        field: &FieldMeta,
+        value: &Value,
+        secret: bool,
+    ) -> Option<String> {
+        let n = match &value.node {
+            Node::Int(i) => *i,
+            Node::Text(s) | Node::Str(s) => {
+                let t = s.trim();
+                let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                t.parse().ok()?
+            }
+            _ => return None,
+        };
+        crate::validate::declared_range(field.constraints, n, secret)
     }
 
     fn invalid(&mut self, field: &FieldMeta, e: DeError, secret: bool, origin: OriginId) {

@@ -307,6 +307,25 @@ fn count(n: u64, unit: &str) -> String {
     }
 }
 
+/// The declared `range` an integer breaks, as its message ("must be at least 1 and at most
+/// 65535, found 70000"): asked before conversion, so that a value the field's type cannot hold
+/// either is reported against the range the author declared, not the type's.
+pub(crate) fn declared_range(constraints: &[Constraint], n: i128, secret: bool) -> Option<String> {
+    let mut failures = Vec::new();
+    for c in constraints {
+        // Bounds written as text ("1 MB", "30s") are for sizes and durations, whose plain
+        // numbers mean bytes or seconds: those are checked after conversion.
+        if let Constraint::Range { min, max, gt, lt } = c
+            && [min, max, gt, lt]
+                .iter()
+                .all(|b| matches!(b, None | Some(Lit::Int(_) | Lit::Float(_))))
+        {
+            range(Number::Int(n), [min, max, gt, lt], secret, &mut failures);
+        }
+    }
+    (!failures.is_empty()).then(|| failures.join("; "))
+}
+
 /// The `range` check: `[min, max, gt, lt]`.
 fn range(n: Number, bounds: [&Option<Lit>; 4], secret: bool, failures: &mut Vec<String>) {
     const WORDS: [&str; 4] = ["at least", "at most", "greater than", "less than"];

@@ -476,10 +476,11 @@ fn schema_rejects_bad_configs_the_loader_rejects() {
             IssueKind::Invalid,
         ),
         (
+            // Beyond u16 and the declared range: reported as the declared range.
             "out of range",
             "port = 8080",
             "port = 70000",
-            IssueKind::Invalid,
+            IssueKind::Constraint,
         ),
         (
             "below range",

@@ -448,3 +448,43 @@ fn defaults_are_validated_like_any_value() {
         .unwrap_err();
     assert_eq!(constraint_paths(&err), ["timeout"]);
 }
+
+/// A value the type cannot hold and that breaks the declared range reads as the range its author
+/// declared, not as the type's: `must be at least 1 and at most 65535, found 70000`.
+#[test]
+fn a_declared_range_is_reported_over_the_types() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(range(min = 1, max = 65535))]
+        port: u16,
+        #[settings(range(max = 10), default = 1)]
+        retries: u8,
+        #[settings(default = 1)]
+        plain: u8,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::write(dir.path(), "app.toml", "retries = 300\n");
+    let err = S::loader()
+        .env_vars([("APP_PORT", "70000"), ("APP_PLAIN", "300")])
+        .file(&file)
+        .load()
+        .unwrap_err();
+    let port = crate::issue(&err, "port");
+    assert_eq!(port.kind, IssueKind::Constraint);
+    assert_eq!(
+        port.message,
+        "must be at least 1 and at most 65535, found 70000"
+    );
+    let retries = crate::issue(&err, "retries");
+    assert_eq!(retries.message, "must be at most 10, found 300");
+    // Without a declared range, the type's.
+    let plain = crate::issue(&err, "plain");
+    assert_eq!(plain.kind, IssueKind::Invalid);
+    assert!(plain.message.contains("from 0 to 255"), "{err}");
+
+    // In range: loads as before.
+    let s = S::loader().env_vars([("APP_PORT", "8080")]).load().unwrap();
+    assert_eq!(s.port, 8080);
+}
