@@ -376,11 +376,11 @@ pub struct Names {
 
 /// Case-sensitive names with another delimiter.
 #[derive(Settings, Debug)]
-#[settings(env_prefix = "Svc.", env_nested_delimiter = "_X_", case_sensitive)]
+#[settings(env_prefix = "Svc_", env_nested_delimiter = "_X_", case_sensitive)]
 pub struct ExactNames {
-    /// `Svc.PORT`.
+    /// `Svc_PORT`.
     pub port: Option<String>,
-    /// `Svc.DB_X_POOL_SIZE`, ...
+    /// `Svc_DB_X_POOL_SIZE`, ...
     #[settings(nested)]
     pub db: NamesDb,
 }

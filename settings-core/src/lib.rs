@@ -147,7 +147,7 @@ pub use crate::watch::{Live, LiveRef};
 ///
 /// | attribute | meaning | default |
 /// | --- | --- | --- |
-/// | `env_prefix = "APP_"` | prefix of every derived environment variable name | none |
+/// | `env_prefix = "APP_"` | prefix of every derived environment variable name; it must end in `_` | none |
 /// | `env_nested_delimiter = "__"` | joins the levels of a nested field: `APP_DB__POOL_SIZE` | `"__"` |
 /// | `case_sensitive` | environment variable names must match exactly | off |
 /// | `files = ["a.toml", "b.yaml"]` | config files merged in order; a missing one is skipped | none |
@@ -155,6 +155,7 @@ pub use crate::watch::{Live, LiveRef};
 /// | `secrets_dir = "/run/secrets"` | one file per setting, every value secret | none |
 /// | `config_dir = "/etc/app"` | one file per setting (a mounted ConfigMap) | none |
 /// | `profile_env = "APP_PROFILE"` | the variable that selects the profile | `{env_prefix}PROFILE` |
+/// | `profiles = ["dev", "prod"]` | the known profiles: another active profile is a `Source` issue | any profile (an unknown one is a report warning) |
 /// | `deny_unknown = false` | ignore unknown keys in files | `true` |
 /// | `deny_unknown_env` | prefixed variables that set nothing are errors | off |
 /// | `validate = path::to::fn` | `fn(&Self) -> Result<(), String>` once every field is valid | none |

@@ -34,6 +34,8 @@ pub struct StructMeta {
     pub config_dir: Option<&'static str>,
     /// `profile_env = "..."`.
     pub profile_env: Option<&'static str>,
+    /// `profiles = [...]`: the known profiles (empty: any).
+    pub profiles: &'static [&'static str],
     /// `deny_unknown` (true unless `deny_unknown = false`).
     pub deny_unknown: bool,
     /// `deny_unknown_env`.

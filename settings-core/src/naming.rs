@@ -280,6 +280,7 @@ mod tests {
             secrets_dir: None,
             config_dir: None,
             profile_env: None,
+            profiles: &[],
             deny_unknown: true,
             deny_unknown_env: false,
             fields,

@@ -263,6 +263,28 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
         .or(scan.profile.clone())
         .filter(|p| !p.is_empty());
     let profile = profile.as_deref();
+    if let Some(p) = profile
+        && !meta.profiles.is_empty()
+        && !meta.profiles.contains(&p)
+    {
+        // Chosen by the loader (`Loader::profile`) or by the environment.
+        let origin = opts.profile.is_none().then(|| Origin::EnvVar {
+            name: profile_var.clone(),
+        });
+        let hint = match crate::suggest::closest(p, meta.profiles.iter().copied()) {
+            Some(k) => format!("; did you mean `{k}`?"),
+            None => String::new(),
+        };
+        load.problems.issue(
+            "",
+            IssueKind::Source,
+            origin,
+            format!(
+                "the active profile `{p}` is not one of the known profiles ({}){hint}",
+                meta.profiles.join(", ")
+            ),
+        );
+    }
     let mut cx = FileCx {
         meta,
         names,
@@ -291,7 +313,8 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
         let layer = crate::providers::figment::read(&**provider, profile, &mut load.origins);
         load.add(layer);
     }
-    if let Some(p) = profile.filter(|_| !load.mentions_profile) {
+    // Unknown profiles are an issue when the known ones are declared; else a likely typo.
+    if let Some(p) = profile.filter(|_| !load.mentions_profile && meta.profiles.is_empty()) {
         load.problems.warnings.push(format!(
             "the active profile `{p}` is not mentioned by any source (no profile file beside a \
              config file, no [{p}] section); check its spelling"

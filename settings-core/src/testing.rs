@@ -48,6 +48,7 @@ pub(crate) const fn strukt(
         secrets_dir: None,
         config_dir: None,
         profile_env: None,
+        profiles: &[],
         deny_unknown: true,
         deny_unknown_env: false,
         fields,

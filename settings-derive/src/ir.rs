@@ -34,6 +34,7 @@ pub(crate) struct Container {
     pub(crate) secrets_dir: Option<Sp<String>>,
     pub(crate) config_dir: Option<Sp<String>>,
     pub(crate) profile_env: Option<Sp<String>>,
+    pub(crate) profiles: Option<Sp<Vec<String>>>,
     pub(crate) deny_unknown: Option<Sp<bool>>,
     pub(crate) deny_unknown_env: Option<Span>,
     pub(crate) validate: Option<syn::Path>,

@@ -12,6 +12,7 @@ pub(crate) const ENV_FILE: &str = "env_file";
 pub(crate) const SECRETS_DIR: &str = "secrets_dir";
 pub(crate) const CONFIG_DIR: &str = "config_dir";
 pub(crate) const PROFILE_ENV: &str = "profile_env";
+pub(crate) const PROFILES: &str = "profiles";
 pub(crate) const DENY_UNKNOWN: &str = "deny_unknown";
 pub(crate) const DENY_UNKNOWN_ENV: &str = "deny_unknown_env";
 pub(crate) const VALIDATE: &str = "validate";
@@ -50,6 +51,7 @@ pub(crate) const CONTAINER_KEYS: &[&str] = &[
     SECRETS_DIR,
     CONFIG_DIR,
     PROFILE_ENV,
+    PROFILES,
     DENY_UNKNOWN,
     DENY_UNKNOWN_ENV,
     VALIDATE,

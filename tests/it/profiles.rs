@@ -363,3 +363,52 @@ fn a_broken_profile_file_names_itself_and_its_line() {
     assert!(i.message.contains("app.prod.yaml"), "{}", i.message);
     assert!(i.message.contains("line "), "{}", i.message);
 }
+
+/// `profiles = [...]` declares the known profiles: a misspelt active profile (`prdo`) is a
+/// `Source` issue naming the list and the likely one, not a start on the base config.
+#[test]
+fn an_unknown_profile_is_an_error_when_the_profiles_are_declared() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_", profiles = ["dev", "prod"])]
+    struct S {
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let err = S::loader()
+        .env_vars([("APP_PROFILE", "prdo")])
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.kind, IssueKind::Source);
+    assert_eq!(
+        i.message,
+        "the active profile `prdo` is not one of the known profiles (dev, prod); did you mean `prod`?"
+    );
+    assert_eq!(i.origin.as_deref(), Some("env var APP_PROFILE"));
+
+    // Chosen in code: no variable to name.
+    let err = S::loader()
+        .env_vars(crate::NO_ENV)
+        .profile("staging")
+        .load()
+        .unwrap_err();
+    assert_eq!(crate::only(&err).origin, None);
+    assert!(crate::only(&err).message.contains("(dev, prod)"), "{err}");
+
+    // A known profile, or none, loads (a known one that no source mentions is fine).
+    assert_eq!(
+        S::loader()
+            .env_vars([("APP_PROFILE", "prod")])
+            .load()
+            .unwrap()
+            .port,
+        1
+    );
+    assert!(S::loader().env_vars(crate::NO_ENV).load().is_ok());
+    let report = S::loader()
+        .env_vars([("APP_PROFILE", "dev")])
+        .explain()
+        .unwrap();
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+}

@@ -34,6 +34,11 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
     let secrets_dir = opt(&a.secrets_dir);
     let config_dir = opt(&a.config_dir);
     let profile_env = opt(&a.profile_env);
+    let profiles = a
+        .profiles
+        .as_ref()
+        .map(|p| p.value.clone())
+        .unwrap_or_default();
     let deny_unknown = a.deny_unknown.as_ref().is_none_or(|d| d.value);
     let deny_unknown_env = a.deny_unknown_env.is_some();
     let fields = input
@@ -74,6 +79,7 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
             secrets_dir: #secrets_dir,
             config_dir: #config_dir,
             profile_env: #profile_env,
+            profiles: &[#(#profiles),*],
             deny_unknown: #deny_unknown,
             deny_unknown_env: #deny_unknown_env,
             fields: &[#(#fields),*],

@@ -43,7 +43,23 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
         }};
     }
     match key.as_str() {
-        ENV_PREFIX => string_slot!(env_prefix),
+        ENV_PREFIX => {
+            let value = string_value(meta)?;
+            // The prefix is followed directly by the field's name: `SVC` would give `SVCPORT`.
+            if !value.value.is_empty() && !value.value.ends_with('_') {
+                return Err(syn::Error::new(
+                    value.span,
+                    format!(
+                        "`env_prefix = {:?}` does not end in `_`, so its variables would read \
+                         `{}PORT`: did you mean `env_prefix = \"{}_\"`?",
+                        value.value, value.value, value.value
+                    ),
+                ));
+            }
+            if once(cx, &c.env_prefix, path, &key) {
+                c.env_prefix = Some(value);
+            }
+        }
         ENV_NESTED_DELIMITER => {
             let value = string_value(meta)?;
             if value.value.is_empty() {
@@ -64,6 +80,19 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
             let files = literal::strings(meta.value()?)?;
             if once(cx, &c.files, path, &key) {
                 c.files = Some(files);
+            }
+        }
+        PROFILES => {
+            let profiles = literal::strings(meta.value()?)?;
+            if profiles.value.is_empty() || profiles.value.iter().any(|p| p.trim().is_empty()) {
+                return Err(syn::Error::new(
+                    profiles.span,
+                    "`profiles` lists the known profile names, like `profiles = [\"dev\", \"prod\"]`; \
+                     a name cannot be empty",
+                ));
+            }
+            if once(cx, &c.profiles, path, &key) {
+                c.profiles = Some(profiles);
             }
         }
         CASE_SENSITIVE => {
