@@ -173,6 +173,7 @@ pub use crate::watch::{Live, LiveRef};
 /// | `rename = "key"` | the key in files and the env-name stem |
 /// | `restart` | under `Live`, a change needs a restart |
 /// | `secret` | masked in reports and errors (use `Secret<T>` to mask `Debug` too) |
+/// | `cli_flag` | a secret field that takes a command-line flag all the same (secrets get none) |
 /// | `range(min, max, gt, lt)` | bounds for numbers and durations |
 /// | `len(min, max)` | length bounds for strings, lists, maps and sets |
 /// | `regex = "..."` | the string must match |

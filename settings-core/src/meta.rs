@@ -67,6 +67,8 @@ pub struct FieldMeta {
     pub default: DefaultMeta,
     /// `Secret<T>` or `#[settings(secret)]`.
     pub secret: bool,
+    /// `cli_flag`: a secret that takes a command-line flag all the same.
+    pub cli_flag: bool,
     /// `restart`: a change needs a restart under `Live`.
     pub restart: bool,
     /// `separator = "..."` for lists given as text (`,` when `None`).

@@ -24,6 +24,7 @@ pub(crate) const fn field(key: &'static str, shape: Shape) -> FieldMeta {
         env_only: false,
         default: DefaultMeta::None,
         secret: false,
+        cli_flag: false,
         restart: false,
         separator: None,
         extend: false,

@@ -10,6 +10,7 @@ pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
         env_only_needs_env(cx, field);
+        cli_flag_needs_a_secret(cx, field);
         extend_needs_a_list(cx, field);
         constraints_fit_the_type(cx, field);
         bounds_are_ordered(cx, field);
@@ -99,6 +100,23 @@ fn env_only_needs_env(cx: &Ctxt, field: &ParsedField) {
         cx.error_at(
             span,
             format!("`{ENV_ONLY}` needs at least one `{ENV} = \"NAME\"`"),
+        );
+    }
+}
+
+/// Every setting but a secret has a command-line flag: `cli_flag` is for a secret that should
+/// have one all the same (arguments are visible to every user of the machine).
+fn cli_flag_needs_a_secret(cx: &Ctxt, field: &ParsedField) {
+    if let Some(span) = field.attrs.cli_flag
+        && !is_secret(field)
+    {
+        cx.error_at(
+            span,
+            format!(
+                "`{CLI_FLAG}` gives a secret field a command-line flag, and `{}` is not secret: \
+                 it has its flag already",
+                field.ident
+            ),
         );
     }
 }

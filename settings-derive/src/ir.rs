@@ -60,6 +60,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) rename: Option<Sp<String>>,
     pub(crate) restart: Option<Span>,
     pub(crate) secret: Option<Span>,
+    pub(crate) cli_flag: Option<Span>,
     pub(crate) separator: Option<Sp<String>>,
     pub(crate) extend: Option<Span>,
     pub(crate) validate: Option<syn::Path>,
@@ -136,6 +137,8 @@ pub(crate) struct Leaf {
     pub(crate) secret_type: bool,
     /// Masked in reports and errors: `secret`, or a `Secret<T>` type.
     pub(crate) secret: bool,
+    /// `cli_flag`: a secret that still takes a command-line flag.
+    pub(crate) cli_flag: bool,
     pub(crate) env: Vec<String>,
     pub(crate) env_only: bool,
     pub(crate) extend: bool,

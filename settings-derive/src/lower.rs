@@ -73,6 +73,7 @@ fn field(field: ParsedField) -> Field {
             value: shape.kind,
             secret_type: shape.secret,
             secret: a.secret.is_some() || shape.secret,
+            cli_flag: a.cli_flag.is_some(),
             env: a.env.into_iter().map(|e| e.value).collect(),
             env_only: a.env_only.is_some(),
             extend: a.extend.is_some(),

@@ -25,6 +25,7 @@ pub(crate) const NESTED: &str = "nested";
 pub(crate) const RENAME: &str = "rename";
 pub(crate) const RESTART: &str = "restart";
 pub(crate) const SECRET: &str = "secret";
+pub(crate) const CLI_FLAG: &str = "cli_flag";
 pub(crate) const SEPARATOR: &str = "separator";
 pub(crate) const EXTEND: &str = "extend";
 pub(crate) const RANGE: &str = "range";
@@ -67,6 +68,7 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     RENAME,
     RESTART,
     SECRET,
+    CLI_FLAG,
     SEPARATOR,
     EXTEND,
     RANGE,

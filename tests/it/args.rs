@@ -165,3 +165,42 @@ fn help_comes_from_doc_comments_defaults_and_env_names() {
     // A secret's default is not shown.
     assert!(!help.contains("default: x"), "{help}");
 }
+
+/// `Loader::args` gives a secret no flag unless it is marked `cli_flag`: `--token=...` is an
+/// `Invalid` issue at the field saying why and what to use, and never shows the value.
+#[test]
+fn a_secret_takes_no_flag_unless_marked() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        token: settings_core::Secret<String>,
+        #[settings(secret, cli_flag)]
+        password: Option<String>,
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let err = S::loader()
+        .env_vars([("APP_TOKEN", "t")])
+        .args(["--token=zq9x-secret", "--port", "2"])
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!((i.path.as_str(), i.kind), ("token", IssueKind::Invalid));
+    assert_eq!(i.origin.as_deref(), Some("argument --token"));
+    assert!(
+        i.message.contains("secrets take no command-line flag")
+            && i.message.contains("set APP_TOKEN")
+            && i.message.contains("#[settings(cli_flag)]"),
+        "{}",
+        i.message
+    );
+    assert!(!crate::all_text(&err).contains("zq9x"), "{err}");
+
+    let s = S::loader()
+        .env_vars([("APP_TOKEN", "t")])
+        .args(["--password", "pw", "--port", "2"])
+        .load()
+        .unwrap();
+    assert_eq!((s.password.as_deref(), s.port), (Some("pw"), 2));
+}

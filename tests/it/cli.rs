@@ -37,8 +37,8 @@ struct Db {
     /// Most connections kept open.
     #[settings(default = 10, range(min = 1, max = 100))]
     pool_size: u32,
-    /// Database password.
-    #[settings(secret, len(min = 8))]
+    /// Database password (a flag all the same: `cli_flag`).
+    #[settings(secret, cli_flag, len(min = 8))]
     password: String,
 }
 
@@ -675,18 +675,50 @@ fn check_reports_an_invalid_flag_value_naming_the_flag() {
     assert!(err.contains("--db.pool-size"), "{err}");
 }
 
+/// A secret takes no flag (arguments are visible to every user of the machine) unless marked
+/// `cli_flag`; `--set` still reaches it. Either way its value is never shown.
 #[test]
-fn a_secret_given_as_a_flag_is_masked() {
+fn a_secret_takes_a_flag_only_when_marked_and_is_masked() {
     let (code, out, err) = run(
         loader(),
         &["config", "show", "--api-key", "zq9x-from-a-flag"],
     );
+    assert_eq!(code, ExitCode::from(2), "{out}");
+    assert!(err.contains("unexpected argument '--api-key'"), "{err}");
+    assert_no_secret(&[&out, &err]);
+    let help = cli_help();
+    assert!(
+        help.contains("--port") && !help.contains("--api-key"),
+        "{help}"
+    );
+
+    let (code, out, err) = run(
+        loader(),
+        &["config", "show", "--set", "api_key=zq9x-from-set"],
+    );
     assert_eq!(code, ExitCode::SUCCESS, "{err}");
     assert_eq!(
         row(&out, "api_key"),
-        ["api_key", "**********", "argument --api-key"]
+        ["api_key", "**********", "override api_key"]
     );
     assert_no_secret(&[&out, &err]);
+
+    let (code, out, err) = run(
+        loader(),
+        &["config", "show", "--db.password", "zq9x-from-a-flag"],
+    );
+    assert_eq!(code, ExitCode::SUCCESS, "{err}");
+    assert_eq!(
+        row(&out, "db.password"),
+        ["db.password", "**********", "argument --db.password"]
+    );
+    assert_no_secret(&[&out, &err]);
+}
+
+/// The help of `app config show`.
+fn cli_help() -> String {
+    let (_, out, _) = run(loader(), &["config", "show", "--help"]);
+    out
 }
 
 #[test]

@@ -56,11 +56,15 @@ pub(crate) fn command(meta: &'static StructMeta, names: &Names) -> Command {
 
 /// One flag per setting (and `--no-FLAG` for a bool), with ids `{ids}{target}`,
 /// `{ids}no:{target}` and `{ids}group:{target}` (a nested table, hidden: only there to be
-/// refused with a clear issue). A setting whose flag is in `reserved` gets none.
+/// refused with a clear issue). A setting whose flag is in `reserved` gets none, nor does a
+/// secret unless marked `cli_flag`: arguments are visible to every user of the machine.
 pub(crate) fn field_args(names: &Names, ids: &str, reserved: &[&str]) -> Vec<Arg> {
     let mut args = Vec::new();
     for (id, target) in names.fields.targets.iter().enumerate() {
         let field = target.field;
+        if field.secret && !field.cli_flag {
+            continue;
+        }
         let long = flag(&target.path);
         let taken = |name: &str| reserved.contains(&name);
         if taken(&long) || taken(&target.path) || taken(&format!("no-{long}")) {
@@ -203,6 +207,9 @@ pub(crate) fn read(
     };
     let mut values = Vec::new();
     for (id, target) in names.fields.targets.iter().enumerate() {
+        if target.field.secret && !target.field.cli_flag {
+            continue;
+        }
         let long = flag(&target.path);
         let argument = |flag: String| Some(Origin::Argument { flag });
         if target.field.nested.is_some() {
@@ -316,6 +323,34 @@ fn parse_error(e: &clap::Error, names: &Names, problems: &mut Problems) {
     match e.kind() {
         ErrorKind::UnknownArgument => {
             let name = shown.trim_start_matches('-').to_owned();
+            // A secret's flag is refused, not unknown: say why and what to use instead.
+            let secret = names
+                .fields
+                .targets
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.field.secret && (flag(&t.path) == name || t.path == name));
+            if let Some((id, target)) = secret {
+                let env = names.names_of(id);
+                let env = if env.is_empty() {
+                    String::new()
+                } else {
+                    format!("set {}, ", env.join(" or "))
+                };
+                problems.issue(
+                    target.path.clone(),
+                    IssueKind::Invalid,
+                    Some(Origin::Argument {
+                        flag: shown.clone(),
+                    }),
+                    format!(
+                        "{shown} would set a secret, and secrets take no command-line flag \
+                         (arguments are visible to every user of the machine): {env}use the \
+                         secrets directory, or mark the field `#[settings(cli_flag)]`"
+                    ),
+                );
+                return;
+            }
             let hint = match context(ContextKind::SuggestedArg) {
                 Some(s) => format!("; did you mean {s}?"),
                 None => {

@@ -615,6 +615,7 @@ mod tests {
             env_only: false,
             default: DefaultMeta::None,
             secret: false,
+            cli_flag: false,
             restart: false,
             separator: None,
             extend: false,

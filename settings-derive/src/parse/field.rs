@@ -87,6 +87,7 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
         NESTED => flag(cx, &mut f.nested, meta, NESTED)?,
         RESTART => flag(cx, &mut f.restart, meta, RESTART)?,
         SECRET => flag(cx, &mut f.secret, meta, SECRET)?,
+        CLI_FLAG => flag(cx, &mut f.cli_flag, meta, CLI_FLAG)?,
         EXTEND => flag(cx, &mut f.extend, meta, EXTEND)?,
         RENAME => {
             let name = string_value(meta)?;
