@@ -215,8 +215,11 @@ impl<'a> Extract<'a> {
     }
 
     #[inline(never)]
-    fn convert<T: DeserializeOwned>(&mut self, index: usize, value: Value) -> Option<T> {
+    fn convert<T: DeserializeOwned>(&mut self, index: usize, mut value: Value) -> Option<T> {
         let field = &self.meta.fields[index];
+        if !field.constraints.is_empty() {
+            canonical_spelling(field, &mut value);
+        }
         let origin = value.origin;
         *self.origin_slot(index) = Some(origin);
         let secret = field.secret || self.loaded.origins.get(origin).secret;
@@ -528,6 +531,34 @@ impl<'a> Extract<'a> {
                 Some(from),
                 format!("unknown key `{prefix}{dotted}`: no setting has this name{hint}"),
             );
+        }
+    }
+}
+
+/// `one_of(..., ignore_case)`: a value that matches an allowed one but for case becomes that
+/// one (`DEBUG` is `debug` to the application), items of a list too.
+fn canonical_spelling(field: &FieldMeta, value: &mut Value) {
+    for c in field.constraints {
+        let crate::meta::Constraint::OneOf {
+            values,
+            ignore_case: true,
+        } = c
+        else {
+            continue;
+        };
+        let fix = |v: &mut Value| {
+            if let Node::Text(s) | Node::Str(s) = &mut v.node
+                && let Some(canonical) = values.iter().find_map(|l| match l {
+                    crate::meta::Lit::Str(c) if c.eq_ignore_ascii_case(s.trim()) => Some(*c),
+                    _ => None,
+                })
+            {
+                *s = canonical.to_owned();
+            }
+        };
+        match &mut value.node {
+            Node::Array(items) => items.iter_mut().for_each(fix),
+            _ => fix(value),
         }
     }
 }

@@ -16,7 +16,8 @@
 //!   numbers; bounds of durations and sizes, written as text, have no JSON Schema keyword;
 //! - `len` gives `minLength`/`maxLength`, `minItems`/`maxItems` or
 //!   `minProperties`/`maxProperties`; `regex` gives `pattern`, `url` gives `format: "uri"`,
-//!   `one_of` gives `enum` (or, with `ignore_case`, a `pattern` that ignores ASCII case); on a
+//!   `one_of` gives `enum` (with `ignore_case` too: the application then holds the listed
+//!   spelling, so the enum is what an editor should offer); on a
 //!   list, `regex`, `url` and `one_of` apply to `items`. A keyword that is already taken goes
 //!   into `allOf`;
 //! - doc comments are `description` (the struct's at the top, `title` its name), secrets
@@ -321,33 +322,18 @@ fn constraint(s: &mut Map<String, Value>, field: &FieldMeta, c: &Constraint) {
             on_value(s, list, |s| add(s, "pattern", pattern.source().into()));
         }
         Constraint::Url { .. } => on_value(s, list, |s| add(s, "format", "uri".into())),
-        Constraint::OneOf {
-            values,
-            ignore_case,
-        } if !matches!(field.shape, Shape::Duration | Shape::ByteSize) => {
-            let strings: Option<Vec<&str>> = values
-                .iter()
-                .map(|v| match v {
-                    Lit::Str(s) => Some(*s),
-                    _ => None,
-                })
-                .collect();
-            match strings {
-                Some(strings) if *ignore_case => {
-                    let pattern = any_case_pattern(&strings);
-                    on_value(s, list, |s| add(s, "pattern", pattern.into()));
-                }
-                _ => {
-                    let item_shape = if list {
-                        shape_of(list_item_type(field.ty))
-                    } else {
-                        field.shape
-                    };
-                    let values: Vec<Value> =
-                        values.iter().map(|v| lit_value(v, item_shape)).collect();
-                    on_value(s, list, |s| add(s, "enum", Value::Array(values)));
-                }
-            }
+        // With `ignore_case` too: the application holds the listed spelling, so that is the
+        // enum an editor offers.
+        Constraint::OneOf { values, .. }
+            if !matches!(field.shape, Shape::Duration | Shape::ByteSize) =>
+        {
+            let item_shape = if list {
+                shape_of(list_item_type(field.ty))
+            } else {
+                field.shape
+            };
+            let values: Vec<Value> = values.iter().map(|v| lit_value(v, item_shape)).collect();
+            on_value(s, list, |s| add(s, "enum", Value::Array(values)));
         }
         _ => {}
     }
@@ -394,28 +380,6 @@ fn number(lit: &Lit) -> Option<Value> {
         _ => Shape::Float,
     };
     Some(lit_value(lit, shape)).filter(Value::is_number)
-}
-
-/// `^(?:[dD][eE][bB][uU][gG]|...)$`: one of the strings, ASCII case ignored, in the regex
-/// syntax JSON Schema shares with ECMA-262.
-fn any_case_pattern(values: &[&str]) -> String {
-    let alternatives: Vec<String> = values
-        .iter()
-        .map(|v| {
-            v.chars()
-                .map(|c| {
-                    if c.is_ascii_alphabetic() {
-                        format!("[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase())
-                    } else if c.is_ascii_alphanumeric() || c == '_' || c == '-' || !c.is_ascii() {
-                        c.to_string()
-                    } else {
-                        format!("\\{c}")
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    format!("^(?:{})$", alternatives.join("|"))
 }
 
 #[cfg(test)]
@@ -474,13 +438,5 @@ mod tests {
             Value::Object(s),
             json!({"type": "integer", "minimum": 1, "maximum": 255})
         );
-    }
-
-    #[test]
-    fn case_insensitive_pattern() {
-        let p = any_case_pattern(&["info", "a.b"]);
-        assert_eq!(p, r"^(?:[iI][nN][fF][oO]|[aA]\.[bB])$");
-        let re = regex::Regex::new(&p).unwrap();
-        assert!(re.is_match("INFO") && re.is_match("A.b") && !re.is_match("aXb"));
     }
 }

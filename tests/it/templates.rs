@@ -416,7 +416,7 @@ request_timeout = "1m"
 max_body = 2048
 allowed_hosts = ["example.com"]
 weights = { a = 1 }
-region = "US"
+region = "us"
 report_url = "https://reports.example.com/in"
 
 [db]
@@ -514,7 +514,7 @@ fn schema_rejects_bad_configs_the_loader_rejects() {
         ),
         (
             "not one of",
-            "region = \"US\"",
+            "region = \"us\"",
             "region = \"mars\"",
             IssueKind::Constraint,
         ),

@@ -229,7 +229,13 @@ fn one_of_on_numbers_and_ignoring_case() {
         .env_vars([("SHARDS", "8"), ("FORMAT", "JSON"), ("STRICT", "text")])
         .load()
         .unwrap();
-    assert_eq!((s.shards, s.format.as_str()), (8, "JSON"));
+    // The application gets the allowed spelling, whatever case the source wrote.
+    assert_eq!((s.shards, s.format.as_str()), (8, "json"));
+    let report = S::loader()
+        .env_vars([("SHARDS", "8"), ("FORMAT", "Text"), ("STRICT", "text")])
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("format").unwrap().value, "text");
     let err = S::loader()
         .env_vars([("SHARDS", "3"), ("FORMAT", "yaml"), ("STRICT", "Text")])
         .load()
