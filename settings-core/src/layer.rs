@@ -20,6 +20,9 @@ pub(crate) struct Layer {
     /// Names that carry the environment prefix but set nothing (an env file's lines): likely
     /// typos, said like the environment's.
     pub(crate) unknown: Vec<String>,
+    /// Near misses: what the source has that sets nothing but looks meant for a setting, with
+    /// the sentence that says so (added to that setting's `Missing` issue, if it is missing).
+    pub(crate) misses: Vec<(TargetId, String)>,
     /// A file of this source could not be parsed: the values it would have set are unknown, so
     /// none is reported missing (the parse error says what to fix first).
     pub(crate) unparsed: bool,

@@ -52,6 +52,7 @@ pub(crate) fn run_with<T: Settings>(
         problems,
         default_origin,
         unparsed,
+        misses,
         ..
     } = load;
     let Problems {
@@ -77,6 +78,9 @@ pub(crate) fn run_with<T: Settings>(
     }
     let missing = issues.any(IssueKind::Missing);
     if missing {
+        for (id, message) in &misses {
+            issues.add_to_missing(&names.fields.targets[*id].path, &format!("; {message}"));
+        }
         let not_found = Plan { meta, opts }.not_found();
         if !not_found.is_empty() {
             issues.add_to_all_missing(&format!("; not found: {}", not_found.join(", ")));
@@ -132,6 +136,8 @@ struct Load {
     unknown: Vec<String>,
     /// A config file could not be parsed.
     unparsed: bool,
+    /// Near misses of the sources, for the `Missing` issues.
+    misses: Vec<(TargetId, String)>,
 }
 
 impl Load {
@@ -148,6 +154,7 @@ impl Load {
             mentions_profile: false,
             unknown: Vec::new(),
             unparsed: false,
+            misses: Vec::new(),
         }
     }
 
@@ -158,6 +165,9 @@ impl Load {
         self.unparsed |= layer.unparsed;
         if !layer.unknown.is_empty() {
             self.unknown.extend(layer.unknown);
+        }
+        if !layer.misses.is_empty() {
+            self.misses.extend(layer.misses);
         }
         match layer.data {
             Data::Tables(tables) => {

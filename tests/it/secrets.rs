@@ -344,3 +344,46 @@ fn a_secrets_file_others_can_read_is_a_warning_in_the_report() {
     assert!(report.warnings()[0].contains("key") && report.warnings()[0].contains("644"));
     assert!(!report.warnings()[0].contains("token"));
 }
+
+/// A misspelt secrets-directory entry is said, not skipped in silence: a report warning, and
+/// the hint of the setting it was meant for when that one is missing.
+#[test]
+fn a_misspelt_entry_is_a_near_miss() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        password: Secret<String>,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(nested)]
+        db: Db,
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = crate::mkdir(dir.path(), "secrets");
+    crate::write(&secrets, "db__pasword", "zq9x-pw\n");
+    crate::write(&secrets, "unrelated_thing", "x\n");
+    let err = S::loader()
+        .env_vars(crate::NO_ENV)
+        .secrets_dir(&secrets)
+        .load()
+        .unwrap_err();
+    let m = &crate::only(&err).message;
+    let said = format!(
+        "the secrets directory {} has db__pasword, which sets no setting: did you mean \
+         db__password?",
+        secrets.display()
+    );
+    assert!(m.ends_with(&said), "{m}");
+    assert!(!crate::all_text(&err).contains("zq9x"), "{err}");
+
+    let report = S::loader()
+        .env_vars([("APP_DB__PASSWORD", "p")])
+        .secrets_dir(&secrets)
+        .explain()
+        .unwrap();
+    assert_eq!(report.warnings(), [said]);
+}

@@ -8,6 +8,7 @@
 
 use super::env::Match;
 use crate::error::IssueKind;
+use crate::fields::TargetId;
 use crate::layer::{Layer, Problems};
 use crate::naming::Names;
 use crate::origin::{Origin, Origins};
@@ -45,9 +46,33 @@ pub(crate) fn read(
     origins: &mut Origins,
 ) -> Layer {
     let mut problems = Problems::default();
-    let matches = entries(dir, kind, max, names, &mut problems);
+    let mut misses = Vec::new();
+    let matches = entries(dir, kind, max, names, &mut problems, &mut misses);
     let origin_of = |m: &mut Match| (kind.origin(std::mem::take(&mut m.name)), kind.secret());
-    super::env::layer(matches, &names.fields, origins, &origin_of, problems)
+    let mut layer = super::env::layer(matches, &names.fields, origins, &origin_of, problems);
+    layer.misses = misses;
+    layer
+}
+
+/// The setting an entry that names none was likely meant for (`db__pasword`), with the sentence
+/// that says so: a warning in the report, and the hint of that setting's `Missing` issue.
+fn near_miss(name: &str, kind: DirKind, dir: &Path, names: &Names) -> Option<(TargetId, String)> {
+    let known: Vec<(String, TargetId)> = (0..names.fields.targets.len())
+        .filter_map(|id| Some((names.env.entry_name(id)?, id)))
+        .collect();
+    let closest = crate::suggest::closest(name, known.iter().map(|(n, _)| n.as_str()))?;
+    let (_, id) = known.iter().find(|(n, _)| n == closest)?;
+    let what = match kind {
+        DirKind::Secrets => "the secrets directory",
+        DirKind::Config => "the config directory",
+    };
+    Some((
+        *id,
+        format!(
+            "{what} {} has {name}, which sets no setting: did you mean {closest}?",
+            dir.display()
+        ),
+    ))
 }
 
 /// Reads the entries of `dir` that name a setting.
@@ -57,6 +82,7 @@ fn entries(
     max: u64,
     names: &Names,
     problems: &mut Problems,
+    misses: &mut Vec<(TargetId, String)>,
 ) -> Vec<Match> {
     let Problems {
         issues, warnings, ..
@@ -98,6 +124,10 @@ fn entries(
             continue;
         }
         let Some((target, rank)) = names.env.lookup_entry(name) else {
+            if let Some((id, message)) = near_miss(name, kind, dir, names) {
+                warnings.push(message.clone());
+                misses.push((id, message));
+            }
             continue;
         };
         let path = entry.path();
