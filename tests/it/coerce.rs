@@ -564,3 +564,61 @@ fn a_serde_enum_takes_its_variant_names() {
         assert!(i.message.contains(variant), "{}", i.message);
     }
 }
+
+/// The README's "Using it in your crate" example: an enum, a map and the feature flags as values,
+/// from the environment and a file, with their defaults.
+#[test]
+fn the_readme_crate_example_loads() {
+    use serde::Deserialize;
+    use settings_core::{Secret, flags::Flags};
+    use std::collections::HashMap;
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "lowercase")]
+    enum LogLevel {
+        Debug,
+        Info,
+        Warn,
+        Error,
+    }
+
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct AppSettings {
+        #[settings(default = "info")]
+        log_level: LogLevel,
+        #[settings(default)]
+        upstreams: HashMap<String, String>,
+        #[settings(default)]
+        features: Flags,
+        api_key: Secret<String>,
+    }
+
+    let s = AppSettings::loader()
+        .env_vars([("APP_API_KEY", "k")])
+        .load()
+        .unwrap();
+    assert_eq!(s.log_level, LogLevel::Info);
+    assert!(s.upstreams.is_empty());
+    assert!(!s.features.is_enabled("new_checkout"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::write(
+        dir.path(),
+        "settings.toml",
+        "[features]\nnew_checkout = { enabled = true, rollout = 100.0 }\n",
+    );
+    let s = AppSettings::loader()
+        .env_vars([
+            ("APP_API_KEY", "k"),
+            ("APP_LOG_LEVEL", "warn"),
+            ("APP_UPSTREAMS", r#"{"billing": "http://billing:8080"}"#),
+        ])
+        .file(&file)
+        .load()
+        .unwrap();
+    assert_eq!(s.log_level, LogLevel::Warn);
+    assert_eq!(s.upstreams["billing"], "http://billing:8080");
+    assert!(s.features.is_enabled("new_checkout"));
+    assert_eq!(s.api_key.expose_secret(), "k");
+}
