@@ -133,11 +133,17 @@ impl fmt::Display for Error {
     }
 }
 
+/// The same lines as `Display`, so that `fn main() -> Result<(), Error>` and `.expect(..)` show
+/// one problem per line; `{:#?}` shows the structure.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Error")
-            .field("issues", &self.issues)
-            .finish()
+        if f.alternate() {
+            f.debug_struct("Error")
+                .field("issues", &self.issues)
+                .finish()
+        } else {
+            fmt::Display::fmt(self, f)
+        }
     }
 }
 
@@ -294,6 +300,22 @@ mod tests {
     fn messages_are_bounded() {
         let m = bound_message("y".repeat(5000));
         assert_eq!(m.chars().count(), 1000);
+    }
+
+    #[test]
+    fn debug_is_the_display_lines_and_alternate_debug_the_structure() {
+        let mut issues = Issues::default();
+        issues.push("port", IssueKind::Invalid, None, "bad");
+        issues.push("name", IssueKind::Missing, None, "missing");
+        let err = issues.into_error().unwrap();
+        assert_eq!(format!("{err:?}"), "port: bad\nname: missing");
+        assert_eq!(format!("{err:?}"), err.to_string());
+        let structure = format!("{err:#?}");
+        assert!(
+            structure.starts_with("Error {\n    issues: ["),
+            "{structure}"
+        );
+        assert!(structure.contains("kind: Missing"), "{structure}");
     }
 
     #[test]
