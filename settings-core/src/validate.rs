@@ -288,6 +288,39 @@ pub(crate) fn check(
     failures
 }
 
+/// A URL written without its scheme (`localhost:5432/svc`, `db.internal/svc`): the URL parser
+/// refuses the second and takes `localhost` for the scheme of the first, so say what is wrong
+/// and show the form, with the first allowed scheme.
+fn missing_scheme(text: &str, schemes: &[&str], secret: bool) -> Option<String> {
+    let t = text.trim();
+    // Only what reads as an address: a host (and port) first, no spaces.
+    let authority = t.split('/').next().unwrap_or_default();
+    let looks_like_host = !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'_'));
+    if !looks_like_host || t.contains("://") || t.contains(char::is_whitespace) {
+        return None;
+    }
+    // `host:5432...`: what the parser would take for a scheme is a host, followed by a port.
+    let host_port = t
+        .split_once(':')
+        .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_ascii_digit()));
+    let relative = matches!(
+        url::Url::parse(t),
+        Err(url::ParseError::RelativeUrlWithoutBase)
+    );
+    if !host_port && !relative {
+        return None;
+    }
+    let scheme = schemes.first().copied().unwrap_or("https");
+    Some(if secret {
+        format!("must be a URL with its scheme, like {scheme}://host/path; the value has none")
+    } else {
+        format!("must be a URL with its scheme, like {scheme}://{t}; {t:?} has none")
+    })
+}
+
 fn len_rule(min: Option<u64>, max: Option<u64>, unit: &str) -> String {
     match (min, max) {
         (Some(a), Some(b)) if a == b => format!("must have exactly {}", count(a, unit)),
@@ -426,6 +459,9 @@ fn text_rule(value: &dyn Checkable, c: &Constraint, secret: bool) -> Option<Stri
         }
         Constraint::Url { schemes } => {
             let text = value.text()?;
+            if let Some(why) = missing_scheme(&text, schemes, secret) {
+                return Some(why);
+            }
             match url::Url::parse(&text) {
                 Err(e) => Some(format!("must be an absolute URL ({e}){}", found(&text))),
                 Ok(u)
@@ -588,6 +624,18 @@ mod tests {
             schemes: &["postgres"],
         }];
         assert!(check(&"postgres://db/x".to_string(), &u, false).is_empty());
+        for no_scheme in ["localhost:5432/svc", "db.internal/svc"] {
+            assert_eq!(
+                check(&no_scheme.to_string(), &u, false),
+                [format!(
+                    "must be a URL with its scheme, like postgres://{no_scheme}; \"{no_scheme}\" has none"
+                )]
+            );
+        }
+        assert_eq!(
+            check(&"localhost:5432/pw".to_string(), &u, true),
+            ["must be a URL with its scheme, like postgres://host/path; the value has none"]
+        );
         assert_eq!(
             check(&"mysql://db/x".to_string(), &u, false),
             ["must be a URL with the scheme postgres, found the scheme mysql"]
