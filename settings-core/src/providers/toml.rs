@@ -334,8 +334,15 @@ impl<'i> Walk<'i, '_> {
             .report_error(TomlError::new(message).with_unexpected(span));
     }
 
+    /// A key set twice, named (a key is never secret; its value may be, and is not shown).
     fn duplicate(&mut self, span: Span) {
-        self.fail("duplicate key", span);
+        match self.source.get(span).map(|raw| raw.as_str().trim()) {
+            Some(key) if !key.is_empty() => {
+                let message = format!("duplicate key `{key}`");
+                self.fail(message, span);
+            }
+            _ => self.fail("duplicate key", span),
+        }
     }
 
     /// toml = expression *( newline expression )
@@ -864,7 +871,12 @@ mod tests {
         assert_eq!(e.line, Some(4), "{e:?}");
         assert!(!e.message.contains("hunter2"), "{e:?}");
         let e = parse("a = 1\nb = 2\na = 3\n", 0, &NO_KEYS).unwrap_err();
-        assert_eq!((e.message.as_str(), e.line), ("duplicate key", Some(3)));
+        assert_eq!((e.message.as_str(), e.line), ("duplicate key `a`", Some(3)));
+        let e = parse("[db]\nurl = \"u\"\n\n[db]\nport = 1\n", 0, &NO_KEYS).unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.line),
+            ("duplicate key `db`", Some(4))
+        );
         let e = parse("x = 1\ny = 1e400\n", 0, &NO_KEYS).unwrap_err();
         assert_eq!(e.message, "floating-point number overflowed");
         assert_eq!(e.line, Some(2));
