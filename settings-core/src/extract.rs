@@ -124,7 +124,7 @@ impl<'a> Extract<'a> {
     // Never inlined: one copy per field type, not one per field, keeps big structs cheap to
     // compile (the call is nothing next to the conversion it does).
     #[inline(never)]
-    pub fn leaf<T: DeserializeOwned>(&mut self, index: usize) -> Option<T> {
+    pub fn leaf<T: SettingValue>(&mut self, index: usize) -> Option<T> {
         let field = &self.meta.fields[index];
         match take(&mut self.table, field.key) {
             Some(value) => self.convert(index, value),
@@ -141,7 +141,7 @@ impl<'a> Extract<'a> {
     /// A field with a bare `default` or `default_with`: `default` gives the value when no source
     /// sets it; `describe` shows it in reports.
     #[inline(never)]
-    pub fn leaf_or<T: DeserializeOwned>(
+    pub fn leaf_or<T: SettingValue>(
         &mut self,
         index: usize,
         default: fn() -> T,
@@ -569,6 +569,19 @@ fn template_placeholder(text: &str) -> Option<&str> {
     let t = text.trim();
     (t == "<secret>" || (t.starts_with("<required: ") && t.ends_with('>'))).then_some(t)
 }
+
+/// What a field that is not `nested` holds: a value read from the sources, through serde. Its
+/// own trait so that a forgotten `#[settings(nested)]` reads as that, not as a serde bound deep
+/// in generated code.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read as one setting value",
+    label = "not a value read through serde",
+    note = "if `{Self}` derives `Settings`, mark the field `#[settings(nested)]`",
+    note = "if it is a value (an enum, a newtype), derive or implement `serde::Deserialize` for it"
+)]
+pub trait SettingValue: DeserializeOwned {}
+
+impl<T: DeserializeOwned> SettingValue for T {}
 
 /// The origin of a value a field has taken out of its table (what stays behind is `Null`).
 const TAKEN: OriginId = OriginId::MAX;

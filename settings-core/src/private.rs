@@ -2,7 +2,7 @@
 //!
 //! Not part of the public API and outside semver: only `#[derive(Settings)]` uses these.
 
-pub use crate::extract::Extract;
+pub use crate::extract::{Extract, SettingValue};
 pub use crate::meta::{Constraint, DefaultMeta, FieldMeta, Lit, Pattern, Shape, StructMeta};
 pub use crate::settings::Settings;
 pub use crate::validate::{Checkable, Number};
