@@ -86,7 +86,7 @@ pub(crate) fn run_with<T: Settings>(
             issues.add_to_all_missing(&format!("; not found: {}", not_found.join(", ")));
         }
     }
-    if !unknown_env.is_empty() && (meta.deny_unknown_env || explain || missing) {
+    if !unknown_env.is_empty() {
         unknown_env_problems(
             names,
             &unknown_env,
@@ -95,13 +95,18 @@ pub(crate) fn run_with<T: Settings>(
             &mut warnings,
         );
     }
+    let warnings: Vec<String> = warnings
+        .into_iter()
+        .map(crate::redact::url_passwords_owned)
+        .collect();
+    // Said on every load, not only by `explain()`: a service that never asks still logs them.
+    for warning in &warnings {
+        tracing::warn!(target: "settings_core", "{warning}");
+    }
     let report = extracted.report.map(|entries| Report {
         entries,
         unknown_env,
-        warnings: warnings
-            .into_iter()
-            .map(crate::redact::url_passwords_owned)
-            .collect(),
+        warnings,
     });
     if let Some(err) = issues.into_error() {
         return Err(err);

@@ -337,3 +337,55 @@ fn origins_are_values_to_match_on() {
         assert_eq!(issue.origin, origin.map(Origin::to_string), "{issue}");
     }
 }
+
+/// Warnings are tracing events (target `settings_core`) on every load, not only in `explain()`:
+/// a service that never asks for the report still logs a misspelt variable.
+#[test]
+fn every_load_emits_its_warnings_as_tracing_events() {
+    use std::sync::{Arc, Mutex};
+
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Lines {
+        type Writer = Lines;
+        fn make_writer(&'a self) -> Lines {
+            self.clone()
+        }
+    }
+
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let lines = Lines::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(lines.clone())
+        .with_ansi(false)
+        .finish();
+    let s = tracing::subscriber::with_default(subscriber, || {
+        S::loader()
+            .env_vars([("APP_PROT", "80"), ("APP_PORT", "2")])
+            .load()
+            .unwrap()
+    });
+    assert_eq!(s.port, 2);
+    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("WARN settings_core:"), "{text}");
+    assert!(
+        text.contains("APP_PROT carries the prefix but sets no setting; did you mean APP_PORT?"),
+        "{text}"
+    );
+}
