@@ -30,6 +30,8 @@ pub(crate) struct DeError {
     pub(crate) origin: Option<OriginId>,
     /// Where inside the field: `[2]`, `.key`.
     pub(crate) location: String,
+    /// An integer the type cannot hold: the field's declared range may say more than the type.
+    pub(crate) integer: Option<i128>,
 }
 
 impl DeError {
@@ -39,6 +41,7 @@ impl DeError {
             safe: Some(safe),
             origin: None,
             location: String::new(),
+            integer: None,
         }
     }
 
@@ -91,6 +94,7 @@ impl de::Error for DeError {
             safe: None,
             origin: None,
             location: String::new(),
+            integer: None,
         }
     }
 
@@ -237,7 +241,9 @@ impl<'a> ValueDe<'a> {
         };
         if n < min || n > max {
             let text = n.to_string();
-            return Err(DeError::expected(&range(), &text).with_origin(origin));
+            let mut e = DeError::expected(&range(), &text).with_origin(origin);
+            e.integer = Some(n);
+            return Err(e);
         }
         Ok(n)
     }

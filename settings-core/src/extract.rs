@@ -7,13 +7,13 @@
 use crate::de::{DeCx, DeError, from_nothing, from_value};
 use crate::error::{IssueKind, Issues};
 use crate::merge::Merger;
-use crate::meta::{DefaultMeta, FieldMeta, StructMeta};
+use crate::meta::{DefaultMeta, FieldMeta, Shape, StructMeta};
 use crate::naming::Names;
 use crate::origin::{Origin, OriginId, Origins};
 use crate::report::Entry;
 use crate::settings::Settings;
 use crate::tree::{Node, Table, Value};
-use crate::validate::Checkable;
+use crate::validate::{Checkable, declared_range};
 use serde::de::DeserializeOwned;
 
 /// What the sources of a load gave, besides the tree: read, never changed, by extraction.
@@ -217,7 +217,10 @@ impl<'a> Extract<'a> {
     #[inline(never)]
     fn convert<T: DeserializeOwned>(&mut self, index: usize, mut value: Value) -> Option<T> {
         let field = &self.meta.fields[index];
-        if !field.constraints.is_empty() {
+        // Only text can differ from a listed value by case.
+        if !field.constraints.is_empty()
+            && matches!(field.shape, Shape::Text | Shape::List | Shape::Other)
+        {
             canonical_spelling(field, &mut value);
         }
         let origin = value.origin;
@@ -231,16 +234,6 @@ impl<'a> Extract<'a> {
             };
             let from = self.loaded.origins.get(origin).origin.clone();
             self.record(field, shown, Some(from), secret);
-        }
-        if !field.constraints.is_empty()
-            && let Some(message) = self.out_of_declared_range(field, &value, secret)
-        {
-            let from = self.loaded.origins.get(origin).origin.clone();
-            let path = self.path(field);
-            self.cursor
-                .issues
-                .push(path, IssueKind::Constraint, Some(from), message);
-            return None;
         }
         if let Node::Text(s) | Node::Str(s) = &value.node
             && s.starts_with('<')
@@ -264,34 +257,25 @@ impl<'a> Extract<'a> {
         match from_value::<T>(value, &cx) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.invalid(field, e, secret, origin);
+                // An integer the type cannot hold that breaks the declared range too: the
+                // range its author declared says why, not the type's bounds.
+                let declared = e
+                    .integer
+                    .filter(|_| e.location.is_empty())
+                    .and_then(|n| declared_range(field.constraints, n, secret));
+                match declared {
+                    Some(message) => {
+                        let from = self.loaded.origins.get(origin).origin.clone();
+                        let path = self.path(field);
+                        self.cursor
+                            .issues
+                            .push(path, IssueKind::Constraint, Some(from), message);
+                    }
+                    None => self.invalid(field, e, secret, origin),
+                }
                 None
             }
         }
-    }
-
-    /// The message of a declared `range` that an integer value breaks, before it is converted:
-    /// 70000 for a `u16` with `range(min = 1, max = 65535)` is out of the declared range, which
-    /// is what its author wrote and should read, not the type's.
-    fn out_of_declared_range(
-        &self,
-        field: &FieldMeta,
-        value: &Value,
-        secret: bool,
-    ) -> Option<String> {
-        let n = match &value.node {
-            Node::Int(i) => *i,
-            Node::Text(s) | Node::Str(s) => {
-                let t = s.trim();
-                let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return None;
-                }
-                t.parse().ok()?
-            }
-            _ => return None,
-        };
-        crate::validate::declared_range(field.constraints, n, secret)
     }
 
     fn invalid(&mut self, field: &FieldMeta, e: DeError, secret: bool, origin: OriginId) {

@@ -292,6 +292,10 @@ pub(crate) fn check(
 /// refuses the second and takes `localhost` for the scheme of the first, so say what is wrong
 /// and show the form, with the first allowed scheme.
 fn missing_scheme(text: &str, schemes: &[&str], secret: bool) -> Option<String> {
+    // Nearly every URL has its `://`: that one search is all it costs.
+    if text.contains("://") {
+        return None;
+    }
     let t = text.trim();
     // Only what reads as an address: a host (and port) first, no spaces.
     let authority = t.split('/').next().unwrap_or_default();
@@ -299,7 +303,7 @@ fn missing_scheme(text: &str, schemes: &[&str], secret: bool) -> Option<String> 
         && authority
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'_'));
-    if !looks_like_host || t.contains("://") || t.contains(char::is_whitespace) {
+    if !looks_like_host || t.contains(char::is_whitespace) {
         return None;
     }
     // `host:5432...`: what the parser would take for a scheme is a host, followed by a port.
