@@ -4,6 +4,7 @@
 use crate::redact::url_passwords;
 pub(crate) use crate::tree::OriginId;
 use crate::tree::{Step, Table, locate};
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -129,78 +130,57 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Free text (names, paths, keys) is masked: a URL's password is never shown.
         let text = |f: &mut fmt::Formatter<'_>, text: &str| f.write_str(&url_passwords(text));
-        let path = |f: &mut fmt::Formatter<'_>, path: &Path| text(f, &path.to_string_lossy());
-        match self {
-            Origin::Default => f.write_str("default"),
-            Origin::File { path: p } => {
-                f.write_str("file ")?;
-                path(f, p)
-            }
-            Origin::EnvVar { name } => {
-                f.write_str("env var ")?;
-                text(f, name)
-            }
-            Origin::EnvFile { path: p } => {
-                f.write_str("env file ")?;
-                path(f, p)
-            }
+        fn path(p: &Path) -> Cow<'_, str> {
+            p.to_string_lossy()
+        }
+        fn name(n: &str) -> Cow<'_, str> {
+            Cow::Borrowed(n)
+        }
+        // Most origins are a fixed lead and one name or path.
+        let (lead, rest) = match self {
+            Origin::Default => return f.write_str("default"),
+            Origin::File { path: p } => ("file ", path(p)),
+            Origin::EnvVar { name: n } => ("env var ", name(n)),
+            Origin::EnvFile { path: p } => ("env file ", path(p)),
+            Origin::SecretsDir { entry } => ("secrets dir file ", name(entry)),
+            Origin::ConfigDir { entry } => ("config dir file ", name(entry)),
+            Origin::Argument { flag } => ("argument ", name(flag)),
+            Origin::Override { path: p } => ("override ", name(p)),
+            Origin::Provider { name: n } => ("provider ", name(n)),
+            Origin::AgeKeyFile { path: p } => ("age key file ", path(p)),
             Origin::EnvFileLine {
                 path: p,
-                name,
+                name: n,
                 line,
             } => {
                 f.write_str("env file ")?;
-                path(f, p)?;
+                text(f, &path(p))?;
                 f.write_str(", ")?;
-                text(f, name)?;
-                write!(f, " on line {line}")
-            }
-            Origin::SecretsDir { entry } => {
-                f.write_str("secrets dir file ")?;
-                text(f, entry)
-            }
-            Origin::ConfigDir { entry } => {
-                f.write_str("config dir file ")?;
-                text(f, entry)
-            }
-            Origin::Argument { flag } => {
-                f.write_str("argument ")?;
-                text(f, flag)
-            }
-            Origin::Override { path } => {
-                f.write_str("override ")?;
-                text(f, path)
-            }
-            Origin::Provider { name } => {
-                f.write_str("provider ")?;
-                text(f, name)
+                text(f, n)?;
+                return write!(f, " on line {line}");
             }
             Origin::Remote { system, item, key } => {
-                text(f, system)?;
+                f.write_str(system)?;
                 if !item.is_empty() {
                     f.write_str(" ")?;
                     text(f, item)?;
                 }
-                match key {
-                    Some(key) => {
-                        f.write_str(": ")?;
-                        text(f, key)
-                    }
-                    None => Ok(()),
+                if let Some(key) = key {
+                    f.write_str(": ")?;
+                    text(f, key)?;
                 }
+                return Ok(());
             }
-            Origin::Decrypted { from } => write!(f, "{from} (decrypted)"),
+            Origin::Decrypted { from } => return write!(f, "{from} (decrypted)"),
             Origin::LastKnownGood { from, cache } => {
                 write!(f, "{from} (last known good copy from ")?;
-                path(f, cache)?;
-                f.write_str(")")
+                text(f, &path(cache))?;
+                return f.write_str(")");
             }
-            Origin::AgeKeyFile { path: p } => {
-                f.write_str("age key file ")?;
-                path(f, p)
-            }
-            Origin::AgeIdentity { call } => write!(f, "Loader::age_identity (call {call})"),
-        }
+            Origin::AgeIdentity { call } => return write!(f, "Loader::age_identity (call {call})"),
+        };
+        f.write_str(lead)?;
+        text(f, &rest)
     }
 }
 
