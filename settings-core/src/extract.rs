@@ -230,7 +230,7 @@ impl<'a> Extract<'a> {
             let shown = if secret {
                 MASK.to_owned()
             } else {
-                value.display()
+                converted_text(field, &value)
             };
             let from = self.loaded.origins.get(origin).origin.clone();
             self.record(field, shown, Some(from), secret);
@@ -517,6 +517,23 @@ impl<'a> Extract<'a> {
             );
         }
     }
+}
+
+/// A value as the report shows it: text given for a bool or an integer as what it becomes
+/// (`yes` is `true`, ` 007` is `7`), anything else as written.
+fn converted_text(field: &FieldMeta, value: &Value) -> String {
+    if let Node::Text(s) | Node::Str(s) = &value.node {
+        let boolean = field.shape == Shape::Bool || field.ty.replace(' ', "") == "Option<bool>";
+        if boolean && let Some(b) = crate::de::parse_bool(s) {
+            return b.to_string();
+        }
+        if field.shape == Shape::Integer
+            && let Ok(n) = s.trim().trim_start_matches('+').parse::<i128>()
+        {
+            return n.to_string();
+        }
+    }
+    value.display()
 }
 
 /// `one_of(..., ignore_case)`: a value that matches an allowed one but for case becomes that

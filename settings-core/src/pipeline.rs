@@ -44,7 +44,7 @@ pub(crate) fn run_with<T: Settings>(
     let meta = T::__meta();
     let names = Names::of(meta);
     let mut load = Load::new(names, explain);
-    let unknown_env = gather(meta, opts, &mut load);
+    let (unknown_env, profile) = gather(meta, opts, &mut load);
     let Load {
         origins,
         merger,
@@ -107,6 +107,8 @@ pub(crate) fn run_with<T: Settings>(
         entries,
         unknown_env,
         warnings,
+        sources: Plan { meta, opts }.sources(profile.as_deref()),
+        profile,
     });
     if let Some(err) = issues.into_error() {
         return Err(err);
@@ -222,6 +224,39 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// Every file and directory the load reads (profile files too), in order, absolute, each
+    /// marked `(not found)` when absent: what `explain()` lists.
+    fn sources(&self, profile: Option<&str>) -> Vec<String> {
+        let cwd = std::env::current_dir().ok();
+        let absolute = |p: &Path| match &cwd {
+            Some(cwd) if p.is_relative() => cwd.join(p),
+            _ => p.to_path_buf(),
+        };
+        let mut out = Vec::new();
+        let mut say = |what: &str, path: &Path, found: bool| {
+            let missing = if found { "" } else { " (not found)" };
+            out.push(format!("{what} {}{missing}", absolute(path).display()));
+        };
+        for (path, _) in self.files() {
+            say("file", path, path.exists());
+            if let Some(sibling) =
+                profile.and_then(|p| crate::providers::file::profile_sibling(path, p))
+            {
+                say("file", &sibling, sibling.exists());
+            }
+        }
+        if let Some(dir) = self.config_dir() {
+            say("config directory", dir, dir.is_dir());
+        }
+        if let Some(dir) = self.secrets_dir() {
+            say("secrets directory", dir, dir.is_dir());
+        }
+        if let Some(path) = self.env_file() {
+            say("env file", path, path.exists());
+        }
+        out
+    }
+
     /// What the load looked for and did not find (optional files, directories), said with
     /// where a relative path was looked for: a value is often missing because its file was
     /// looked for in another working directory. Asked only when a value is missing.
@@ -258,7 +293,11 @@ impl<'a> Plan<'a> {
 
 /// Reads every source into the tree, lowest precedence first, then runs the passes. The
 /// variables that carry the prefix but set nothing.
-fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<String> {
+fn gather(
+    meta: &'static StructMeta,
+    opts: &Options,
+    load: &mut Load,
+) -> (Vec<String>, Option<String>) {
     let names = load.names;
     let plan = Plan { meta, opts };
     // One pass over the environment, first: it also names the active profile.
@@ -433,7 +472,7 @@ fn gather(meta: &'static StructMeta, opts: &Options, load: &mut Load) -> Vec<Str
         let vars = crate::encrypted::key_vars(meta);
         unknown.retain(|name| !vars.contains(name) && !name.eq_ignore_ascii_case(&profile_var));
     }
-    unknown
+    (unknown, profile.map(str::to_owned))
 }
 
 /// Variables that carry the prefix but set nothing (likely typos): warnings for the report, or

@@ -32,6 +32,8 @@ pub struct Report {
     pub(crate) entries: Vec<Entry>,
     pub(crate) unknown_env: Vec<String>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) profile: Option<String>,
+    pub(crate) sources: Vec<String>,
 }
 
 /// One setting in a [`Report`].
@@ -126,6 +128,39 @@ impl Report {
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
+
+    /// The active profile, if any.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { #[settings(default = 1)] port: u16 }
+    /// let report = App::loader().env_vars([("APP_PROFILE", "prod")]).explain().unwrap();
+    /// assert_eq!(report.profile(), Some("prod"));
+    /// ```
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    /// Every file and directory the load looked for, in the order it reads them, with absolute
+    /// paths, each ending `(not found)` when it was not there: `file
+    /// /srv/app/config/settings.toml`, `file /srv/app/config/settings.prod.toml (not found)`,
+    /// `secrets directory /run/secrets (not found)`.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(files = ["absent.toml"])]
+    /// struct App { #[settings(default = 1)] port: u16 }
+    /// let report = App::loader().env_vars([("X", "")]).explain().unwrap();
+    /// let cwd = std::env::current_dir().unwrap();
+    /// let expected = format!("file {} (not found)", cwd.join("absent.toml").display());
+    /// assert_eq!(report.sources(), [expected]);
+    /// ```
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
 }
 
 impl fmt::Display for Report {
@@ -156,6 +191,12 @@ impl fmt::Display for Report {
                 writeln!(f, "{:wp$}    over {}", "", one_line(old))?;
             }
         }
+        if let Some(profile) = &self.profile {
+            writeln!(f, "profile: {profile}")?;
+        }
+        for source in &self.sources {
+            writeln!(f, "source: {source}")?;
+        }
         for warning in &self.warnings {
             writeln!(f, "warning: {warning}")?;
         }
@@ -170,9 +211,11 @@ fn one_line(s: &str) -> &str {
 
 impl serde::Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Report", 3)?;
+        let mut s = serializer.serialize_struct("Report", 5)?;
         s.serialize_field("entries", &self.entries)?;
         s.serialize_field("unknown_env", &self.unknown_env)?;
+        s.serialize_field("profile", &self.profile)?;
+        s.serialize_field("sources", &self.sources)?;
         s.serialize_field("warnings", &self.warnings)?;
         s.end()
     }

@@ -389,3 +389,82 @@ fn every_load_emits_its_warnings_as_tracing_events() {
         "{text}"
     );
 }
+
+/// The report says which profile is active and every file and directory the load looked for,
+/// absolute, marked when absent: `config show` answers "what did this process read?".
+#[test]
+fn the_report_lists_the_profile_and_every_source_looked_for() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = 1)]
+        port: u16,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.toml", "port = 2\n");
+    let prod = write(dir.path(), "app.prod.toml", "port = 3\n");
+    let absent = dir.path().join("extra.toml");
+    let secrets = dir.path().join("secrets");
+    let report = S::loader()
+        .env_vars([("APP_PROFILE", "prod")])
+        .file(&file)
+        .file_optional(&absent)
+        .secrets_dir(&secrets)
+        .explain()
+        .unwrap();
+    assert_eq!(report.profile(), Some("prod"));
+    let expected = [
+        format!("file {}", file.display()),
+        format!("file {}", prod.display()),
+        format!("file {} (not found)", absent.display()),
+        format!(
+            "file {} (not found)",
+            dir.path().join("extra.prod.toml").display()
+        ),
+        format!("secrets directory {} (not found)", secrets.display()),
+    ];
+    assert_eq!(report.sources(), expected);
+    let table = report.to_string();
+    assert!(table.contains("\nprofile: prod\n"), "{table}");
+    assert!(
+        table.contains(&format!("\nsource: file {}\n", prod.display())),
+        "{table}"
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["profile"], "prod");
+    assert_eq!(json["sources"][2], expected[2]);
+}
+
+/// The report shows what a value became, not how it was typed: `yes` for a bool is `true`, `007`
+/// for a number is `7`; text stays as written.
+#[test]
+fn the_report_shows_converted_values() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        debug: Option<bool>,
+        verbose: bool,
+        port: u16,
+        zip: String,
+    }
+    let report = S::loader()
+        .env_vars([
+            ("APP_DEBUG", "yes"),
+            ("APP_VERBOSE", "OFF"),
+            ("APP_PORT", " 007"),
+            ("APP_ZIP", "007"),
+        ])
+        .explain()
+        .unwrap();
+    let value = |path: &str| report.get(path).unwrap().value.clone();
+    assert_eq!(
+        [
+            value("debug"),
+            value("verbose"),
+            value("port"),
+            value("zip")
+        ],
+        ["true", "false", "7", "007"]
+    );
+}
