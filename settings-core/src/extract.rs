@@ -509,14 +509,35 @@ impl<'a> Extract<'a> {
                 None => String::new(),
             };
             let from = self.loaded.origins.get(origin).origin.clone();
+            let full: Vec<&str> = prefix
+                .split('.')
+                .filter(|k| !k.is_empty())
+                .chain(keys.iter().map(String::as_str))
+                .collect();
+            let at = match &from {
+                Origin::File { path } => toml_line(path, &full)
+                    .map(|n| format!(" at line {n}"))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             self.cursor.issues.push(
                 format!("{prefix}{dotted}"),
                 IssueKind::Unknown,
                 Some(from),
-                format!("unknown key `{prefix}{dotted}`: no setting has this name{hint}"),
+                format!("unknown key `{prefix}{dotted}`{at}: no setting has this name{hint}"),
             );
         }
     }
+}
+
+/// The line of a TOML file that sets the key at `keys`, read again only for the message of an
+/// unknown key (an encrypted or other file: `None`).
+fn toml_line(path: &std::path::Path, keys: &[&str]) -> Option<usize> {
+    if path.extension()? != "toml" {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    crate::providers::toml::key_line(&text, keys)
 }
 
 /// A value as the report shows it: text given for a bool or an integer as what it becomes

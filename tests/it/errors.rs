@@ -769,3 +769,34 @@ fn a_missing_value_says_what_was_looked_for() {
         "a value is required but no source sets it; set APP_TOKEN"
     );
 }
+
+/// An unknown key in a TOML file names its line, as an `.env` line does.
+#[test]
+fn an_unknown_toml_key_names_its_line() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        #[settings(default = 5)]
+        pool_size: u32,
+    }
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(default = 1)]
+        port: u16,
+        #[settings(nested)]
+        db: Db,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "port = 2\n# the database\n[db]\npool_size = 3\npool_sise = 4\n",
+    );
+    let err = S::loader().env_vars(NO_ENV).file(&file).load().unwrap_err();
+    let i = only(&err);
+    assert_eq!(i.kind, IssueKind::Unknown);
+    assert_eq!(
+        i.message,
+        "unknown key `db.pool_sise` at line 5: no setting has this name; did you mean `db.pool_size`?"
+    );
+}

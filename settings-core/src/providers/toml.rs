@@ -168,6 +168,60 @@ fn owned(text: &str) -> String {
     text.to_owned()
 }
 
+/// The line (from 1) where a TOML text sets the key at `path` (dotted keys and table headers
+/// followed, a `[profile]` section or other table above it allowed): for the message of an
+/// unknown key, so it is looked for only then. A line-wise scan that skips multi-line strings;
+/// `None` when no line sets it plainly.
+pub(crate) fn key_line(text: &str, path: &[&str]) -> Option<usize> {
+    let mut table: Vec<String> = Vec::new();
+    let mut in_multiline = false;
+    for (n, line) in text.lines().enumerate() {
+        let quotes = line.matches("\"\"\"").count() + line.matches("\'\'\'").count();
+        if in_multiline {
+            in_multiline = quotes % 2 == 0;
+            continue;
+        }
+        let t = line.trim_start();
+        if let Some(header) = t.strip_prefix('[') {
+            let header = header.trim_start_matches('[');
+            let end = header.find(']')?;
+            table = split_keys(&header[..end]);
+            continue;
+        }
+        let Some((keys, _)) = t.split_once('=') else {
+            continue;
+        };
+        if t.starts_with('#') {
+            continue;
+        }
+        in_multiline = quotes % 2 == 1;
+        let mut full = table.clone();
+        full.extend(split_keys(keys));
+        if full.len() >= path.len() && full[full.len() - path.len()..].iter().eq(path.iter()) {
+            return Some(n + 1);
+        }
+    }
+    None
+}
+
+/// `a."b.c".d` as its keys, unquoted.
+fn split_keys(text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => current.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '.') => keys.push(std::mem::take(&mut current).trim().to_owned()),
+            (None, c) => current.push(c),
+        }
+    }
+    keys.push(current.trim().to_owned());
+    keys
+}
+
 /// The message of toml_parser's error (never the source text) and its line.
 fn error(text: &str, e: &TomlError) -> ParseError {
     let mut message = e.description().to_owned();
@@ -956,5 +1010,14 @@ mod tests {
             let text = lines.join("\n") + "\n";
             prop_assert!(agree(&text).is_ok(), "{}", agree(&text).unwrap_err());
         }
+    }
+
+    #[test]
+    fn the_line_of_a_key_follows_tables_and_dotted_keys() {
+        let text = "port = 1\n\n[db]\nurl = \"u\"\nnote = \"\"\"\nprot = 9\n\"\"\"\nprot = 2\n\n[prod]\ndb.\"pool size\" = 3\n";
+        assert_eq!(key_line(text, &["port"]), Some(1));
+        assert_eq!(key_line(text, &["db", "prot"]), Some(8));
+        assert_eq!(key_line(text, &["db", "pool size"]), Some(11));
+        assert_eq!(key_line(text, &["db", "absent"]), None);
     }
 }
