@@ -568,18 +568,47 @@ fn canonical_spelling(field: &FieldMeta, value: &mut Value) {
         else {
             continue;
         };
+        let listed = |text: &str| {
+            values.iter().find_map(|l| match l {
+                crate::meta::Lit::Str(c) if c.eq_ignore_ascii_case(text.trim()) => Some(*c),
+                _ => None,
+            })
+        };
         let fix = |v: &mut Value| {
             if let Node::Text(s) | Node::Str(s) = &mut v.node
-                && let Some(canonical) = values.iter().find_map(|l| match l {
-                    crate::meta::Lit::Str(c) if c.eq_ignore_ascii_case(s.trim()) => Some(*c),
-                    _ => None,
-                })
+                && let Some(canonical) = listed(s)
             {
                 *s = canonical.to_owned();
             }
         };
         match &mut value.node {
             Node::Array(items) => items.iter_mut().for_each(fix),
+            // A list given as one JSON text: each string item.
+            Node::Text(s) | Node::Str(s)
+                if field.shape == Shape::List && s.trim_start().starts_with('[') =>
+            {
+                if let Ok(mut items) = serde_json::from_str::<Vec<serde_json::Value>>(s) {
+                    for item in &mut items {
+                        if let serde_json::Value::String(t) = item
+                            && let Some(canonical) = listed(t)
+                        {
+                            *t = canonical.to_owned();
+                        }
+                    }
+                    if let Ok(text) = serde_json::to_string(&items) {
+                        *s = text;
+                    }
+                }
+            }
+            // A list given as one text (`DEBUG,info`): each item, the separators kept.
+            Node::Text(s) | Node::Str(s) if field.shape == Shape::List => {
+                let sep = field.separator.unwrap_or(",");
+                let items: Vec<String> = crate::redact::split_list(s, sep)
+                    .into_iter()
+                    .map(|item| listed(item).map_or_else(|| item.to_owned(), str::to_owned))
+                    .collect();
+                *s = items.join(sep);
+            }
             _ => fix(value),
         }
     }

@@ -236,6 +236,17 @@ fn one_of_on_numbers_and_ignoring_case() {
         .explain()
         .unwrap();
     assert_eq!(report.get("format").unwrap().value, "text");
+
+    // Each item of a list, given as JSON or as one text.
+    #[derive(Settings, Debug)]
+    struct L {
+        #[settings(one_of(values = ["json", "text"], ignore_case))]
+        formats: Vec<String>,
+    }
+    for given in ["JSON, Text", r#"["JSON", "Text"]"#] {
+        let l = L::loader().env_vars([("FORMATS", given)]).load().unwrap();
+        assert_eq!(l.formats, ["json", "text"], "{given}");
+    }
     let err = S::loader()
         .env_vars([("SHARDS", "3"), ("FORMAT", "yaml"), ("STRICT", "Text")])
         .load()
