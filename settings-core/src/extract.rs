@@ -544,8 +544,9 @@ fn toml_line(path: &std::path::Path, keys: &[&str]) -> Option<usize> {
 /// (`yes` is `true`, ` 007` is `7`), anything else as written.
 fn converted_text(field: &FieldMeta, value: &Value) -> String {
     if let Node::Text(s) | Node::Str(s) = &value.node {
-        let boolean = field.shape == Shape::Bool || field.ty.replace(' ', "") == "Option<bool>";
-        if boolean && let Some(b) = crate::de::parse_bool(s) {
+        if field.is_bool()
+            && let Some(b) = crate::de::parse_bool(s)
+        {
             return b.to_string();
         }
         if field.shape == Shape::Integer

@@ -232,6 +232,12 @@ impl FieldMeta {
     pub(crate) fn nested_meta(&self) -> Option<&'static StructMeta> {
         self.nested.map(|f| f())
     }
+
+    /// Whether the field holds a bool (`bool` or `Option<bool>`): a bare flag on the command
+    /// line, `true`/`false` in the report.
+    pub(crate) fn is_bool(&self) -> bool {
+        self.shape == Shape::Bool || self.ty.replace(' ', "") == "Option<bool>"
+    }
 }
 
 /// A `regex = "..."` pattern, compiled on first use and kept for the life of the process.

@@ -30,11 +30,6 @@ fn flag(path: &str) -> String {
     path.replace('_', "-")
 }
 
-/// Whether a field takes a bare flag.
-fn is_bool(ty: &str, shape: Shape) -> bool {
-    shape == Shape::Bool || ty.replace(' ', "") == "Option<bool>"
-}
-
 /// The clap command for a settings type.
 pub(crate) fn command(meta: &'static StructMeta, names: &Names) -> Command {
     let mut cmd = Command::new(meta.name.to_owned())
@@ -100,7 +95,7 @@ pub(crate) fn field_args(names: &Names, ids: &str, reserved: &[&str]) -> Vec<Arg
             details.push(format!("default: {lit}"));
         }
         arg = arg.long_help(details.join("\n"));
-        if is_bool(field.ty, field.shape) {
+        if field.is_bool() {
             // The last of `--debug`, `--no-debug`, `--debug` wins, as for any other flag.
             let (yes, no) = (format!("{ids}{id}"), format!("{ids}no:{id}"));
             arg = arg
@@ -159,7 +154,7 @@ pub(crate) fn found_args(names: &Names, ids: &str, matches: &ArgMatches) -> Vec<
                 }
                 found.extend(values.into_iter().map(with_value));
             }
-        } else if is_bool(target.field.ty, target.field.shape) {
+        } else if target.field.is_bool() {
             if given(&key).is_some() {
                 found.push(OsString::from(format!("--{long}")));
             } else if given(&format!("{ids}no:{id}")).is_some() {
@@ -238,7 +233,7 @@ pub(crate) fn read(
         let key = format!("{id}");
         // `--no-{long}` for a bool set to false.
         let mut negated = false;
-        let value = if is_bool(target.field.ty, target.field.shape) {
+        let value = if target.field.is_bool() {
             if matches.get_flag(&key) {
                 Some(Node::Bool(true))
             } else if matches.get_flag(&format!("no:{id}")) {
