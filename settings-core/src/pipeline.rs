@@ -45,6 +45,7 @@ pub(crate) fn run_with<T: Settings>(
     let names = Names::of(meta);
     let mut load = Load::new(names, explain);
     let (unknown_env, profile) = gather(meta, opts, &mut load);
+    let plan = Plan { meta, opts };
     let Load {
         origins,
         merger,
@@ -67,7 +68,7 @@ pub(crate) fn run_with<T: Settings>(
         merger: &merger,
         rejected: &rejected,
         default_origin,
-        secrets_dir: Plan { meta, opts }.secrets_dir(),
+        secrets_dir: plan.secrets_dir(),
     };
     let extracted = extract::<T>(&loaded, tree, issues, explain);
     let mut issues = extracted.issues;
@@ -81,7 +82,7 @@ pub(crate) fn run_with<T: Settings>(
         for (id, message) in &misses {
             issues.add_to_missing(&names.fields.targets[*id].path, &format!("; {message}"));
         }
-        let not_found = Plan { meta, opts }.not_found();
+        let not_found = plan.not_found();
         if !not_found.is_empty() {
             issues.add_to_all_missing(&format!("; not found: {}", not_found.join(", ")));
         }
@@ -107,7 +108,7 @@ pub(crate) fn run_with<T: Settings>(
         entries,
         unknown_env,
         warnings,
-        sources: Plan { meta, opts }.sources(profile.as_deref()),
+        sources: plan.sources(profile.as_deref()),
         profile,
     });
     if let Some(err) = issues.into_error() {
@@ -224,70 +225,91 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// Every file and directory the load reads (profile files too), in order, absolute, each
-    /// marked `(not found)` when absent: what `explain()` lists.
-    fn sources(&self, profile: Option<&str>) -> Vec<String> {
-        let cwd = std::env::current_dir().ok();
-        let absolute = |p: &Path| match &cwd {
-            Some(cwd) if p.is_relative() => cwd.join(p),
-            _ => p.to_path_buf(),
-        };
+    /// Every file and directory the load reads, in order, with whether it is there: the config
+    /// files (each followed by its file for `profile`, if any), the config and secrets
+    /// directories, the env file.
+    fn places(&self, profile: Option<&str>) -> Vec<Place> {
         let mut out = Vec::new();
-        let mut say = |what: &str, path: &Path, found: bool| {
-            let missing = if found { "" } else { " (not found)" };
-            out.push(format!("{what} {}{missing}", absolute(path).display()));
-        };
-        for (path, _) in self.files() {
-            say("file", path, path.exists());
+        for (path, required) in self.files() {
+            out.push(Place::file("file", path, required));
             if let Some(sibling) =
                 profile.and_then(|p| crate::providers::file::profile_sibling(path, p))
             {
-                say("file", &sibling, sibling.exists());
+                out.push(Place::file("file", &sibling, false));
             }
         }
-        if let Some(dir) = self.config_dir() {
-            say("config directory", dir, dir.is_dir());
-        }
-        if let Some(dir) = self.secrets_dir() {
-            say("secrets directory", dir, dir.is_dir());
+        for (dir, what) in [
+            (self.config_dir(), "config directory"),
+            (self.secrets_dir(), "secrets directory"),
+        ] {
+            if let Some(dir) = dir {
+                out.push(Place {
+                    what,
+                    path: dir.to_path_buf(),
+                    found: dir.is_dir(),
+                    required: false,
+                });
+            }
         }
         if let Some(path) = self.env_file() {
-            say("env file", path, path.exists());
+            out.push(Place::file("env file", path, false));
         }
         out
     }
 
+    /// Every place the load reads, absolute, each marked `(not found)` when absent: what
+    /// `explain()` lists.
+    fn sources(&self, profile: Option<&str>) -> Vec<String> {
+        let cwd = std::env::current_dir().ok();
+        self.places(profile)
+            .into_iter()
+            .map(|p| {
+                let path = match &cwd {
+                    Some(cwd) if p.path.is_relative() => cwd.join(&p.path),
+                    _ => p.path,
+                };
+                let missing = if p.found { "" } else { " (not found)" };
+                format!("{} {}{missing}", p.what, path.display())
+            })
+            .collect()
+    }
+
     /// What the load looked for and did not find (optional files, directories), said with
     /// where a relative path was looked for: a value is often missing because its file was
-    /// looked for in another working directory. Asked only when a value is missing.
+    /// looked for in another working directory. Asked only when a value is missing. A required
+    /// file that is absent is an issue of its own already; profile files are not listed.
     fn not_found(&self) -> Vec<String> {
         let cwd = std::env::current_dir().ok();
-        let shown = |what: &str, path: &Path| match &cwd {
-            Some(cwd) if path.is_relative() => {
-                format!("{what} {} (in {})", path.display(), cwd.display())
-            }
-            _ => format!("{what} {}", path.display()),
-        };
-        let mut out = Vec::new();
-        // A required file that is absent is an issue of its own already.
-        for (path, _) in self
-            .files()
-            .filter(|(p, required)| !required && !p.exists())
-        {
-            out.push(shown("the file", path));
+        self.places(None)
+            .into_iter()
+            .filter(|p| !p.found && !p.required)
+            .map(|p| match &cwd {
+                Some(cwd) if p.path.is_relative() => {
+                    format!("the {} {} (in {})", p.what, p.path.display(), cwd.display())
+                }
+                _ => format!("the {} {}", p.what, p.path.display()),
+            })
+            .collect()
+    }
+}
+
+/// A file or directory a load reads, and whether it was there.
+struct Place {
+    what: &'static str,
+    path: std::path::PathBuf,
+    found: bool,
+    /// A file whose absence is an issue of its own.
+    required: bool,
+}
+
+impl Place {
+    fn file(what: &'static str, path: &Path, required: bool) -> Self {
+        Place {
+            what,
+            path: path.to_path_buf(),
+            found: path.exists(),
+            required,
         }
-        for (dir, what) in [
-            (self.config_dir(), "the config directory"),
-            (self.secrets_dir(), "the secrets directory"),
-        ] {
-            if let Some(dir) = dir.filter(|d| !d.is_dir()) {
-                out.push(shown(what, dir));
-            }
-        }
-        if let Some(path) = self.env_file().filter(|p| !p.exists()) {
-            out.push(shown("the env file", path));
-        }
-        out
     }
 }
 
