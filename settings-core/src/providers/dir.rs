@@ -56,10 +56,13 @@ pub(crate) fn read(
 
 /// The setting an entry that names none was likely meant for (`db__pasword`), with the sentence
 /// that says so: a warning in the report, and the hint of that setting's `Missing` issue.
-fn near_miss(name: &str, kind: DirKind, dir: &Path, names: &Names) -> Option<(TargetId, String)> {
-    let known: Vec<(String, TargetId)> = (0..names.fields.targets.len())
-        .filter_map(|id| Some((names.env.entry_name(id)?, id)))
-        .collect();
+/// `known` is every setting's entry name ([`entry_names`]).
+fn near_miss(
+    name: &str,
+    kind: DirKind,
+    dir: &Path,
+    known: &[(String, TargetId)],
+) -> Option<(TargetId, String)> {
     let closest = crate::suggest::closest(name, known.iter().map(|(n, _)| n.as_str()))?;
     let (_, id) = known.iter().find(|(n, _)| n == closest)?;
     let what = match kind {
@@ -73,6 +76,13 @@ fn near_miss(name: &str, kind: DirKind, dir: &Path, names: &Names) -> Option<(Ta
             dir.display()
         ),
     ))
+}
+
+/// Every setting's directory entry name, with its target.
+fn entry_names(names: &Names) -> Vec<(String, TargetId)> {
+    (0..names.fields.targets.len())
+        .filter_map(|id| Some((names.env.entry_name(id)?, id)))
+        .collect()
 }
 
 /// Reads the entries of `dir` that name a setting.
@@ -114,6 +124,7 @@ fn entries(
         }
     };
     let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    let mut known: Option<Vec<(String, TargetId)>> = None;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let file_name = entry.file_name();
@@ -124,7 +135,9 @@ fn entries(
             continue;
         }
         let Some((target, rank)) = names.env.lookup_entry(name) else {
-            if let Some((id, message)) = near_miss(name, kind, dir, names) {
+            // The entry names are built once, at the first entry that names nothing.
+            let known = known.get_or_insert_with(|| entry_names(names));
+            if let Some((id, message)) = near_miss(name, kind, dir, known) {
                 warnings.push(message.clone());
                 misses.push((id, message));
             }
