@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::providers::env::EnvInput;
-use crate::providers::figment::BoxedProvider;
+use crate::providers::figment::Held;
 use crate::report::Report;
 use crate::settings::Settings;
 use std::ffi::{OsStr, OsString};
@@ -56,7 +56,7 @@ pub(crate) struct Options {
     pub(crate) profile: Option<String>,
     /// `.set` overrides: dotted path and the value as JSON (or why it could not be serialized).
     pub(crate) overrides: Vec<(String, Result<serde_json::Value, String>)>,
-    pub(crate) providers: Vec<BoxedProvider>,
+    pub(crate) providers: Vec<Held>,
     pub(crate) max_file_size: u64,
     /// `age_identity`: key texts (wiped on drop).
     pub(crate) age_keys: Vec<zeroize::Zeroizing<String>>,
@@ -281,7 +281,7 @@ impl<T: Settings> Loader<T> {
     /// assert_eq!(app.workers, 6);
     /// ```
     pub fn provider(mut self, provider: impl figment::Provider + Send + Sync + 'static) -> Self {
-        self.opts.providers.push(Box::new(provider));
+        self.opts.providers.push(held(provider));
         self
     }
 
@@ -486,4 +486,20 @@ impl<T: Settings> Loader<T> {
     pub fn explain(&self) -> Result<Report, Error> {
         crate::pipeline::run::<T>(&self.opts, true).map(|(_, report)| report.unwrap_or_default())
     }
+}
+
+/// A provider as the loads keep it: this crate's remote sources give their layers themselves.
+fn held<P: figment::Provider + Send + Sync + 'static>(provider: P) -> Held {
+    #[cfg(any(
+        feature = "aws",
+        feature = "vault",
+        feature = "etcd",
+        feature = "gcp",
+        feature = "azure"
+    ))]
+    let provider = match crate::remote::ours(provider) {
+        Ok(remote) => return Held::Layered(remote),
+        Err(other) => other,
+    };
+    Held::Other(Box::new(provider))
 }

@@ -236,55 +236,33 @@ impl EnvNames {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meta::{DefaultMeta, FieldMeta, Shape};
+    use crate::meta::{FieldMeta, Shape};
+    use crate::testing;
     use crate::tree::KeySet;
     use std::borrow::Cow;
 
+    /// A text field with explicit names and perhaps a nested struct.
     const fn field(
         name: &'static str,
         env: &'static [&'static str],
         nested: Option<fn() -> &'static StructMeta>,
     ) -> FieldMeta {
         FieldMeta {
-            name,
-            key: name,
-            doc: "",
-            ty: "String",
-            shape: Shape::Text,
-            optional: false,
             env,
-            env_only: false,
-            default: DefaultMeta::None,
-            secret: false,
-            cli_flag: false,
-            restart: false,
-            separator: None,
-            extend: false,
-            constraints: &[],
             nested,
+            ..testing::field(name, Shape::Text)
         }
     }
 
+    /// A struct of `fields`, its names matched with or without case.
     const fn strukt(
         prefix: Option<&'static str>,
         case_sensitive: bool,
         fields: &'static [FieldMeta],
     ) -> StructMeta {
         StructMeta {
-            name: "S",
-            doc: "",
-            env_prefix: prefix,
-            env_nested_delimiter: "__",
             case_sensitive,
-            files: &[],
-            env_file: None,
-            secrets_dir: None,
-            config_dir: None,
-            profile_env: None,
-            profiles: &[],
-            deny_unknown: true,
-            deny_unknown_env: false,
-            fields,
+            ..testing::strukt(prefix, fields)
         }
     }
 

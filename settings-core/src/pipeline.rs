@@ -386,7 +386,7 @@ fn gather(
     }
 
     for provider in &opts.providers {
-        let layer = crate::providers::figment::read(&**provider, profile, &mut load.origins);
+        let layer = crate::providers::figment::read(provider, profile, &mut load.origins);
         load.add(layer);
     }
     // Unknown profiles are an issue when the known ones are declared; else a likely typo.

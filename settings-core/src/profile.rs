@@ -61,22 +61,7 @@ pub(crate) fn select(mut table: Table, meta: &StructMeta, profile: Option<&str>)
 mod tests {
     use super::*;
 
-    static META: StructMeta = StructMeta {
-        name: "S",
-        doc: "",
-        env_prefix: Some("APP_"),
-        env_nested_delimiter: "__",
-        case_sensitive: false,
-        files: &[],
-        env_file: None,
-        secrets_dir: None,
-        config_dir: None,
-        profile_env: None,
-        profiles: &[],
-        deny_unknown: true,
-        deny_unknown_env: false,
-        fields: &[],
-    };
+    static META: StructMeta = crate::testing::strukt(Some("APP_"), &[]);
 
     #[test]
     fn sections_merge_default_then_profile_then_global() {

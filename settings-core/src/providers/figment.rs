@@ -6,54 +6,58 @@ use crate::tree::{Node, Table, Value};
 use figment::value::{Num, Value as FValue};
 use figment::{Profile, Provider};
 
-/// A provider as the loader keeps it.
-pub(crate) type BoxedProvider = Box<dyn AnyProvider>;
+/// A provider as the loader keeps it, told apart once, when it is added.
+pub(crate) enum Held {
+    /// One of this crate's remote sources: it gives its layer itself (an origin per key,
+    /// secrecy as the store says) and can be watched where the store can be.
+    #[cfg_attr(
+        not(any(
+            feature = "aws",
+            feature = "vault",
+            feature = "etcd",
+            feature = "gcp",
+            feature = "azure"
+        )),
+        expect(dead_code, reason = "only the remote sources' features build one")
+    )]
+    Layered(Box<dyn Layered>),
+    /// Any other provider, read through `figment::Provider::data`.
+    Other(Box<dyn Provider + Send + Sync>),
+}
 
-/// A provider that can also be seen as `Any`, so that our own remote sources are recognised
-/// (for secret values, per-key origins and watching) while any other provider works as is.
-pub(crate) trait AnyProvider: Provider + std::any::Any + Send + Sync {}
+/// A provider that gives its layer itself rather than figment's data.
+pub(crate) trait Layered: Send + Sync {
+    fn layer(&self, origins: &mut Origins) -> Layer;
 
-impl<P: Provider + std::any::Any + Send + Sync> AnyProvider for P {}
+    /// Starts watching the source, sending on `reload` at every change (for the stores that
+    /// can be watched); dropping what it returns stops the watch.
+    #[cfg(feature = "watch")]
+    fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>>;
+}
 
 /// Starts the watches of the providers that can watch (etcd); each sends on `reload` at a
 /// change. Dropping what it returns stops them.
 #[cfg(feature = "watch")]
 pub(crate) fn watch_remotes(
-    providers: &[BoxedProvider],
+    providers: &[Held],
     reload: &std::sync::mpsc::Sender<()>,
 ) -> Vec<Box<dyn Send>> {
-    #[cfg(feature = "etcd")]
-    return providers
+    providers
         .iter()
-        .filter_map(|p| (&**p as &dyn std::any::Any).downcast_ref::<crate::remote::Etcd>())
-        .filter_map(|etcd| etcd.watch(reload.clone()))
-        .map(|guard| Box::new(guard) as Box<dyn Send>)
-        .collect();
-    #[cfg(not(feature = "etcd"))]
-    {
-        let _ = (providers, reload);
-        Vec::new()
-    }
+        .filter_map(|p| match p {
+            Held::Layered(source) => source.watch(reload.clone()),
+            Held::Other(_) => None,
+        })
+        .collect()
 }
 
 /// A provider's data as a layer: its default profile, then the active profile, then its global
 /// profile. A failing provider is a `Source` problem naming it.
-pub(crate) fn read(
-    provider: &dyn AnyProvider,
-    profile: Option<&str>,
-    origins: &mut Origins,
-) -> Layer {
-    // Our remote sources: an origin per key, secret where the source says so.
-    #[cfg(any(
-        feature = "aws",
-        feature = "vault",
-        feature = "etcd",
-        feature = "gcp",
-        feature = "azure"
-    ))]
-    if let Some(remote) = crate::remote::as_remote(provider) {
-        return crate::remote::read(remote, origins, &convert);
-    }
+pub(crate) fn read(provider: &Held, profile: Option<&str>, origins: &mut Origins) -> Layer {
+    let provider = match provider {
+        Held::Layered(source) => return source.layer(origins),
+        Held::Other(provider) => provider,
+    };
     let name = provider.metadata().name.to_string();
     let data = match provider.data() {
         Ok(data) => data,
@@ -87,7 +91,7 @@ pub(crate) fn read(
 }
 
 /// figment's values into tree values; strings stay text, as remote values are text.
-fn convert(value: &FValue, origin: OriginId) -> Value {
+pub(crate) fn convert(value: &FValue, origin: OriginId) -> Value {
     let node = match value {
         FValue::String(_, s) => Node::Text(s.clone()),
         FValue::Char(_, c) => Node::Text(c.to_string()),
@@ -138,7 +142,11 @@ mod tests {
             .merge(Serialized::from(serde_json::json!({"port": 2}), "prod"))
             .merge(Serialized::global("name", "g"));
         let mut origins = origins();
-        let layer = read(&provider, Some("prod"), &mut origins);
+        let layer = read(
+            &Held::Other(Box::new(provider.clone())),
+            Some("prod"),
+            &mut origins,
+        );
         let Data::Tables(tables) = &layer.data else {
             panic!("a provider gives tables")
         };
@@ -156,7 +164,7 @@ mod tests {
                 .starts_with("provider ")
         );
 
-        let other = read(&provider, Some("dev"), &mut origins);
+        let other = read(&Held::Other(Box::new(provider)), Some("dev"), &mut origins);
         assert!(!other.mentions_profile);
     }
 
@@ -174,7 +182,7 @@ mod tests {
                 Err(figment::Error::from("unreachable".to_owned()))
             }
         }
-        let layer = read(&Broken, None, &mut origins());
+        let layer = read(&Held::Other(Box::new(Broken)), None, &mut origins());
         let issues = layer.problems.list();
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].origin.as_deref(), Some("provider broken store"));

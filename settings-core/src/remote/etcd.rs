@@ -213,7 +213,8 @@ fn decode(field: &serde_json::Value) -> Result<Vec<u8>, String> {
 
 common_builders!(
     Etcd,
-    "Etcd::prefix([\"http://127.0.0.1:2379\"], \"/config/app/\")"
+    "Etcd::prefix([\"http://127.0.0.1:2379\"], \"/config/app/\")",
+    watched
 );
 
 #[cfg(feature = "watch")]
@@ -273,7 +274,7 @@ mod watch {
 
     impl Etcd {
         /// Starts watching the prefix; every change sends on `reload`.
-        pub(crate) fn watch(&self, reload: Sender<()>) -> Option<WatchGuard> {
+        pub(crate) fn start_watch(&self, reload: Sender<()>) -> Option<WatchGuard> {
             if self.endpoints.is_empty() {
                 return None;
             }

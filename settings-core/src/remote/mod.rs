@@ -54,7 +54,6 @@
 //!   caller's runtime (the AWS, GCP and Azure clients run on a private one on a short-lived thread of
 //!   their own).
 
-use self::provider::Remote;
 use std::any::Any;
 
 #[cfg(feature = "aws")]
@@ -86,33 +85,38 @@ pub use gcp::GcpSecretManager;
 #[cfg(feature = "vault")]
 pub use vault::Vault;
 
-pub(crate) use self::provider::read;
+use self::provider::Remote;
+use crate::providers::figment::Layered;
 
-/// One of our remote sources, if `provider` is one.
-pub(crate) fn as_remote(provider: &dyn Any) -> Option<&dyn Remote> {
+/// `provider` as one of this crate's remote sources, or given back as it is.
+pub(crate) fn ours<P: Any + Send + Sync>(provider: P) -> Result<Box<dyn Layered>, P> {
+    // The provider sits in an `Option` so that the one of our types it is can be taken out by
+    // value; the test of each type is a `TypeId` comparison.
+    let mut slot = Some(provider);
+    let any: &mut dyn Any = &mut slot;
+    let taken: Option<Box<dyn Layered>> = None;
     #[cfg(feature = "aws")]
-    if let Some(p) = provider.downcast_ref::<AwsSecretsManager>() {
-        return Some(p);
-    }
-    #[cfg(feature = "aws")]
-    if let Some(p) = provider.downcast_ref::<AwsParameterStore>() {
-        return Some(p);
-    }
+    let taken = taken
+        .or_else(|| take::<AwsSecretsManager>(any))
+        .or_else(|| take::<AwsParameterStore>(any));
     #[cfg(feature = "vault")]
-    if let Some(p) = provider.downcast_ref::<Vault>() {
-        return Some(p);
-    }
+    let taken = taken.or_else(|| take::<Vault>(any));
     #[cfg(feature = "etcd")]
-    if let Some(p) = provider.downcast_ref::<Etcd>() {
-        return Some(p);
-    }
+    let taken = taken.or_else(|| take::<Etcd>(any));
     #[cfg(feature = "gcp")]
-    if let Some(p) = provider.downcast_ref::<GcpSecretManager>() {
-        return Some(p);
-    }
+    let taken = taken.or_else(|| take::<GcpSecretManager>(any));
     #[cfg(feature = "azure")]
-    if let Some(p) = provider.downcast_ref::<AzureKeyVault>() {
-        return Some(p);
+    let taken = taken.or_else(|| take::<AzureKeyVault>(any));
+    match (taken, slot) {
+        (Some(remote), _) => Ok(remote),
+        (None, Some(provider)) => Err(provider),
+        // `take` empties the slot only when it returns the source.
+        (None, None) => unreachable!("a remote source was taken and not returned"),
     }
-    None
+}
+
+/// The source in `slot` if it is an `R`, taken out of it.
+fn take<R: Remote + 'static>(slot: &mut dyn Any) -> Option<Box<dyn Layered>> {
+    let remote = slot.downcast_mut::<Option<R>>()?.take()?;
+    Some(Box::new(remote))
 }

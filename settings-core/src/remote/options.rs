@@ -74,6 +74,7 @@ impl Common {
     }
 
     /// The origin of a value the store keeps as an item of its own (an etcd key, a parameter).
+    #[cfg(any(feature = "aws", feature = "etcd", feature = "gcp"))]
     pub(crate) fn origin_of_item(&self, item: String) -> Origin {
         Origin::Remote {
             system: self.system,

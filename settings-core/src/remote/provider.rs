@@ -6,17 +6,25 @@ use super::cache::{read_cache, write_cache};
 use super::entry::Entry;
 use super::options::Common;
 use crate::layer::{Data, Layer, Problems};
-use crate::origin::{Origin, OriginId, Origins};
+use crate::origin::{Origin, Origins};
+use crate::providers::figment::convert;
 use crate::tree::{Table, insert_path};
 use figment::value::{Dict, Map, Value as FValue};
 use figment::{Metadata, Profile};
 
-/// What our remote sources have in common, for the loader (which sees them as `Provider`s and
-/// finds them by downcasting) and for `figment::Provider::data`.
-pub(crate) trait Remote {
+/// What our remote sources have in common, for the loader (which tells them apart from other
+/// providers when they are added: `remote::ours`) and for `figment::Provider::data`.
+pub(crate) trait Remote: Send + Sync {
     fn common(&self) -> &Common;
     /// Reads the source now (retries and timeouts included); `Err` is a sentence for an issue.
     fn fetch(&self) -> Result<Vec<Entry>, String>;
+    /// Starts watching the source, sending on `reload` at every change, for the stores that
+    /// can be watched; dropping the guard stops it.
+    #[cfg(feature = "watch")]
+    fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
+        let _ = reload;
+        None
+    }
 }
 
 /// What a load of a remote source gives.
@@ -84,13 +92,20 @@ pub(crate) fn load(remote: &dyn Remote) -> Result<Loaded, String> {
     }
 }
 
+impl<R: Remote> crate::providers::figment::Layered for R {
+    fn layer(&self, origins: &mut Origins) -> Layer {
+        read(self, origins)
+    }
+
+    #[cfg(feature = "watch")]
+    fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
+        Remote::watch(self, reload)
+    }
+}
+
 /// A remote source as a layer: one origin per entry, secret as the entry says. A failure is a
 /// `Source` problem naming the source.
-pub(crate) fn read(
-    remote: &dyn Remote,
-    origins: &mut Origins,
-    convert: &dyn Fn(&FValue, OriginId) -> crate::tree::Value,
-) -> Layer {
+pub(crate) fn read(remote: &dyn Remote, origins: &mut Origins) -> Layer {
     let name = &remote.common().name;
     match load(remote) {
         Ok(loaded) => {
@@ -183,6 +198,19 @@ fn to_figment(json: serde_json::Value) -> FValue {
 /// The builder methods every remote source has, with their docs.
 macro_rules! common_builders {
     ($ty:ident, $new:expr) => {
+        common_builders!($ty, $new, {});
+    };
+    // A store that can be watched: its `start_watch` serves `Remote::watch`.
+    ($ty:ident, $new:expr, watched) => {
+        common_builders!($ty, $new, {
+            #[cfg(feature = "watch")]
+            fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
+                let guard = self.start_watch(reload)?;
+                Some(Box::new(guard))
+            }
+        });
+    };
+    ($ty:ident, $new:expr, { $($more:tt)* }) => {
         impl $ty {
             #[doc = concat!(
                 "The total time the source may take, retries included (10 s unless set); past it ",
@@ -266,6 +294,8 @@ macro_rules! common_builders {
             fn fetch(&self) -> Result<Vec<crate::remote::entry::Entry>, String> {
                 self.read()
             }
+
+            $($more)*
         }
 
         impl figment::Provider for $ty {
