@@ -388,10 +388,14 @@ impl<'a> Extract<'a> {
             failed: false,
         };
         let value = T::__extract(&mut child);
+        let failed = child.failed;
         child.finish();
         self.cursor.path.truncate(self.prefix_len);
         self.cursor.field_origins.truncate(base);
-        value
+        // A struct with a failed check is no value: the checks above it (a `validate` on this
+        // field, the enclosing struct's) never see it.
+        self.failed |= failed;
+        value.filter(|_| !failed)
     }
 
     /// A `nested` field: the nested struct loads from this field's table.
@@ -430,6 +434,31 @@ impl<'a> Extract<'a> {
                 Some(default())
             }
             Some(table) => self.child(index, table),
+        }
+    }
+
+    /// A `nested` field of type `Option<T>` with `default_with`, used when no source sets any
+    /// key under it.
+    #[inline(never)]
+    pub fn nested_opt_or<T: Settings>(
+        &mut self,
+        index: usize,
+        default: fn() -> Option<T>,
+    ) -> Option<Option<T>> {
+        match self.take_table(index).ok()? {
+            None => {
+                let value = default();
+                if self.cursor.report.is_some() {
+                    let field = &self.meta.fields[index];
+                    let shown = match value {
+                        Some(_) => format!("({} default)", field.ty),
+                        None => "(none)".to_owned(),
+                    };
+                    self.record(field, shown, Some(Origin::Default), false);
+                }
+                Some(value)
+            }
+            Some(table) => self.child(index, table).map(Some),
         }
     }
 

@@ -378,6 +378,14 @@ fn defaults_of_every_form_are_turned_into_the_field_type() {
         limits: Limits,
         #[settings(nested, default_with = fallback_limits)]
         other_limits: Limits,
+        #[settings(nested, default_with = some_limits)]
+        maybe_limits: Option<Limits>,
+        #[settings(nested, default)]
+        no_limits: Option<Limits>,
+    }
+
+    fn some_limits() -> Option<Limits> {
+        Some(fallback_limits())
     }
 
     let s = S::loader().env_vars(NO_ENV).load().unwrap();
@@ -403,11 +411,20 @@ fn defaults_of_every_form_are_turned_into_the_field_type() {
         }
     );
     assert_eq!(s.other_limits, fallback_limits());
+    // On an `Option` of a struct, `default_with` gives the value when nothing is set under it,
+    // and a bare `default` is `None`.
+    assert_eq!(s.maybe_limits, Some(fallback_limits()));
+    assert_eq!(s.no_limits, None);
 
     // Once any key under a nested field with a default is set, it loads whole from the sources,
     // with its own field defaults.
     let s = S::loader()
-        .env_vars([("LIMITS__STRICT", "yes"), ("OTHER_LIMITS__BURST", "3")])
+        .env_vars([
+            ("LIMITS__STRICT", "yes"),
+            ("OTHER_LIMITS__BURST", "3"),
+            ("MAYBE_LIMITS__BURST", "4"),
+            ("NO_LIMITS__STRICT", "1"),
+        ])
         .load()
         .unwrap();
     assert_eq!(
@@ -424,6 +441,9 @@ fn defaults_of_every_form_are_turned_into_the_field_type() {
             strict: false
         }
     );
+    let burst = |l: &Option<Limits>| l.as_ref().map(|l| (l.burst, l.strict));
+    assert_eq!(burst(&s.maybe_limits), Some((4, false)));
+    assert_eq!(burst(&s.no_limits), Some((7, true)));
 }
 
 /// `#[settings(extend)]`: the one way to make a list grow across sources, as dynaconf's

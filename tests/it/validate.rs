@@ -448,6 +448,49 @@ fn nested_struct_level_check_reports_the_nested_path() {
     assert_eq!(err.issues()[0].message, "min must not exceed max");
 }
 
+/// `validate = fn` on a `nested` field sees the loaded struct (an `Option`'s only when present),
+/// after the struct's own checks, and reports at the field's path.
+#[test]
+fn a_nested_fields_check_sees_the_whole_struct_at_its_path() {
+    fn small(p: &Pool) -> Result<(), String> {
+        if p.size <= 10 {
+            Ok(())
+        } else {
+            Err(format!("a pool of {} is too big for this service", p.size))
+        }
+    }
+    #[derive(Settings, Debug)]
+    struct Pool {
+        #[settings(range(max = 100))]
+        size: u32,
+    }
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(nested, validate = small)]
+        pool: Pool,
+        #[settings(nested, validate = small)]
+        spare: Option<Pool>,
+    }
+    let s = S::loader().env_vars([("POOL__SIZE", "4")]).load().unwrap();
+    assert_eq!(s.pool.size, 4);
+    assert!(s.spare.is_none());
+    let err = S::loader()
+        .env_vars([("POOL__SIZE", "50"), ("SPARE__SIZE", "11")])
+        .load()
+        .unwrap_err();
+    assert_eq!(constraint_paths(&err), ["pool", "spare"], "{err}");
+    assert_eq!(
+        err.issues()[0].message,
+        "a pool of 50 is too big for this service"
+    );
+    // The struct's own check fails first; the field's check does not run on a bad struct.
+    let err = S::loader()
+        .env_vars([("POOL__SIZE", "500")])
+        .load()
+        .unwrap_err();
+    assert_eq!(constraint_paths(&err), ["pool.size"], "{err}");
+}
+
 #[test]
 fn defaults_are_validated_like_any_value() {
     #[derive(Settings, Debug)]

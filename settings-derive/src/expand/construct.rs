@@ -62,8 +62,17 @@ fn take(index: usize, field: &Field) -> TokenStream {
         FieldKind::Nested {
             ty: inner,
             optional: true,
-            ..
-        } => quote!(__cx.nested_opt::<#inner>(#index)),
+            default,
+        } => match default {
+            // A bare `default` on an `Option` is `None`: what an unset optional struct is anyway.
+            NestedDefault::None | NestedDefault::Trait(_) => {
+                quote!(__cx.nested_opt::<#inner>(#index))
+            }
+            NestedDefault::With(path) => {
+                let path = quote_spanned!(path.span()=> #path);
+                quote!(__cx.nested_opt_or::<#inner>(#index, #path))
+            }
+        },
         FieldKind::Nested { default, .. } => match default {
             NestedDefault::None => quote!(__cx.nested::<#ty>(#index)),
             NestedDefault::Trait(span) => {
@@ -101,10 +110,25 @@ fn take(index: usize, field: &Field) -> TokenStream {
 /// The checks of one field: the built-in constraints, then `validate = path` if they pass. Both
 /// see the inner value (inside `Option` only when present; through `Secret`). Each call is spanned
 /// at its attribute, so a type without the needed support or a wrong signature is reported there.
-/// A nested struct runs its own checks.
+/// A nested struct runs its own checks first, then its field's `validate = path` sees it whole.
 fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenStream> {
-    let FieldKind::Leaf(leaf) = &field.kind else {
-        return None;
+    let leaf = match &field.kind {
+        FieldKind::Leaf(leaf) => leaf,
+        FieldKind::Nested { optional, .. } => {
+            let path = field.validate.as_ref()?;
+            let pattern = if *optional {
+                quote!(::core::option::Option::Some(::core::option::Option::Some(
+                    __v
+                )))
+            } else {
+                quote!(::core::option::Option::Some(__v))
+            };
+            return Some(quote_spanned! {path.span()=>
+                if let #pattern = &#var {
+                    __cx.check(#index, __v, #path);
+                }
+            });
+        }
     };
     let custom = field.validate.as_ref().map(|path| {
         let value = if leaf.secret_type {
