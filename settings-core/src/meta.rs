@@ -240,10 +240,22 @@ impl FieldMeta {
     }
 }
 
-/// A `regex = "..."` pattern, compiled on first use and kept for the life of the process.
+/// A `regex = "..."` pattern, compiled on first use and kept for the life of the process; a
+/// pattern that is one literal (`^https://`) is tested without a regex.
 pub struct Pattern {
     source: &'static str,
+    literal: Option<Literal>,
     compiled: std::sync::OnceLock<Result<regex::Regex, String>>,
+}
+
+/// A pattern that is one literal text, anchored or not.
+#[derive(Debug, Clone, Copy)]
+struct Literal {
+    text: &'static str,
+    /// `^` or `\A`: only at the start of the value.
+    start: bool,
+    /// `$` or `\z`: only at the end of the value.
+    end: bool,
 }
 
 impl Pattern {
@@ -251,8 +263,39 @@ impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
+            literal: None,
             compiled: std::sync::OnceLock::new(),
         }
+    }
+
+    /// A pattern that the derive found to be the literal `text`, anchored at the start and/or
+    /// the end of the value as `start` and `end` say (`^https://` is `"https://"`, `true`,
+    /// `false`); it matches exactly where the regex `source` would.
+    pub const fn literal(source: &'static str, text: &'static str, start: bool, end: bool) -> Self {
+        Pattern {
+            source,
+            literal: Some(Literal { text, start, end }),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `text` matches the pattern somewhere (`Regex::is_match`), or why the pattern
+    /// cannot be used.
+    pub(crate) fn is_match(&self, text: &str) -> Result<bool, &str> {
+        if let Some(Literal {
+            text: lit,
+            start,
+            end,
+        }) = self.literal
+        {
+            return Ok(match (start, end) {
+                (true, true) => text == lit,
+                (true, false) => text.starts_with(lit),
+                (false, true) => text.ends_with(lit),
+                (false, false) => text.contains(lit),
+            });
+        }
+        self.regex().map(|re| re.is_match(text))
     }
 
     /// The pattern as written.

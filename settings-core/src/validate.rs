@@ -448,9 +448,9 @@ fn text_rule(value: &dyn Checkable, c: &Constraint, secret: bool) -> Option<Stri
     match c {
         Constraint::Regex(pattern) => {
             let text = value.text()?;
-            match pattern.regex() {
-                Ok(re) if re.is_match(&text) => None,
-                Ok(_) => Some(format!(
+            match pattern.is_match(&text) {
+                Ok(true) => None,
+                Ok(false) => Some(format!(
                     "must match the pattern {}{}",
                     pattern.source(),
                     found(&text)
@@ -526,6 +526,27 @@ mod tests {
     use crate::meta::Pattern;
 
     static RE: Pattern = Pattern::new(r"^[a-z]{2}-[a-z]+-\d$");
+
+    proptest::proptest! {
+        /// A pattern the derive keeps as a literal matches exactly where the regex does.
+        #[test]
+        fn a_literal_pattern_matches_where_its_regex_does(
+            lit in "[ab.é]{0,3}",
+            text in "[ab.é\n]{0,6}",
+            start: bool,
+            end: bool,
+        ) {
+            let source = format!(
+                "{}{}{}",
+                if start { "^" } else { "" },
+                regex::escape(&lit),
+                if end { "$" } else { "" }
+            );
+            let regex = regex::Regex::new(&source).unwrap();
+            let pattern = Pattern::literal(source.leak(), lit.leak(), start, end);
+            proptest::prop_assert_eq!(pattern.is_match(&text), Ok(regex.is_match(&text)));
+        }
+    }
 
     fn range(min: Option<Lit>, max: Option<Lit>) -> Constraint {
         Constraint::Range {

@@ -15,6 +15,33 @@ pub(crate) fn is_match(pattern: &str, text: &str) -> Option<bool> {
     Some(!ends(&hir, &text, &starts).is_empty())
 }
 
+/// A pattern that is one literal text, perhaps anchored at the start (`^`, `\A`) and/or the end
+/// (`$`, `\z`) of the text, with no flag that changes how it matches: `^https://` is
+/// `("https://", true, false)`. The runtime then tests it with `starts_with`, `ends_with`,
+/// `==` or `contains`, which is what the regex engine would answer, without building one.
+pub(crate) fn literal_form(pattern: &str) -> Option<(String, bool, bool)> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let parts: &[Hir] = match hir.kind() {
+        HirKind::Concat(parts) => parts,
+        HirKind::Literal(_) => std::slice::from_ref(&hir),
+        _ => return None,
+    };
+    let (start, parts) = match parts.split_first() {
+        Some((first, rest)) if matches!(first.kind(), HirKind::Look(Look::Start)) => (true, rest),
+        _ => (false, parts),
+    };
+    let (end, parts) = match parts.split_last() {
+        Some((last, rest)) if matches!(last.kind(), HirKind::Look(Look::End)) => (true, rest),
+        _ => (false, parts),
+    };
+    let [literal] = parts else { return None };
+    let HirKind::Literal(lit) = literal.kind() else {
+        return None;
+    };
+    let text = std::str::from_utf8(&lit.0).ok()?;
+    Some((text.to_owned(), start, end))
+}
+
 type Positions = BTreeSet<usize>;
 
 /// Every position where `hir` can end when it starts at one of `starts`.
@@ -104,7 +131,33 @@ fn looks(look: Look, text: &[char], pos: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_match;
+    use super::{is_match, literal_form};
+
+    #[test]
+    fn a_pattern_of_one_literal_is_found_with_its_anchors() {
+        let lit = |t: &str, s, e| Some((t.to_owned(), s, e));
+        assert_eq!(literal_form("^https://"), lit("https://", true, false));
+        assert_eq!(literal_form(r"\.internal$"), lit(".internal", false, true));
+        assert_eq!(literal_form(r"\Aprod\z"), lit("prod", true, true));
+        assert_eq!(literal_form("needle"), lit("needle", false, false));
+        assert_eq!(literal_form("é-ü"), lit("é-ü", false, false));
+        // Anything else is the regex engine's: classes, case folding, multi-line anchors,
+        // alternation, repetition, an empty literal.
+        for pattern in [
+            "(?i)^https://",
+            "(?m)^prod$",
+            "^https?://",
+            "^a|b",
+            "^[a-z]+$",
+            "^$",
+            "",
+            "^a+",
+            r"\bword",
+            "(",
+        ] {
+            assert_eq!(literal_form(pattern), None, "{pattern}");
+        }
+    }
 
     #[test]
     fn agrees_with_the_regex_crate_on_typical_patterns() {

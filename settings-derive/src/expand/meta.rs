@@ -58,9 +58,14 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
                 Constraint::Regex(p) => {
                     let name = pattern_ident(i, j);
                     let source = &p.value;
+                    let new = match crate::regex_match::literal_form(source) {
+                        Some((text, start, end)) => quote! {
+                            ::settings_core::__private::Pattern::literal(#source, #text, #start, #end)
+                        },
+                        None => quote!(::settings_core::__private::Pattern::new(#source)),
+                    };
                     Some(quote! {
-                        static #name: ::settings_core::__private::Pattern =
-                            ::settings_core::__private::Pattern::new(#source);
+                        static #name: ::settings_core::__private::Pattern = #new;
                     })
                 }
                 _ => None,
