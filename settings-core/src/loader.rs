@@ -54,6 +54,10 @@ pub(crate) struct Options {
     pub(crate) secrets_dir: Option<PathBuf>,
     pub(crate) config_dir: Option<PathBuf>,
     pub(crate) profile: Option<String>,
+    /// `profile_env_file`: a profile and the env file it reads instead of any other.
+    pub(crate) profile_env_files: Vec<(String, PathBuf)>,
+    /// `profile_secrets_dir`: a profile and the secrets directory it reads instead of any other.
+    pub(crate) profile_secrets_dirs: Vec<(String, PathBuf)>,
     /// `.set` overrides: dotted path and the value as JSON (or why it could not be serialized).
     pub(crate) overrides: Vec<(String, Result<serde_json::Value, String>)>,
     pub(crate) providers: Vec<Held>,
@@ -98,6 +102,8 @@ impl<T: Settings> Loader<T> {
                 secrets_dir: None,
                 config_dir: None,
                 profile: None,
+                profile_env_files: Vec::new(),
+                profile_secrets_dirs: Vec::new(),
                 overrides: Vec::new(),
                 providers: Vec::new(),
                 max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -211,6 +217,71 @@ impl<T: Settings> Loader<T> {
     /// ```
     pub fn secrets_dir(mut self, path: impl AsRef<std::path::Path>) -> Self {
         self.opts.secrets_dir = Some(path.as_ref().to_owned());
+        self
+    }
+
+    /// The env file of one profile: when `profile` is the active profile, this file is read
+    /// and no other (neither the declared `env_file` nor [`env_file`](Self::env_file)'s);
+    /// under any other profile, or none, it is not read. So a developer's `.env` never feeds
+    /// production: give it to the `dev` profile only, and declare no `env_file`. May be called
+    /// once per profile; `config show --profile prod` (through [`crate::cli::run_args`] with
+    /// this loader) reads what a process started with the profile variable at `prod` reads.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { #[settings(default = "info")] log_level: String }
+    /// let dir = tempfile::tempdir().unwrap();
+    /// std::fs::write(dir.path().join(".env"), "APP_LOG_LEVEL=debug\n").unwrap();
+    /// let loader = || App::loader().profile_env_file("dev", dir.path().join(".env"));
+    ///
+    /// let dev = loader().env_vars([("APP_PROFILE", "dev")]).load().unwrap();
+    /// assert_eq!(dev.log_level, "debug");
+    /// let prod = loader().env_vars([("APP_PROFILE", "prod")]).load().unwrap();
+    /// assert_eq!(prod.log_level, "info");
+    /// ```
+    pub fn profile_env_file(
+        mut self,
+        profile: impl Into<String>,
+        path: impl AsRef<std::path::Path>,
+    ) -> Self {
+        let (profile, path) = (profile.into(), path.as_ref().to_owned());
+        self.opts.profile_env_files.retain(|(p, _)| *p != profile);
+        self.opts.profile_env_files.push((profile, path));
+        self
+    }
+
+    /// The secrets directory of one profile: when `profile` is the active profile, secrets
+    /// are read from this directory and no other (neither the declared `secrets_dir` nor
+    /// [`secrets_dir`](Self::secrets_dir)'s). May be called once per profile.
+    ///
+    /// ```
+    /// # use settings_core::{Secret, Settings};
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_")]
+    /// struct App { api_key: Secret<String> }
+    /// let (dev, prod) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    /// std::fs::write(dev.path().join("api_key"), "dev-key\n").unwrap();
+    /// std::fs::write(prod.path().join("api_key"), "prod-key\n").unwrap();
+    /// let app = App::loader()
+    ///     .profile_secrets_dir("dev", dev.path())
+    ///     .profile_secrets_dir("prod", prod.path())
+    ///     .env_vars([("APP_PROFILE", "prod")])
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!(app.api_key.expose_secret(), "prod-key");
+    /// ```
+    pub fn profile_secrets_dir(
+        mut self,
+        profile: impl Into<String>,
+        path: impl AsRef<std::path::Path>,
+    ) -> Self {
+        let (profile, path) = (profile.into(), path.as_ref().to_owned());
+        self.opts
+            .profile_secrets_dirs
+            .retain(|(p, _)| *p != profile);
+        self.opts.profile_secrets_dirs.push((profile, path));
         self
     }
 

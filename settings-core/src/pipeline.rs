@@ -24,7 +24,7 @@ use crate::providers::files::{self, FileCx};
 use crate::report::Report;
 use crate::settings::Settings;
 use crate::tree::{Table, any_string, from_json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs one load of `T`.
 pub(crate) fn run<T: Settings>(
@@ -45,7 +45,11 @@ pub(crate) fn run_with<T: Settings>(
     let names = Names::of(meta);
     let mut load = Load::new(names, explain);
     let (unknown_env, profile) = gather(meta, opts, &mut load);
-    let plan = Plan { meta, opts };
+    let plan = Plan {
+        meta,
+        opts,
+        profile: profile.as_deref(),
+    };
     let Load {
         origins,
         merger,
@@ -108,8 +112,8 @@ pub(crate) fn run_with<T: Settings>(
         entries,
         unknown_env,
         warnings,
-        sources: plan.sources(profile.as_deref()),
-        profile,
+        sources: plan.sources(),
+        profile: profile.clone(),
     });
     if let Some(err) = issues.into_error() {
         return Err(err);
@@ -198,6 +202,8 @@ impl Load {
 struct Plan<'a> {
     meta: &'static StructMeta,
     opts: &'a Options,
+    /// The active profile, which may have an env file and a secrets directory of its own.
+    profile: Option<&'a str>,
 }
 
 impl<'a> Plan<'a> {
@@ -214,22 +220,37 @@ impl<'a> Plan<'a> {
     }
 
     fn secrets_dir(&self) -> Option<&'a Path> {
+        if let Some(dir) = self.of_profile(&self.opts.profile_secrets_dirs) {
+            return Some(dir);
+        }
         let declared = self.meta.secrets_dir.map(Path::new);
         self.opts.secrets_dir.as_deref().or(declared)
     }
 
     fn env_file(&self) -> Option<&'a Path> {
+        if let Some(file) = self.of_profile(&self.opts.profile_env_files) {
+            return Some(file);
+        }
         match &self.opts.env_file {
             Some(choice) => choice.as_deref(),
             None => self.meta.env_file.map(Path::new),
         }
     }
 
+    /// The active profile's entry of a `profile_*` list.
+    fn of_profile(&self, list: &'a [(String, PathBuf)]) -> Option<&'a Path> {
+        let profile = self.profile?;
+        list.iter()
+            .find(|(p, _)| p == profile)
+            .map(|(_, path)| path.as_path())
+    }
+
     /// Every file and directory the load reads, in order, with whether it is there: the config
-    /// files (each followed by its file for `profile`, if any), the config and secrets
-    /// directories, the env file.
-    fn places(&self, profile: Option<&str>) -> Vec<Place> {
+    /// files (each followed by its file for the active profile, if `siblings`), the config and
+    /// secrets directories, the env file.
+    fn places(&self, siblings: bool) -> Vec<Place> {
         let mut out = Vec::new();
+        let profile = self.profile.filter(|_| siblings);
         for (path, required) in self.files() {
             out.push(Place::file("file", path, required));
             if let Some(sibling) =
@@ -259,9 +280,9 @@ impl<'a> Plan<'a> {
 
     /// Every place the load reads, absolute, each marked `(not found)` when absent: what
     /// `explain()` lists.
-    fn sources(&self, profile: Option<&str>) -> Vec<String> {
+    fn sources(&self) -> Vec<String> {
         let cwd = std::env::current_dir().ok();
-        self.places(profile)
+        self.places(true)
             .into_iter()
             .map(|p| {
                 let path = match &cwd {
@@ -280,7 +301,7 @@ impl<'a> Plan<'a> {
     /// file that is absent is an issue of its own already; profile files are not listed.
     fn not_found(&self) -> Vec<String> {
         let cwd = std::env::current_dir().ok();
-        self.places(None)
+        self.places(false)
             .into_iter()
             .filter(|p| !p.found && !p.required)
             .map(|p| match &cwd {
@@ -321,7 +342,6 @@ fn gather(
     load: &mut Load,
 ) -> (Vec<String>, Option<String>) {
     let names = load.names;
-    let plan = Plan { meta, opts };
     // One pass over the environment, first: it also names the active profile.
     let profile_var = crate::profile::variable(meta);
     let mut scan = env::scan(&opts.env, &names.env, &profile_var, meta.case_sensitive);
@@ -339,6 +359,11 @@ fn gather(
         .or(scan.profile.clone())
         .filter(|p| !p.is_empty());
     let profile = profile.as_deref();
+    let plan = Plan {
+        meta,
+        opts,
+        profile,
+    };
     if let Some(p) = profile
         && !meta.profiles.is_empty()
         && !meta.profiles.contains(&p)
@@ -389,6 +414,9 @@ fn gather(
         let layer = crate::providers::figment::read(provider, profile, &mut load.origins);
         load.add(layer);
     }
+    // A profile given an env file or a secrets directory of its own is one the app knows.
+    load.mentions_profile |= plan.of_profile(&opts.profile_env_files).is_some()
+        || plan.of_profile(&opts.profile_secrets_dirs).is_some();
     // Unknown profiles are an issue when the known ones are declared; else a likely typo.
     if let Some(p) = profile.filter(|_| !load.mentions_profile && meta.profiles.is_empty()) {
         load.problems.warnings.push(format!(
@@ -538,17 +566,32 @@ fn unknown_env_problems(
 
 /// Every path a load reads from the file system: config files (and the directories their
 /// profile files would be in), the env file, the config and secrets directories; each with
-/// whether it is a directory.
+/// whether it is a directory. The env files and secrets directories of every profile are
+/// watched too: the active profile can change from one reload to the next.
 #[cfg(feature = "watch")]
 pub(crate) fn watched_paths(
     meta: &'static StructMeta,
     opts: &Options,
 ) -> Vec<(std::path::PathBuf, bool)> {
-    let plan = Plan { meta, opts };
+    let plan = Plan {
+        meta,
+        opts,
+        profile: None,
+    };
     let mut out: Vec<(std::path::PathBuf, bool)> =
         plan.files().map(|(f, _)| (f.to_owned(), false)).collect();
     out.extend(plan.env_file().map(|f| (f.to_owned(), false)));
+    out.extend(
+        opts.profile_env_files
+            .iter()
+            .map(|(_, f)| (f.clone(), false)),
+    );
     out.extend(plan.config_dir().map(|d| (d.to_owned(), true)));
     out.extend(plan.secrets_dir().map(|d| (d.to_owned(), true)));
+    out.extend(
+        opts.profile_secrets_dirs
+            .iter()
+            .map(|(_, d)| (d.clone(), true)),
+    );
     out
 }

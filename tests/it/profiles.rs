@@ -412,3 +412,128 @@ fn an_unknown_profile_is_an_error_when_the_profiles_are_declared() {
         .unwrap();
     assert!(report.warnings().is_empty(), "{:?}", report.warnings());
 }
+
+/// `Loader::profile_env_file` and `Loader::profile_secrets_dir`: a profile's own env file and
+/// secrets directory replace the others while it is active, and are never read otherwise, so a
+/// developer's `.env` and secrets never feed production.
+#[test]
+fn a_profiles_env_file_and_secrets_dir_are_read_under_that_profile_only() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "info")]
+        log_level: String,
+        #[settings(default = "none")]
+        api_key: settings_core::Secret<String>,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let dev_env = write(dir.path(), ".env", "APP_LOG_LEVEL=debug\n");
+    let prod_env = write(dir.path(), ".env.prod", "APP_LOG_LEVEL=warn\n");
+    let base_env = write(dir.path(), ".env.base", "APP_LOG_LEVEL=trace\n");
+    let dev_secrets = crate::mkdir(dir.path(), "dev-secrets");
+    write(&dev_secrets, "api_key", "dev-key\n");
+    let prod_secrets = crate::mkdir(dir.path(), "prod-secrets");
+    write(&prod_secrets, "api_key", "prod-key\n");
+
+    let loader = |profile: &'static str| {
+        S::loader()
+            .env_file(&base_env)
+            .profile_env_file("dev", &dev_env)
+            .profile_env_file("prod", &prod_env)
+            .profile_secrets_dir("dev", &dev_secrets)
+            .env_vars([("APP_PROFILE", profile)])
+    };
+    let seen = |s: S| (s.log_level, s.api_key.expose_secret().clone());
+
+    let dev = loader("dev").load().unwrap();
+    assert_eq!(seen(dev), ("debug".into(), "dev-key".into()));
+    // prod: its own env file; no secrets directory of its own, and dev's is not read.
+    let prod = loader("prod").load().unwrap();
+    assert_eq!(seen(prod), ("warn".into(), "none".into()));
+    // No profile (or one without a file of its own): the loader's env file, as before.
+    let none = loader("").load().unwrap();
+    assert_eq!(seen(none), ("trace".into(), "none".into()));
+
+    // The report names the file the profile read, and a profile given a place of its own is
+    // one the app knows: no "not mentioned by any source" warning.
+    let report = loader("prod").explain().unwrap();
+    let sources = report.sources().join("\n");
+    assert!(sources.contains(".env.prod"), "{sources}");
+    assert!(
+        !sources.contains(".env.base") && !sources.contains("dev-secrets"),
+        "{sources}"
+    );
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .all(|w| !w.contains("not mentioned")),
+        "{:?}",
+        report.warnings()
+    );
+    assert_eq!(
+        report.get("log_level").unwrap().origin,
+        format!("env file {}, APP_LOG_LEVEL on line 1", prod_env.display())
+    );
+}
+
+/// `config show --profile prod` reads exactly what a process started with the profile variable
+/// at `prod` reads: the same values, origins and sources.
+#[test]
+fn config_show_with_a_profile_agrees_with_a_process_under_that_profile() {
+    use settings_core::cli;
+
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(default = "info")]
+        log_level: String,
+        #[settings(default = 8000)]
+        port: u16,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let dev_env = write(dir.path(), ".env", "APP_LOG_LEVEL=debug\nAPP_PORT=3000\n");
+    let prod_env = write(dir.path(), ".env.prod", "APP_LOG_LEVEL=warn\n");
+    let loader = |vars: &[(&'static str, &'static str)]| {
+        S::loader()
+            .profile_env_file("dev", &dev_env)
+            .profile_env_file("prod", &prod_env)
+            .env_vars(vars.to_vec())
+    };
+    let show = |vars, args: &[&str]| {
+        let argv = ["app", "config"].iter().chain(args).copied();
+        let mut out = Vec::new();
+        let code = cli::run_args(loader(vars), argv, &mut out, std::io::sink());
+        assert_eq!(code, Some(std::process::ExitCode::SUCCESS));
+        String::from_utf8(out).unwrap()
+    };
+
+    let by_flag = show(
+        &[("APP_PROFILE", "dev")],
+        &["--profile", "prod", "show", "--json"],
+    );
+    let by_variable = show(&[("APP_PROFILE", "prod")], &["show", "--json"]);
+    let json = |text: &str| -> serde_json::Value { serde_json::from_str(text).unwrap() };
+    let (flag, variable) = (json(&by_flag), json(&by_variable));
+    assert!(
+        flag["entries"].as_array().is_some_and(|e| e.len() == 2),
+        "{by_flag}"
+    );
+    assert_eq!(
+        flag["entries"], variable["entries"],
+        "{by_flag}\n{by_variable}"
+    );
+    assert!(
+        flag["sources"].as_array().is_some_and(|s| !s.is_empty()),
+        "{by_flag}"
+    );
+    assert_eq!(flag["sources"], variable["sources"]);
+    assert_eq!(flag["profile"], "prod");
+    assert!(
+        by_flag.contains("warn") && !by_flag.contains("debug"),
+        "{by_flag}"
+    );
+    assert!(by_flag.contains(".env.prod"), "{by_flag}");
+}
