@@ -544,7 +544,7 @@ impl<'a> Extract<'a> {
                 .chain(keys.iter().map(String::as_str))
                 .collect();
             let at = match &from {
-                Origin::File { path } => toml_line(path, &full)
+                Origin::File { path } => crate::providers::key_line::key_line(path, &full)
                     .map(|n| format!(" at line {n}"))
                     .unwrap_or_default(),
                 _ => String::new(),
@@ -557,16 +557,6 @@ impl<'a> Extract<'a> {
             );
         }
     }
-}
-
-/// The line of a TOML file that sets the key at `keys`, read again only for the message of an
-/// unknown key (an encrypted or other file: `None`).
-fn toml_line(path: &std::path::Path, keys: &[&str]) -> Option<usize> {
-    if path.extension()? != "toml" {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    crate::providers::toml::key_line(&text, keys)
 }
 
 /// A value as the report shows it: text given for a bool or an integer as what it becomes

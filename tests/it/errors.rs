@@ -770,9 +770,9 @@ fn a_missing_value_says_what_was_looked_for() {
     );
 }
 
-/// An unknown key in a TOML file names its line, as an `.env` line does.
+/// An unknown key in a TOML, YAML or JSON file names its line, as an `.env` line does.
 #[test]
-fn an_unknown_toml_key_names_its_line() {
+fn an_unknown_key_in_a_config_file_names_its_line() {
     #[derive(Settings, Debug)]
     struct Db {
         #[settings(default = 5)]
@@ -799,4 +799,21 @@ fn an_unknown_toml_key_names_its_line() {
         i.message,
         "unknown key `db.pool_sise` at line 5: no setting has this name; did you mean `db.pool_size`?"
     );
+
+    let yaml = "port: 2\n# the database\ndb:\n  note: |\n    pool_sise: in a block scalar\n  pool_size: 3\n  pool_sise: 4\n";
+    let json =
+        "{\n  \"port\": 2,\n  \"db\": {\n    \"pool_size\": 3,\n    \"pool_sise\": 4\n  }\n}\n";
+    for (name, text, line) in [("app.yaml", yaml, 7), ("app.json", json, 5)] {
+        let file = write(dir.path(), name, text);
+        let err = S::loader().env_vars(NO_ENV).file(&file).load().unwrap_err();
+        let messages: Vec<&str> = err.issues().iter().map(|i| i.message.as_str()).collect();
+        let expected = format!(
+            "unknown key `db.pool_sise` at line {line}: no setting has this name; did you mean \
+             `db.pool_size`?"
+        );
+        assert!(
+            messages.contains(&expected.as_str()),
+            "{name}: {messages:?}"
+        );
+    }
 }

@@ -13,5 +13,6 @@ pub(crate) mod figment;
 pub(crate) mod file;
 pub(crate) mod files;
 pub(crate) mod ini;
+pub(crate) mod key_line;
 pub(crate) mod parse;
 pub(crate) mod toml;
