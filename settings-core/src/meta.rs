@@ -65,6 +65,10 @@ pub struct FieldMeta {
     pub env_only: bool,
     /// Where the value comes from when no source sets it.
     pub default: DefaultMeta,
+    /// For a bare `default` or `default_with` on a value that is not secret: computes the
+    /// default as JSON (its `Serialize` form; `None` when the type has none), for templates and
+    /// the JSON Schema. Never called by a load.
+    pub default_value: Option<fn() -> Option<serde_json::Value>>,
     /// `Secret<T>` or `#[settings(secret)]`.
     pub secret: bool,
     /// `cli_flag`: a secret that takes a command-line flag all the same.

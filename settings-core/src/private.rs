@@ -34,6 +34,37 @@ impl<T> ViaNothing for &Describe<'_, T> {
     }
 }
 
+/// A default as the value a config file would hold, for templates and the JSON Schema: its
+/// `Serialize` form when it has one (autoref specialization at the call site), else nothing.
+pub struct Shown<'a, T>(pub &'a T);
+
+/// Picked when the value is `Serialize`.
+pub trait ViaSerialize {
+    /// The value as JSON.
+    fn __value(&self) -> Option<serde_json::Value>;
+}
+
+impl<T: serde::Serialize> ViaSerialize for Shown<'_, T> {
+    fn __value(&self) -> Option<serde_json::Value> {
+        serde_json::to_value(self.0).ok()
+    }
+}
+
+/// Picked when the value is not `Serialize`.
+pub trait ViaNoSerialize {
+    /// Nothing to show.
+    fn __value(&self) -> Option<serde_json::Value>;
+}
+
+impl<T> ViaNoSerialize for &Shown<'_, T> {
+    fn __value(&self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
+/// A default's value as [`FieldMeta::default_value`] gives it.
+pub use serde_json::Value as JsonValue;
+
 /// Emitted in place of an impl whose derive failed, so that uses of the type do not add a second
 /// wave of errors.
 pub fn unreachable_fallback() -> ! {

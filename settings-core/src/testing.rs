@@ -23,6 +23,7 @@ pub(crate) const fn field(key: &'static str, shape: Shape) -> FieldMeta {
         env: &[],
         env_only: false,
         default: DefaultMeta::None,
+        default_value: None,
         secret: false,
         cli_flag: false,
         restart: false,

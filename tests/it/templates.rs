@@ -286,7 +286,8 @@ fn json_template_parses() {
     assert_eq!(parsed["debug"], Value::Null);
     assert_eq!(parsed["db"]["url"], "<required: Url>");
     assert_eq!(parsed["webhook_token"], "<secret>");
-    assert_eq!(parsed["tags"], "<computed by default_tags>");
+    // `default_with` and a bare `default` show the value they compute.
+    assert_eq!(parsed["tags"], json!(["billing"]));
     assert_eq!(parsed["limits"]["max_items"], 100);
 }
 
@@ -767,4 +768,67 @@ fn a_placeholder_left_in_a_file_is_not_a_value() {
     let paths: Vec<&str> = err.issues().iter().map(|i| i.path.as_str()).collect();
     assert_eq!(paths, ["api_key"], "{err}");
     assert!(err.to_string().contains("replace it"), "{err}");
+}
+
+/// Templates and the schema show the value a bare `default` or `default_with` computes, through
+/// the type's `Serialize` (a duration as text), not `Default::default()`; a type without
+/// `Serialize` keeps the words, and a secret's default is never shown.
+#[test]
+fn computed_defaults_show_their_values() {
+    #[derive(serde::Deserialize, serde::Serialize, Debug, Default, PartialEq)]
+    #[serde(rename_all = "lowercase")]
+    enum Level {
+        Debug,
+        #[default]
+        Info,
+    }
+    #[derive(serde::Deserialize, Debug, Default)]
+    struct Opaque(String);
+    fn grace() -> Duration {
+        Duration::from_secs(90)
+    }
+    fn backup() -> Option<String> {
+        Some("backup.example".into())
+    }
+    fn token() -> Secret<String> {
+        Secret::new("tok-default-0af3".to_owned())
+    }
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(default)]
+        level: Level,
+        #[settings(default_with = grace)]
+        grace: Duration,
+        #[settings(default_with = backup)]
+        backup_host: Option<String>,
+        #[settings(default)]
+        opaque: Opaque,
+        #[settings(default_with = token)]
+        token: Secret<String>,
+    }
+
+    let toml = S::template(Format::Toml);
+    assert!(toml.contains("#level = \"info\"\n"), "{toml}");
+    assert!(
+        toml.contains("# default: \"info\" (Default::default())\n"),
+        "{toml}"
+    );
+    assert!(toml.contains("#grace = \"1m 30s\"\n"), "{toml}");
+    assert!(
+        toml.contains("#backup_host = \"backup.example\"\n"),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("#opaque = \"<Default::default()>\"\n"),
+        "{toml}"
+    );
+    assert!(!toml.contains("tok-default-0af3"), "{toml}");
+    let schema = S::json_schema();
+    assert_eq!(schema["properties"]["level"]["default"], "info");
+    assert_eq!(schema["properties"]["grace"]["default"], "1m 30s");
+    assert!(!schema.to_string().contains("tok-default-0af3"));
+    // What the template shows is what a load gives.
+    let loaded = S::loader().env_vars(crate::NO_ENV).load().unwrap();
+    assert_eq!(loaded.level, Level::Info);
+    assert_eq!(loaded.grace, grace());
 }

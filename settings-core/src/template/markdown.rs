@@ -57,6 +57,9 @@ fn default_cell(entry: &Entry, example: &Example) -> String {
         (DefaultMeta::None, _) if !field.optional => "**required**".to_owned(),
         (DefaultMeta::None, _) => "unset".to_owned(),
         _ if field.secret => "(secret)".to_owned(),
+        (DefaultMeta::With(path), Example::Value(v)) => {
+            format!("{} (computed by {})", code(&json::value(v)), code(path))
+        }
         (DefaultMeta::With(path), _) => format!("computed by {}", code(path)),
         (DefaultMeta::Literal(_), _) => default_value(field)
             .map(|v| code(&json::value(&v)))

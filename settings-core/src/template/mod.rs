@@ -238,10 +238,13 @@ fn example(field: &FieldMeta) -> Example {
         DefaultMeta::None => Example::Placeholder(format!("required: {ty}")),
         _ if field.secret => Example::Placeholder("secret".to_owned()),
         DefaultMeta::Trait if field.optional => Example::Unset(strip_option(ty).to_owned()),
-        DefaultMeta::With(path) => Example::Placeholder(format!("computed by {path}")),
-        DefaultMeta::Literal(_) | DefaultMeta::Trait => match default_value(field) {
+        _ => match default_value(field) {
+            Some(Value::Null) => Example::Unset(strip_option(ty).to_owned()),
             Some(v) => Example::Value(v),
-            None => Example::Placeholder("Default::default()".to_owned()),
+            None => match field.default {
+                DefaultMeta::With(path) => Example::Placeholder(format!("computed by {path}")),
+                _ => Example::Placeholder("Default::default()".to_owned()),
+            },
         },
     }
 }
@@ -253,14 +256,34 @@ fn strip_option(ty: &str) -> &str {
         .unwrap_or(ty)
 }
 
-/// The default as a value of the field's file form: the literal, or the value of a bare
-/// `default` where the shape tells it. `None` for `default_with`, no default, or an unknown
-/// `Default`. Callers decide whether a secret's default may be shown (it may not).
+/// The default as a value of the field's file form: the literal, or the value that a bare
+/// `default` or `default_with` computes (its `Serialize` form, a duration as text), else for a
+/// bare `default` the value the shape tells. `None` for no default or an unknown one. Callers
+/// decide whether a secret's default may be shown (it may not).
 pub(crate) fn default_value(field: &FieldMeta) -> Option<Value> {
+    if let DefaultMeta::Literal(lit) = &field.default {
+        return Some(lit_value(lit, field.shape));
+    }
+    if let Some(value) = field.default_value.and_then(|compute| compute()) {
+        return Some(file_form(value, field.shape));
+    }
     match &field.default {
-        DefaultMeta::Literal(lit) => Some(lit_value(lit, field.shape)),
         DefaultMeta::Trait if !field.optional => trait_default(field),
         _ => None,
+    }
+}
+
+/// A `Serialize` form as a config file writes it: serde writes a `Duration` as
+/// `{"secs": .., "nanos": ..}`, a file as `"1m 30s"`.
+fn file_form(value: Value, shape: Shape) -> Value {
+    let duration = |v: &Value| {
+        let secs = v.get("secs")?.as_u64()?;
+        let nanos = u32::try_from(v.get("nanos")?.as_u64()?).ok()?;
+        Some(Value::from(format_duration(Duration::new(secs, nanos))))
+    };
+    match shape {
+        Shape::Duration => duration(&value).unwrap_or(value),
+        _ => value,
     }
 }
 
@@ -399,7 +422,13 @@ fn default_note(entry: &Entry, show: &dyn Fn(&Value) -> String) -> String {
         },
         (_, _) if field.secret => "default: not shown (secret)".to_owned(),
         (_, DefaultMeta::Trait) if field.optional => "default: unset".to_owned(),
+        (Kind::Leaf(Example::Value(v)), DefaultMeta::With(path)) => {
+            format!("default: {} (computed by {path})", show(v))
+        }
         (_, DefaultMeta::With(path)) => format!("default: computed by {path}"),
+        (Kind::Leaf(Example::Value(v)), _) => {
+            format!("default: {} (Default::default())", show(v))
+        }
         (_, _) => "default: Default::default()".to_owned(),
     }
 }
@@ -614,6 +643,7 @@ mod tests {
             env: &[],
             env_only: false,
             default: DefaultMeta::None,
+            default_value: None,
             secret: false,
             cli_flag: false,
             restart: false,

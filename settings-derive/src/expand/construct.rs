@@ -1,7 +1,9 @@
 //! Emits `__extract`: one call into the runtime per field, the custom checks spanned at the
 //! user's paths, then the struct (and its struct-level check).
 
-use crate::ir::{Field, FieldKind, Input, Kind, LeafDefault, LeafKind, Literal, NestedDefault};
+use crate::ir::{
+    Field, FieldKind, Input, Kind, Leaf, LeafDefault, LeafKind, Literal, NestedDefault,
+};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -85,16 +87,9 @@ fn take(index: usize, field: &Field) -> TokenStream {
             }
         },
         FieldKind::Leaf(leaf) => {
-            let (LeafKind::Optional { default } | LeafKind::Required { default }) = &leaf.kind;
-            let default = match default {
-                LeafDefault::Trait(span) => {
-                    quote_spanned!(*span=> <#ty as ::core::default::Default>::default)
-                }
-                LeafDefault::With(path) => quote_spanned!(path.span()=> #path),
-                // A literal default is in the metadata: the runtime applies it as a source.
-                LeafDefault::None | LeafDefault::Literal(_) => {
-                    return quote!(__cx.leaf::<#ty>(#index));
-                }
+            // A literal default is in the metadata: the runtime applies it as a source.
+            let Some(default) = default_fn(index, leaf) else {
+                return quote!(__cx.leaf::<#ty>(#index));
             };
             quote! {
                 __cx.leaf_or::<#ty>(#index, #default, |__v: &#ty| {
@@ -105,6 +100,42 @@ fn take(index: usize, field: &Field) -> TokenStream {
             }
         }
     }
+}
+
+/// The name of the function that computes leaf `index`'s bare `default` or `default_with`.
+pub(super) fn default_fn(index: usize, leaf: &Leaf) -> Option<syn::Ident> {
+    let (LeafKind::Optional { default } | LeafKind::Required { default }) = &leaf.kind;
+    match default {
+        LeafDefault::Trait(_) | LeafDefault::With(_) => Some(format_ident!("__default_{}", index)),
+        LeafDefault::None | LeafDefault::Literal(_) => None,
+    }
+}
+
+/// One function per leaf with a bare `default` or `default_with`, the only place its default
+/// is made: the load calls it when no source sets the field, templates and the schema to show
+/// it. So a `default_with` of the wrong type is one error, at its path.
+pub(super) fn default_fns(input: &Input) -> TokenStream {
+    let fns = input.fields.iter().enumerate().filter_map(|(i, field)| {
+        let FieldKind::Leaf(leaf) = &field.kind else {
+            return None;
+        };
+        let name = default_fn(i, leaf)?;
+        let ty = &field.ty;
+        let (LeafKind::Optional { default } | LeafKind::Required { default }) = &leaf.kind;
+        let body = match default {
+            LeafDefault::Trait(span) => {
+                quote_spanned!(*span=> <#ty as ::core::default::Default>::default())
+            }
+            LeafDefault::With(path) => quote_spanned!(path.span()=> #path()),
+            LeafDefault::None | LeafDefault::Literal(_) => return None,
+        };
+        Some(quote! {
+            fn #name() -> #ty {
+                #body
+            }
+        })
+    });
+    quote!(#(#fns)*)
 }
 
 /// The checks of one field: the built-in constraints, then `validate = path` if they pass. Both

@@ -107,6 +107,7 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
         let text = path.to_token_stream().to_string().replace(' ', "");
         quote!(::settings_core::__private::Constraint::Custom(#text))
     });
+    let default_value = default_value_fn(index, field);
     let KindMeta {
         shape,
         optional,
@@ -139,6 +140,7 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             env: &[#(#env),*],
             env_only: #env_only,
             default: #default,
+            default_value: #default_value,
             secret: #secret,
             cli_flag: #cli_flag,
             restart: #restart,
@@ -230,6 +232,28 @@ fn leaf_meta(index: usize, leaf: &Leaf, custom: Option<TokenStream>) -> KindMeta
         extend: leaf.extend,
         constraints,
         nested: quote!(::core::option::Option::None),
+    }
+}
+
+/// `Some(fn)` giving a leaf's bare `default` or `default_with` as JSON, for templates and the
+/// schema; `None` for anything else and for secrets (whose defaults are never shown).
+fn default_value_fn(index: usize, field: &Field) -> TokenStream {
+    let none = quote!(::core::option::Option::None);
+    let FieldKind::Leaf(leaf) = &field.kind else {
+        return none;
+    };
+    let Some(default) = super::construct::default_fn(index, leaf).filter(|_| !leaf.secret) else {
+        return none;
+    };
+    quote! {
+        ::core::option::Option::Some({
+            fn __value() -> ::core::option::Option<::settings_core::__private::JsonValue> {
+                #[allow(unused_imports)]
+                use ::settings_core::__private::{ViaNoSerialize as _, ViaSerialize as _};
+                (&::settings_core::__private::Shown(&#default())).__value()
+            }
+            __value
+        })
     }
 }
 
