@@ -152,6 +152,30 @@ impl EnvNames {
             .map(|id| (id, Rank::from(!crate::swar::has_lowercase(name.as_bytes()))))
     }
 
+    /// The field a variable (or env file line) sets, how well it matched, and whether its
+    /// value is the name of a file that holds the value: `APP_DB__PASSWORD_FILE` sets
+    /// `db.password` from the file it names, unless `APP_DB__PASSWORD_FILE` is a setting's
+    /// own name.
+    pub(crate) fn lookup_var(&self, name: &str) -> Option<(TargetId, Rank, bool)> {
+        if let Some((id, rank)) = self.lookup(name) {
+            return Some((id, rank, false));
+        }
+        let stem = self.file_stem(name)?;
+        self.lookup(stem).map(|(id, rank)| (id, rank, true))
+    }
+
+    /// `NAME` of `NAME_FILE` (the suffix in any case unless names are case-sensitive).
+    pub(crate) fn file_stem<'n>(&self, name: &'n str) -> Option<&'n str> {
+        let at = name.len().checked_sub(FILE_SUFFIX.len())?;
+        let suffix = name.get(at..)?;
+        let same = if self.case_sensitive {
+            suffix == FILE_SUFFIX
+        } else {
+            suffix.eq_ignore_ascii_case(FILE_SUFFIX)
+        };
+        same.then(|| &name[..at])
+    }
+
     /// Like [`lookup`](Self::lookup), but the name may also leave out the prefix (secrets and
     /// config directory entries: `APP_API_KEY` or `api_key`).
     pub(crate) fn lookup_entry(&self, name: &str) -> Option<(TargetId, Rank)> {
@@ -233,6 +257,9 @@ impl EnvNames {
     }
 }
 
+/// What a variable's name ends with when its value names the file that holds the value.
+pub(crate) const FILE_SUFFIX: &str = "_FILE";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +315,33 @@ mod tests {
         t.env
             .lookup(name)
             .map(|(id, _)| t.fields.targets[id].path.clone())
+    }
+
+    #[test]
+    fn a_name_with_the_file_suffix_sets_its_stems_field_from_a_file() {
+        let t = Names::new(&APP);
+        let port = t.env.lookup("APP_PORT").map(|(id, _)| id);
+        assert_eq!(
+            t.env.lookup_var("APP_PORT").map(|(id, _, f)| (id, f)),
+            port.map(|id| (id, false))
+        );
+        assert_eq!(
+            t.env.lookup_var("APP_PORT_FILE").map(|(id, _, f)| (id, f)),
+            port.map(|id| (id, true))
+        );
+        assert_eq!(
+            t.env.lookup_var("app_port_file").map(|(_, _, f)| f),
+            Some(true)
+        );
+        assert_eq!(
+            t.env.lookup_var("DATABASE_URL_FILE").map(|(_, _, f)| f),
+            Some(true)
+        );
+        assert_eq!(t.env.lookup_var("APP_PORT_FILES"), None);
+        assert_eq!(t.env.lookup_var("_FILE"), None);
+        let exact = Names::new(&EXACT);
+        assert_eq!(exact.env.lookup_var("APP_PORT_file"), None);
+        assert_eq!(exact.env.file_stem("APP_PORT_FILE"), Some("APP_PORT"));
     }
 
     #[test]

@@ -114,6 +114,15 @@ pub enum Origin {
         /// The copy.
         cache: PathBuf,
     },
+    /// The content of a file that a `NAME_FILE` variable (or env file line) names, as Docker's
+    /// official images read `POSTGRES_PASSWORD_FILE`: `file /run/secrets/db (env var
+    /// APP_DB__PASSWORD_FILE)`.
+    FileNamedBy {
+        /// The file, as the variable gives it.
+        path: PathBuf,
+        /// The variable (or env file line) that names it.
+        via: Box<Origin>,
+    },
     /// An age key file (`Loader::age_key_file`): `age key file /etc/app/key.txt`.
     AgeKeyFile {
         /// The file.
@@ -172,6 +181,11 @@ impl fmt::Display for Origin {
                 return Ok(());
             }
             Origin::Decrypted { from } => return write!(f, "{from} (decrypted)"),
+            Origin::FileNamedBy { path: p, via } => {
+                f.write_str("file ")?;
+                text(f, &path(p))?;
+                return write!(f, " ({via})");
+            }
             Origin::LastKnownGood { from, cache } => {
                 write!(f, "{from} (last known good copy from ")?;
                 text(f, &path(cache))?;
@@ -340,6 +354,15 @@ mod tests {
             (
                 Origin::AgeIdentity { call: 2 },
                 "Loader::age_identity (call 2)",
+            ),
+            (
+                Origin::FileNamedBy {
+                    path: "/run/secrets/db".into(),
+                    via: Box::new(Origin::EnvVar {
+                        name: "APP_DB__PASSWORD_FILE".into(),
+                    }),
+                },
+                "file /run/secrets/db (env var APP_DB__PASSWORD_FILE)",
             ),
         ];
         for (origin, text) in cases {

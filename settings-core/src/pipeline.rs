@@ -458,6 +458,7 @@ fn gather(
             &mut load.origins,
             &env_origin,
             Problems::default(),
+            opts.max_file_size,
         );
         load.add(layer);
     }
@@ -540,13 +541,17 @@ fn unknown_env_problems(
         .flat_map(|id| names.names_of(id).into_iter().map(move |n| (n, id)))
         .collect();
     for name in unknown {
-        let closest = crate::suggest::closest(name, known.iter().map(|(n, _)| n.as_str()));
-        let hint = match closest {
-            Some(k) => {
-                let (_, id) = known.iter().find(|(n, _)| n == k).expect("a known name");
+        // A misspelt `NAME_FILE` is compared by its `NAME`, and the suggestion keeps the suffix.
+        let (stem, suffix) = match names.env.file_stem(name) {
+            Some(stem) => (stem, &name[stem.len()..]),
+            None => (name.as_str(), ""),
+        };
+        let closest = crate::suggest::closest(stem, known.iter().map(|(n, _)| n.as_str()));
+        let hint = match closest.and_then(|k| known.iter().find(|(n, _)| n == k)) {
+            Some((k, id)) => {
                 let path = &names.fields.targets[*id].path;
-                issues.add_to_missing(path, &format!("; {name} is set: did you mean {k}?"));
-                format!("; did you mean {k}?")
+                issues.add_to_missing(path, &format!("; {name} is set: did you mean {k}{suffix}?"));
+                format!("; did you mean {k}{suffix}?")
             }
             None => String::new(),
         };

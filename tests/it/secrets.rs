@@ -387,3 +387,154 @@ fn a_misspelt_entry_is_a_near_miss() {
         .unwrap();
     assert_eq!(report.warnings(), [said]);
 }
+
+/// Docker's `_FILE` convention: `APP_DB__PASSWORD_FILE=/run/secrets/db` sets `db.password` from
+/// that file, in the environment and in the env file, for derived and explicit names; the value
+/// is secret, its origin names the file and the variable.
+#[test]
+fn a_file_variable_sets_a_setting_from_the_file_it_names() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        #[settings(env = "DATABASE_URL")]
+        url: String,
+        password: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(nested)]
+        db: Db,
+        #[settings(default = 1)]
+        workers: u32,
+        /// Its own name ends in `_FILE`: `APP_LOG_FILE` is the setting, not an indirection.
+        #[settings(default = "app.log")]
+        log_file: String,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let password = write(dir.path(), "db-password", "hunter2-zq9x\n");
+    let url = write(dir.path(), "db-url", "postgres://db.internal/app\r\n");
+    let workers = write(dir.path(), "workers", "8");
+    let env_file = write(
+        dir.path(),
+        ".env",
+        format!("APP_WORKERS_FILE={}\n", workers.display()),
+    );
+    let p = |path: &std::path::Path| path.to_str().unwrap().to_owned();
+    let vars = [
+        ("APP_DB__PASSWORD_FILE".to_owned(), p(&password)),
+        ("DATABASE_URL_FILE".to_owned(), p(&url)),
+        ("APP_LOG_FILE".to_owned(), "/var/log/app.log".to_owned()),
+    ];
+    let loader = || S::loader().env_vars(vars.clone()).env_file(&env_file);
+    let s = loader().load().unwrap();
+    assert_eq!(s.db.password, "hunter2-zq9x");
+    assert_eq!(s.db.url, "postgres://db.internal/app");
+    assert_eq!(s.workers, 8);
+    assert_eq!(s.log_file, "/var/log/app.log");
+
+    let report = loader().explain().unwrap();
+    let entry = report.get("db.password").unwrap();
+    assert_eq!(
+        entry.origin,
+        format!(
+            "file {} (env var APP_DB__PASSWORD_FILE)",
+            password.display()
+        )
+    );
+    assert!(entry.secret, "a value read through _FILE is secret");
+    assert_eq!(
+        report.get("workers").unwrap().origin,
+        format!(
+            "file {} (env file {}, APP_WORKERS_FILE on line 1)",
+            workers.display(),
+            env_file.display()
+        )
+    );
+    let text = format!("{report}\n{report:?}");
+    assert!(!text.contains("hunter2-zq9x"), "{text}");
+    // A variable that sets something is not listed as unknown; a misspelt one is, with its
+    // `_FILE` suggestion.
+    assert!(
+        report.unknown_env().is_empty(),
+        "{:?}",
+        report.unknown_env()
+    );
+    let report = S::loader()
+        .env_vars([("APP_DB__PASWORD_FILE", p(&password).as_str())])
+        .explain();
+    let err = report.unwrap_err();
+    let m = &crate::issue(&err, "db.password").message;
+    assert!(
+        m.contains("APP_DB__PASWORD_FILE is set: did you mean APP_DB__PASSWORD_FILE?"),
+        "{m}"
+    );
+}
+
+/// Every way a `_FILE` variable can fail is one issue naming the variable (and the file), the
+/// field is not also reported missing, nothing is read that should not be, and no value leaks.
+#[test]
+fn a_file_variable_that_cannot_be_used_is_one_clear_issue() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        token: Secret<String>,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let token = write(dir.path(), "token", "tok-5f1e-secret\n");
+    let big = write(dir.path(), "big", vec![b'x'; 2048]);
+    let folder = mkdir(dir.path(), "folder");
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    let missing = dir.path().join("absent");
+    let p = |path: &std::path::Path| path.to_str().unwrap().to_owned();
+
+    let load = |vars: Vec<(&str, String)>| {
+        S::loader()
+            .env_vars(vars)
+            .max_file_size(1024)
+            .load()
+            .unwrap_err()
+    };
+
+    // Both the variable and its `_FILE` form: which is meant cannot be told.
+    let err = load(vec![
+        ("APP_TOKEN", "tok-direct-value".into()),
+        ("APP_TOKEN_FILE", p(&token)),
+    ]);
+    let i = only(&err);
+    assert_eq!(i.kind, IssueKind::Invalid);
+    assert_eq!(i.path, "token");
+    assert!(
+        i.message
+            .contains("APP_TOKEN and APP_TOKEN_FILE are both set"),
+        "{}",
+        i.message
+    );
+    crate::assert_hidden(&err, "tok-direct-value");
+    crate::assert_hidden(&err, "tok-5f1e-secret");
+
+    let mut cases = vec![
+        (p(&missing), "which does not exist".to_owned()),
+        (
+            p(&folder),
+            "is not a regular file (it is a directory)".to_owned(),
+        ),
+        (p(&big), "is larger than the limit of 1024 bytes".to_owned()),
+        (String::new(), "APP_TOKEN_FILE is empty".to_owned()),
+    ];
+    if made.is_ok_and(|s| s.success()) {
+        cases.push((p(&fifo), "is not a regular file".to_owned()));
+    }
+    for (path, says) in cases {
+        let err = load(vec![("APP_TOKEN_FILE", path.clone())]);
+        let i = only(&err);
+        assert_eq!(i.kind, IssueKind::Source, "{path}: {err}");
+        assert_eq!(i.path, "token");
+        assert!(i.message.contains(&says), "{path}: {}", i.message);
+        assert!(i.message.contains("APP_TOKEN_FILE"), "{}", i.message);
+        assert!(i.message.contains(&path), "{}", i.message);
+        assert_eq!(origin(i), "env var APP_TOKEN_FILE");
+    }
+}

@@ -49,7 +49,7 @@ pub(crate) fn read(
     let mut misses = Vec::new();
     let matches = entries(dir, kind, max, names, &mut problems, &mut misses);
     let origin_of = |m: &mut Match| (kind.origin(std::mem::take(&mut m.name)), kind.secret());
-    let mut layer = super::env::layer(matches, &names.fields, origins, &origin_of, problems);
+    let mut layer = super::env::layer(matches, &names.fields, origins, &origin_of, problems, max);
     layer.misses = misses;
     layer
 }
@@ -195,6 +195,7 @@ fn entries(
                     name: name.to_owned(),
                     value: Some(text),
                     line: None,
+                    indirect: false,
                 });
             }
             Ok(None) => fail(

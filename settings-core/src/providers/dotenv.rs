@@ -46,6 +46,7 @@ pub(crate) fn layer(
     lookup: &dyn Fn(&str) -> Option<String>,
     names: &Names,
     origins: &mut Origins,
+    max: u64,
 ) -> Layer {
     let file = || Origin::EnvFile {
         path: path.to_path_buf(),
@@ -83,14 +84,15 @@ pub(crate) fn layer(
     let matches = entries
         .into_iter()
         .filter_map(|e| {
-            let Some((target, rank)) = names.env.lookup(&e.name) else {
+            let Some((target, rank, indirect)) = names.env.lookup_var(&e.name) else {
                 if names.env.has_prefix(&e.name) {
                     unknown.push(e.name);
                 }
                 return None;
             };
             // A single-quoted dotenv value is literal: keep `${` from being read as a reference.
-            let value = if e.literal {
+            // (A `NAME_FILE` value is a path, read as it is.)
+            let value = if e.literal && !indirect {
                 e.value.replace("${", "$${")
             } else {
                 e.value
@@ -101,6 +103,7 @@ pub(crate) fn layer(
                 name: e.name,
                 value: Some(value),
                 line: Some(e.line),
+                indirect,
             })
         })
         .collect();
@@ -112,7 +115,7 @@ pub(crate) fn layer(
         };
         (origin, secret)
     };
-    let mut layer = super::env::layer(matches, &names.fields, origins, &origin_of, problems);
+    let mut layer = super::env::layer(matches, &names.fields, origins, &origin_of, problems, max);
     layer.unknown = unknown;
     layer
 }
@@ -1075,6 +1078,7 @@ mod layer_tests {
             &lookup,
             names(),
             &mut origins,
+            1 << 20,
         );
         let Data::Fields(values) = &layer.data else {
             panic!("an env file sets fields")
@@ -1115,6 +1119,7 @@ mod layer_tests {
             &lookup,
             names(),
             &mut origins,
+            1 << 20,
         );
         let issues = layer.problems.list();
         assert_eq!(issues.len(), 1);

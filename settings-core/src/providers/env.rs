@@ -62,6 +62,8 @@ pub(crate) struct Match {
     pub(crate) value: Option<String>,
     /// The dotenv line, for origins.
     pub(crate) line: Option<usize>,
+    /// `NAME_FILE`: the value is the path of a file that holds the value.
+    pub(crate) indirect: bool,
 }
 
 /// What one pass over the environment found.
@@ -101,8 +103,8 @@ pub(crate) fn scan(
             return;
         }
         let Some(name) = text(name) else { return };
-        match names.lookup(&name) {
-            Some((target, rank)) => {
+        match names.lookup_var(&name) {
+            Some((target, rank, indirect)) => {
                 if scan.matches.is_empty() {
                     // One allocation for the usual handful of variables, not four growing ones.
                     scan.matches.reserve(16);
@@ -113,6 +115,7 @@ pub(crate) fn scan(
                     name,
                     value: text(value),
                     line: None,
+                    indirect,
                 });
             }
             None if names.has_prefix(&name) => scan.unknown.push(name),
@@ -128,14 +131,19 @@ pub(crate) fn scan(
 /// fixed lead, the rest of its label (it may take the match's name) and whether its values are
 /// secret. A JSON object set on a nested struct goes first, so that variables naming its fields
 /// win over its keys; where several names set one field, the best-ranked (explicit before
-/// derived, exact case before other case) goes last, and wins.
+/// derived, exact case before other case) goes last, and wins. A `NAME_FILE` match's value is
+/// read from the file it names (no larger than `max` bytes), and is secret.
 pub(crate) fn layer(
     mut matches: Vec<Match>,
     fields: &FieldIndex,
     origins: &mut Origins,
     origin_of: &dyn Fn(&mut Match) -> (Origin, bool),
     mut problems: Problems,
+    max: u64,
 ) -> Layer {
+    if matches.iter().any(|m| m.indirect) {
+        refuse_both_forms(&mut matches, fields, origin_of, &mut problems);
+    }
     matches.sort_by_key(|m| (fields.targets[m.target].keys.len(), m.rank));
     let mut values = Vec::with_capacity(matches.len());
     for mut m in matches {
@@ -151,7 +159,23 @@ pub(crate) fn layer(
             );
             continue;
         };
-        let (origin, secret) = origin_of(&mut m);
+        let variable = m.indirect.then(|| m.name.clone());
+        let (mut origin, mut secret) = origin_of(&mut m);
+        let mut text = text;
+        if let Some(variable) = variable {
+            match named_file(&text, &variable, max) {
+                Ok(content) => {
+                    let path = std::path::PathBuf::from(std::mem::replace(&mut text, content));
+                    let via = Box::new(origin);
+                    (origin, secret) = (Origin::FileNamedBy { path, via }, true);
+                }
+                Err(message) => {
+                    let path = target.path.clone();
+                    problems.reject(path, IssueKind::Source, Some(origin), message);
+                    continue;
+                }
+            }
+        }
         let origin = origins.add(origin, secret);
         let value = if target.is_nested() {
             match nested_json(&text) {
@@ -168,6 +192,74 @@ pub(crate) fn layer(
         values.push((m.target, value));
     }
     Layer::fields(values, problems)
+}
+
+/// The content of the file that `variable` (a `NAME_FILE`) names at `path`, checked like a
+/// secrets directory file (a regular file, at most `max` bytes, UTF-8 without NUL), one
+/// trailing newline taken off; else the sentence of a `Source` issue.
+fn named_file(path: &str, variable: &str, max: u64) -> Result<String, String> {
+    if path.is_empty() {
+        return Err(format!(
+            "{variable} is empty: it must name the file that holds the value"
+        ));
+    }
+    match super::file::read_text(std::path::Path::new(path), max) {
+        Ok(Some(mut text)) => {
+            if text.ends_with('\n') {
+                text.pop();
+                if text.ends_with('\r') {
+                    text.pop();
+                }
+            }
+            Ok(text)
+        }
+        Ok(None) => Err(format!(
+            "{variable} names the file {path}, which does not exist"
+        )),
+        Err(why) => Err(format!("the file {path} that {variable} names {why}")),
+    }
+}
+
+/// `NAME` and `NAME_FILE` both set for one field in one source: which one is meant cannot be
+/// told, so neither is used and the field is rejected with an `Invalid` issue naming both.
+fn refuse_both_forms(
+    matches: &mut Vec<Match>,
+    fields: &FieldIndex,
+    origin_of: &dyn Fn(&mut Match) -> (Origin, bool),
+    problems: &mut Problems,
+) {
+    let pairs: Vec<(usize, usize)> = matches
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.indirect)
+        .filter_map(|(i, file)| {
+            let stem = &file.name[..file
+                .name
+                .len()
+                .saturating_sub(crate::naming::FILE_SUFFIX.len())];
+            let plain = matches.iter().position(|m| {
+                !m.indirect && m.target == file.target && m.name.eq_ignore_ascii_case(stem)
+            })?;
+            Some((plain, i))
+        })
+        .collect();
+    if pairs.is_empty() {
+        return;
+    }
+    let mut drop = vec![false; matches.len()];
+    for (plain, file) in pairs {
+        let message = format!(
+            "{} and {} are both set: set only one (the value, or the file that holds it)",
+            matches[plain].name, matches[file].name
+        );
+        let (origin, _) = origin_of(&mut matches[file]);
+        let path = fields.targets[matches[file].target].path.clone();
+        problems.reject(path, IssueKind::Invalid, Some(origin), message);
+        drop[plain] = true;
+        drop[file] = true;
+    }
+    let mut keep = drop.iter().map(|d| !d);
+    matches.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// A nested struct given whole: the text must be a JSON object.
@@ -212,6 +304,7 @@ mod tests {
             &mut origins,
             &env_origin,
             Problems::default(),
+            1 << 20,
         );
         (layer, scan, origins)
     }
@@ -279,6 +372,7 @@ mod tests {
                 name: "APP_PORT".into(),
                 value: None,
                 line: None,
+                indirect: false,
             },
             Match {
                 target: names.fields.target_of("db").unwrap(),
@@ -286,6 +380,7 @@ mod tests {
                 name: "APP_DB".into(),
                 value: Some("[1, 2]".into()),
                 line: None,
+                indirect: false,
             },
         ];
         let env_origin = |m: &mut Match| {
@@ -302,6 +397,7 @@ mod tests {
             &mut origins,
             &env_origin,
             Problems::default(),
+            1 << 20,
         );
         let issues = layer.problems.list();
         assert_eq!(issues.len(), 2);

@@ -81,7 +81,15 @@ pub(crate) fn env_file(
     // Every value of a decrypted file is secret.
     let secret = file::is_encrypted(path);
     let lookup = |name: &str| cx.env.get(name);
-    let mut layer = super::dotenv::layer(&text, path, secret, &lookup, cx.names, origins);
+    let mut layer = super::dotenv::layer(
+        &text,
+        path,
+        secret,
+        &lookup,
+        cx.names,
+        origins,
+        cx.max_file_size,
+    );
     problems.append(layer.problems);
     layer.problems = problems;
     layer
