@@ -83,6 +83,9 @@ pub struct FieldMeta {
     pub constraints: &'static [Constraint],
     /// `Some(meta)` for a `nested` field: the nested struct's own description.
     pub nested: Option<fn() -> &'static StructMeta>,
+    /// `env_prefix` on a `nested` field: the derived environment names of its subtree are this
+    /// prefix and the path inside it (`REPLICA_URL`), not the outer prefix and the field's path.
+    pub env_prefix: Option<&'static str>,
 }
 
 /// How the derive sees a field's type (purely syntactic).

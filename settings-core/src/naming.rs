@@ -26,6 +26,11 @@ pub(crate) struct EnvNames {
     slots: Vec<u32>,
     /// Explicit `env = "..."` names with their rank.
     explicit: Vec<(&'static str, TargetId, Rank)>,
+    /// Derived names under a nested field's own `env_prefix`, whole (`REPLICA_POOL_SIZE`, upper
+    /// case after the prefix): rare, so looked up by a scan, and only when there are any.
+    prefixed: Vec<(String, TargetId)>,
+    /// Those fields' prefixes, for the quick test of a name and the unknown-variable report.
+    sub_prefixes: Vec<&'static str>,
 }
 
 /// What one settings type's fields are called: its [`FieldIndex`] and its [`EnvNames`], built
@@ -71,9 +76,11 @@ impl Names {
             stems: Vec::with_capacity(fields.targets.capacity()),
             slots: Vec::new(),
             explicit: Vec::new(),
+            prefixed: Vec::new(),
+            sub_prefixes: Vec::new(),
         };
         let mut keys = Vec::new();
-        env.walk(&mut fields, meta, &mut keys, "", "");
+        env.walk(&mut fields, meta, &mut keys, "", "", None);
         env.slots = index(env.stems.iter().map(|(stem, _)| fold_hash(stem.as_bytes())));
         fields.seal();
         Names { fields, env }
@@ -81,13 +88,14 @@ impl Names {
 
     /// Every name that sets the field `id`, in priority order: explicit names, then the derived one.
     pub(crate) fn names_of(&self, id: TargetId) -> Vec<String> {
-        self.env.names_of(&self.fields.targets[id])
+        self.env.names_of(id, &self.fields.targets[id])
     }
 }
 
 impl EnvNames {
     /// Adds the fields of `meta` (and of the structs nested in it) to `fields` and their names
-    /// here: `keys`, `path` and `stem` are those of the struct itself (empty at the root).
+    /// here: `keys`, `path` and `stem` are those of the struct itself (empty at the root; the
+    /// stem is empty too at a field with its own `env_prefix`, which `sub` then holds).
     fn walk(
         &mut self,
         fields: &mut FieldIndex,
@@ -95,6 +103,7 @@ impl EnvNames {
         keys: &mut Vec<&'static str>,
         path: &str,
         stem: &str,
+        sub: Option<&'static str>,
     ) {
         if keys.len() >= MAX_NESTING {
             return;
@@ -107,6 +116,8 @@ impl EnvNames {
             field_stem.push_str(stem);
             if !path.is_empty() {
                 field_path.push('.');
+            }
+            if !stem.is_empty() {
                 field_stem.push_str(self.delimiter);
             }
             let key_at = field_stem.len();
@@ -132,11 +143,22 @@ impl EnvNames {
             if let Some(nested) = field.nested_meta() {
                 // The walk below needs `fields` whole: the path is read back from its target.
                 let field_path = std::mem::take(&mut fields.targets[id].path);
-                self.walk(fields, nested, keys, &field_path, &field_stem);
+                match field.env_prefix {
+                    Some(prefix) => {
+                        if !self.sub_prefixes.contains(&prefix) {
+                            self.sub_prefixes.push(prefix);
+                        }
+                        self.walk(fields, nested, keys, &field_path, "", Some(prefix));
+                    }
+                    None => self.walk(fields, nested, keys, &field_path, &field_stem, sub),
+                }
                 fields.targets[id].path = field_path;
             }
             if !field.env_only {
-                self.stems.push((field_stem, id));
+                match sub {
+                    None => self.stems.push((field_stem, id)),
+                    Some(prefix) => self.prefixed.push((format!("{prefix}{field_stem}"), id)),
+                }
             }
             keys.pop();
         }
@@ -147,9 +169,18 @@ impl EnvNames {
         if let Some((n, id, rank)) = explicit {
             return Some((*id, rank + Rank::from(*n == name)));
         }
-        let rest = self.strip_prefix(name)?;
-        self.find_stem(rest)
-            .map(|id| (id, Rank::from(!crate::swar::has_lowercase(name.as_bytes()))))
+        let exact_case = || Rank::from(!crate::swar::has_lowercase(name.as_bytes()));
+        if let Some(id) = self
+            .strip_prefix(name)
+            .and_then(|rest| self.find_stem(rest))
+        {
+            return Some((id, exact_case()));
+        }
+        if self.prefixed.is_empty() {
+            return None;
+        }
+        let (_, id) = self.prefixed.iter().find(|(n, _)| self.same(n, name))?;
+        Some((*id, exact_case()))
     }
 
     /// The field a variable (or env file line) sets, how well it matched, and whether its
@@ -218,19 +249,33 @@ impl EnvNames {
         if p == 0 || !self.explicit.is_empty() {
             return true;
         }
-        name.len() > p && self.same_bytes(self.prefix.as_bytes(), &name[..p])
+        let has = |prefix: &str| {
+            let p = prefix.len();
+            name.len() > p && self.same_bytes(prefix.as_bytes(), &name[..p])
+        };
+        has(self.prefix) || self.sub_prefixes.iter().any(|p| has(p))
     }
 
-    /// Whether the name carries this table's prefix (the prefix is not empty).
+    /// Whether the name carries this table's prefix (the prefix is not empty), or the prefix
+    /// of a nested field's own names.
     pub(crate) fn has_prefix(&self, name: &str) -> bool {
-        !self.prefix.is_empty() && self.strip_prefix(name).is_some()
+        let has = |prefix: &str| {
+            let p = prefix.len();
+            name.len() > p && name.is_char_boundary(p) && self.same(prefix, &name[..p])
+        };
+        (!self.prefix.is_empty() && has(self.prefix)) || self.sub_prefixes.iter().any(|p| has(p))
     }
 
     /// The name of the secrets (or config) directory entry that sets `id`: its derived name
     /// without the prefix, in lower case unless names are case-sensitive (`db__password`), or
     /// its first explicit name for a field set only by those.
     pub(crate) fn entry_name(&self, id: TargetId) -> Option<String> {
-        match self.stems.iter().find(|(_, t)| *t == id) {
+        let derived = self
+            .stems
+            .iter()
+            .chain(&self.prefixed)
+            .find(|(_, t)| *t == id);
+        match derived {
             Some((stem, _)) if self.case_sensitive => Some(stem.clone()),
             Some((stem, _)) => Some(stem.to_ascii_lowercase()),
             None => self
@@ -242,9 +287,11 @@ impl EnvNames {
     }
 
     /// Every name that sets the target, in priority order: explicit names, then the derived one.
-    pub(crate) fn names_of(&self, target: &Target) -> Vec<String> {
+    pub(crate) fn names_of(&self, id: TargetId, target: &Target) -> Vec<String> {
         let mut names: Vec<String> = target.field.env.iter().map(|n| (*n).to_owned()).collect();
-        if !target.field.env_only {
+        if let Some((name, _)) = self.prefixed.iter().find(|(_, t)| *t == id) {
+            names.push(name.clone());
+        } else if !target.field.env_only {
             let stem = target
                 .keys
                 .iter()

@@ -31,6 +31,7 @@ pub(crate) const fn field(key: &'static str, shape: Shape) -> FieldMeta {
         extend: false,
         constraints: &[],
         nested: None,
+        env_prefix: None,
     }
 }
 

@@ -9,6 +9,7 @@ use proc_macro2::Span;
 pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
+        env_prefix_needs_nested(cx, field);
         env_only_needs_env(cx, field);
         cli_flag_needs_a_secret(cx, field);
         extend_needs_a_list(cx, field);
@@ -20,9 +21,23 @@ pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
     }
 }
 
+/// A field's `env_prefix` names the variables of a nested struct's fields; a value has one name.
+fn env_prefix_needs_nested(cx: &Ctxt, field: &ParsedField) {
+    if let (Some(prefix), None) = (&field.attrs.env_prefix, field.attrs.nested) {
+        cx.error_at(
+            prefix.span,
+            format!(
+                "`{ENV_PREFIX} = {:?}` on a field sets the variable names of a nested struct: \
+                 mark the field `{NESTED}`, or name this value's variable with `{ENV} = \"...\"`",
+                prefix.value
+            ),
+        );
+    }
+}
+
 /// A nested struct loads from the sources itself: a literal default, explicit env names, `secret`
-/// or value checks have nothing to apply to. Only `rename`, `validate`, bare `default` and
-/// `default_with` make sense with `nested`.
+/// or value checks have nothing to apply to. Only `rename`, `validate`, bare `default`,
+/// `default_with` and `env_prefix` make sense with `nested`.
 fn nested_takes_only_what_fits(cx: &Ctxt, field: &ParsedField) {
     let Some(nested) = field.attrs.nested else {
         return;

@@ -58,6 +58,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) env_only: Option<Span>,
     pub(crate) nested: Option<Span>,
     pub(crate) rename: Option<Sp<String>>,
+    /// `env_prefix = "REPLICA_"` on a nested field: its subtree's own environment prefix.
+    pub(crate) env_prefix: Option<Sp<String>>,
     pub(crate) restart: Option<Span>,
     pub(crate) secret: Option<Span>,
     pub(crate) cli_flag: Option<Span>,
@@ -111,6 +113,8 @@ pub(crate) enum FieldKind {
         /// `Option<T>`: a table no source mentions is `None`, whatever the default.
         optional: bool,
         default: NestedDefault,
+        /// `env_prefix`: the subtree's derived names are this prefix and the path inside it.
+        env_prefix: Option<String>,
     },
     /// A value read from the sources.
     Leaf(Leaf),

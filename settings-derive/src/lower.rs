@@ -46,6 +46,7 @@ fn field(field: ParsedField) -> Field {
             ty: shape.inner,
             optional: shape.option,
             default,
+            env_prefix: a.env_prefix.map(|p| p.value),
         }
     } else {
         let default = match a.default {

@@ -65,6 +65,7 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     ENV,
     ENV_ONLY,
     NESTED,
+    ENV_PREFIX,
     RENAME,
     RESTART,
     SECRET,

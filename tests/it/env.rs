@@ -447,3 +447,107 @@ fn no_prefix_means_bare_field_names() {
         .unwrap();
     assert_eq!((s.port, s.db.pool_size), (80, 4));
 }
+
+/// `#[settings(nested, env_prefix = "REPLICA_")]`: one settings struct used twice, each copy
+/// with its own variable names (`REPLICA_URL`), while file keys keep the path (`replica.url`).
+#[test]
+fn a_nested_fields_own_prefix_names_its_subtree() {
+    #[derive(Settings, Debug)]
+    struct Db {
+        url: String,
+        #[settings(default = 5)]
+        pool_size: u32,
+        password: settings_core::Secret<String>,
+        #[settings(nested)]
+        tls: Tls,
+    }
+    #[derive(Settings, Debug)]
+    struct Tls {
+        #[settings(default = false)]
+        verify: bool,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(nested)]
+        primary: Db,
+        #[settings(nested, env_prefix = "REPLICA_")]
+        replica: Db,
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::write(dir.path(), "app.toml", "[replica]\npool_size = 2\n");
+    let password = crate::write(dir.path(), "replica-password", "rp-secret\n");
+    let secrets = crate::mkdir(dir.path(), "secrets");
+    crate::write(&secrets, "replica_tls__verify", "true\n");
+    let loader = |extra: &[(&'static str, String)]| {
+        let mut vars = vec![
+            ("APP_PRIMARY__URL", "postgres://primary/app".to_owned()),
+            ("APP_PRIMARY__PASSWORD", "pp".to_owned()),
+            ("replica_url", "postgres://replica/app".to_owned()),
+            (
+                "REPLICA_PASSWORD_FILE",
+                password.to_str().unwrap().to_owned(),
+            ),
+        ];
+        vars.extend_from_slice(extra);
+        S::loader().env_vars(vars).file(&file).secrets_dir(&secrets)
+    };
+    let s = loader(&[]).load().unwrap();
+    assert_eq!(s.primary.url, "postgres://primary/app");
+    assert_eq!(s.primary.pool_size, 5);
+    assert_eq!(s.replica.url, "postgres://replica/app");
+    assert_eq!(s.replica.pool_size, 2, "the file key keeps its path");
+    assert_eq!(s.replica.password.expose_secret(), "rp-secret");
+    assert!(
+        s.replica.tls.verify,
+        "a secrets entry is the prefixed name: replica_tls__verify"
+    );
+    assert!(!s.primary.tls.verify);
+
+    let report = loader(&[("REPLICA_POOL_SIZE", "9".into())])
+        .explain()
+        .unwrap();
+    assert_eq!(
+        report.get("replica.pool_size").unwrap().origin,
+        "env var REPLICA_POOL_SIZE"
+    );
+    assert_eq!(
+        report.get("replica.url").unwrap().origin,
+        "env var replica_url"
+    );
+
+    // The outer prefix's name for the subtree sets nothing now; a misspelt prefixed name is
+    // listed with the right suggestion.
+    let report = loader(&[
+        ("APP_REPLICA__URL", "postgres://elsewhere/app".into()),
+        ("REPLICA_POOL_SIZ", "3".into()),
+    ])
+    .explain()
+    .unwrap();
+    assert_eq!(
+        report.get("replica.url").unwrap().origin,
+        "env var replica_url"
+    );
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains("APP_REPLICA__URL carries the prefix but sets no setting"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("REPLICA_POOL_SIZ carries the prefix but sets no setting; did you mean REPLICA_POOL_SIZE?"), "{warnings}");
+
+    // A missing value names the variable that would set it.
+    let err = S::loader()
+        .env_vars([("APP_PRIMARY__URL", "u"), ("APP_PRIMARY__PASSWORD", "p")])
+        .load()
+        .unwrap_err();
+    let m = &crate::issue(&err, "replica.url").message;
+    assert!(m.contains("set REPLICA_URL"), "{m}");
+    // Templates and the schema's documentation give the names that work.
+    let template = S::template(settings_core::Format::Env);
+    assert!(
+        template.contains("REPLICA_URL=") && template.contains("REPLICA_TLS__VERIFY"),
+        "{template}"
+    );
+    assert!(!template.contains("APP_REPLICA__"), "{template}");
+}

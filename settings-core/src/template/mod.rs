@@ -651,6 +651,7 @@ mod tests {
             extend: false,
             constraints: &[],
             nested: None,
+            env_prefix: None,
         }
     }
 

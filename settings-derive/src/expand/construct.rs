@@ -65,6 +65,7 @@ fn take(index: usize, field: &Field) -> TokenStream {
             ty: inner,
             optional: true,
             default,
+            ..
         } => match default {
             // A bare `default` on an `Option` is `None`: what an unset optional struct is anyway.
             NestedDefault::None | NestedDefault::Trait(_) => {

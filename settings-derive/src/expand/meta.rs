@@ -125,10 +125,18 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             ty,
             optional,
             default,
+            ..
         } => nested_meta(ty, *optional, default, custom),
         FieldKind::Leaf(leaf) => leaf_meta(index, leaf, custom),
     };
     let shape = syn::Ident::new(shape, proc_macro2::Span::call_site());
+    let env_prefix = match &field.kind {
+        FieldKind::Nested {
+            env_prefix: Some(prefix),
+            ..
+        } => quote!(::core::option::Option::Some(#prefix)),
+        _ => quote!(::core::option::Option::None),
+    };
     quote! {
         ::settings_core::__private::FieldMeta {
             name: #name,
@@ -148,6 +156,7 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             extend: #extend,
             constraints: &[#(#constraints),*],
             nested: #nested,
+            env_prefix: #env_prefix,
         }
     }
 }

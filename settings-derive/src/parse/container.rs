@@ -44,18 +44,7 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
     }
     match key.as_str() {
         ENV_PREFIX => {
-            let value = string_value(meta)?;
-            // The prefix is followed directly by the field's name: `SVC` would give `SVCPORT`.
-            if !value.value.is_empty() && !value.value.ends_with('_') {
-                return Err(syn::Error::new(
-                    value.span,
-                    format!(
-                        "`env_prefix = {:?}` does not end in `_`, so its variables would read \
-                         `{}PORT`: did you mean `env_prefix = \"{}_\"`?",
-                        value.value, value.value, value.value
-                    ),
-                ));
-            }
+            let value = super::prefix_value(meta)?;
             if once(cx, &c.env_prefix, path, &key) {
                 c.env_prefix = Some(value);
             }

@@ -107,6 +107,18 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
                 f.rename = Some(name);
             }
         }
+        ENV_PREFIX => {
+            let prefix = super::prefix_value(meta)?;
+            if prefix.value.is_empty() {
+                return Err(syn::Error::new(
+                    prefix.span,
+                    "a field's `env_prefix` cannot be empty: its variables would have no prefix",
+                ));
+            }
+            if once(cx, &f.env_prefix, path, &key) {
+                f.env_prefix = Some(prefix);
+            }
+        }
         SEPARATOR => {
             let sep = string_value(meta)?;
             if sep.value.is_empty() {

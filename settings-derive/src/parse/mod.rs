@@ -74,6 +74,23 @@ fn once<T>(cx: &Ctxt, slot: &Option<T>, path: &syn::Path, key: &str) -> bool {
 }
 
 /// Parses `= "text"`.
+/// An `env_prefix = "..."` (on the struct or on a nested field), which must end in `_`.
+fn prefix_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Sp<String>> {
+    let value = string_value(meta)?;
+    // The prefix is followed directly by the field's name: `SVC` would give `SVCPORT`.
+    if !value.value.is_empty() && !value.value.ends_with('_') {
+        return Err(syn::Error::new(
+            value.span,
+            format!(
+                "`env_prefix = {:?}` does not end in `_`, so its variables would read \
+                 `{}PORT`: did you mean `env_prefix = \"{}_\"`?",
+                value.value, value.value, value.value
+            ),
+        ));
+    }
+    Ok(value)
+}
+
 fn string_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Sp<String>> {
     let key = key_text(&meta.path);
     if !meta.input.peek(syn::Token![=]) {
