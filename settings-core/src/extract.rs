@@ -41,6 +41,8 @@ struct Cursor {
     /// The origin of each field's value, for the issues of custom checks: a stack with one run
     /// per struct being extracted.
     field_origins: Vec<Option<OriginId>>,
+    /// `deprecated` settings that a source sets.
+    warnings: Vec<String>,
 }
 
 /// What extraction gives: the settings (unless some field failed), the issues (after those
@@ -49,6 +51,8 @@ pub(crate) struct Extracted<T> {
     pub(crate) value: Option<T>,
     pub(crate) issues: Issues,
     pub(crate) report: Option<Vec<Entry>>,
+    /// Said of the values themselves: a `deprecated` setting that a source sets.
+    pub(crate) warnings: Vec<String>,
 }
 
 /// Extracts `T` from the merged tree, field by field, collecting every issue after `issues`.
@@ -65,6 +69,7 @@ pub(crate) fn extract<T: Settings>(
         // Room for the dotted path of most fields without growing.
         path: String::with_capacity(64),
         field_origins: vec![None; meta.fields.len()],
+        warnings: Vec::new(),
     };
     let mut cx = Extract {
         cursor: &mut cursor,
@@ -81,6 +86,7 @@ pub(crate) fn extract<T: Settings>(
         value,
         issues: cursor.issues,
         report: cursor.report,
+        warnings: cursor.warnings,
     }
 }
 
@@ -224,6 +230,9 @@ impl<'a> Extract<'a> {
             canonical_spelling(field, &mut value);
         }
         let origin = value.origin;
+        if field.deprecated.is_some() && origin != self.loaded.default_origin {
+            self.deprecated(field, origin);
+        }
         *self.origin_slot(index) = Some(origin);
         let secret = field.secret || self.loaded.origins.get(origin).secret;
         if self.cursor.report.is_some() {
@@ -351,8 +360,13 @@ impl<'a> Extract<'a> {
             None => Ok(None),
             Some(Value {
                 node: Node::Table(t),
-                ..
-            }) => Ok(Some(t)),
+                origin,
+            }) => {
+                if field.deprecated.is_some() {
+                    self.deprecated(field, origin);
+                }
+                Ok(Some(t))
+            }
             Some(other) => {
                 let from = self.loaded.origins.get(other.origin).origin.clone();
                 self.cursor.issues.push(
@@ -364,6 +378,17 @@ impl<'a> Extract<'a> {
                 Err(())
             }
         }
+    }
+
+    /// A `deprecated` setting set by a source: a warning with its note and where it was set.
+    #[cold]
+    fn deprecated(&mut self, field: &FieldMeta, origin: OriginId) {
+        let note = field.deprecated.unwrap_or_default();
+        let from = &self.loaded.origins.get(origin).origin;
+        let path = self.path(field);
+        self.cursor
+            .warnings
+            .push(format!("`{path}` is deprecated: {note} (set by {from})"));
     }
 
     fn child<T: Settings>(&mut self, index: usize, table: Table) -> Option<T> {

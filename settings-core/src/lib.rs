@@ -96,6 +96,7 @@ mod redact;
     feature = "azure"
 ))]
 pub mod remote;
+mod rename;
 mod report;
 mod schema;
 mod secret;

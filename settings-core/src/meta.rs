@@ -86,6 +86,12 @@ pub struct FieldMeta {
     /// `env_prefix` on a `nested` field: the derived environment names of its subtree are this
     /// prefix and the path inside it (`REPLICA_URL`), not the outer prefix and the field's path.
     pub env_prefix: Option<&'static str>,
+    /// `alias = "..."`: other keys of the field in its table, and other environment stems.
+    pub aliases: &'static [&'static str],
+    /// `renamed_from = "old.path"`: dotted paths from the root where the setting used to live.
+    pub renamed_from: &'static [&'static str],
+    /// `deprecated = "note"`: setting the field from any source is a warning with the note.
+    pub deprecated: Option<&'static str>,
 }
 
 /// How the derive sees a field's type (purely syntactic).

@@ -31,6 +31,38 @@ pub(crate) struct EnvNames {
     prefixed: Vec<(String, TargetId)>,
     /// Those fields' prefixes, for the quick test of a name and the unknown-variable report.
     sub_prefixes: Vec<&'static str>,
+    /// The names an `alias` or a `renamed_from` gives a field, whole; below every current name.
+    others: Vec<OtherName>,
+}
+
+/// A name an `alias` or a `renamed_from` gives a field.
+#[derive(Debug)]
+struct OtherName {
+    name: String,
+    target: TargetId,
+    /// For an old name (`renamed_from`), the current name, which the warning says to use.
+    current: Option<String>,
+}
+
+/// What a name sets: the field, how well the name matched (higher wins when several names set
+/// one field in one source), whether its value names a file, and for an old name the current
+/// one.
+#[derive(Debug)]
+pub(crate) struct Found<'n> {
+    pub(crate) target: TargetId,
+    pub(crate) rank: Rank,
+    pub(crate) indirect: bool,
+    pub(crate) current: Option<&'n str>,
+}
+
+/// A key path an `alias` or a `renamed_from` gives a field, in files and `.set` paths.
+#[derive(Debug)]
+pub(crate) struct Rename {
+    /// The keys from the root: the alias under the field's parent, or the old path.
+    pub(crate) from: Vec<String>,
+    pub(crate) to: TargetId,
+    /// `renamed_from` (each use is a warning), not `alias`.
+    pub(crate) old: bool,
 }
 
 /// What one settings type's fields are called: its [`FieldIndex`] and its [`EnvNames`], built
@@ -39,6 +71,8 @@ pub(crate) struct EnvNames {
 pub(crate) struct Names {
     pub(crate) fields: FieldIndex,
     pub(crate) env: EnvNames,
+    /// The other key paths of fields (`alias`, `renamed_from`); empty for most settings.
+    pub(crate) renames: Vec<Rename>,
 }
 
 /// The names built so far, one per settings type (by the address of its metadata), kept for
@@ -78,12 +112,18 @@ impl Names {
             explicit: Vec::new(),
             prefixed: Vec::new(),
             sub_prefixes: Vec::new(),
+            others: Vec::new(),
         };
         let mut keys = Vec::new();
         env.walk(&mut fields, meta, &mut keys, "", "", None);
         env.slots = index(env.stems.iter().map(|(stem, _)| fold_hash(stem.as_bytes())));
         fields.seal();
-        Names { fields, env }
+        let renames = env.other_names(&fields);
+        Names {
+            fields,
+            env,
+            renames,
+        }
     }
 
     /// Every name that sets the field `id`, in priority order: explicit names, then the derived one.
@@ -138,7 +178,7 @@ impl EnvNames {
             });
             let n = field.env.len();
             for (i, name) in field.env.iter().enumerate() {
-                self.explicit.push((name, id, ((n - i) as Rank) * 2));
+                self.explicit.push((name, id, ((n - i) as Rank) * 2 + 2));
             }
             if let Some(nested) = field.nested_meta() {
                 // The walk below needs `fields` whole: the path is read back from its target.
@@ -165,34 +205,113 @@ impl EnvNames {
     }
     /// The field an environment variable name sets, and how well it matched.
     pub(crate) fn lookup(&self, name: &str) -> Option<(TargetId, Rank)> {
+        self.find(name).map(|f| (f.target, f.rank))
+    }
+
+    /// [`lookup`](Self::lookup) with what it found about the name.
+    fn find(&self, name: &str) -> Option<Found<'_>> {
         let explicit = self.explicit.iter().find(|(n, ..)| self.same(n, name));
+        let exact_case = Rank::from(!crate::swar::has_lowercase(name.as_bytes()));
+        let found = |target, rank| Found {
+            target,
+            rank,
+            indirect: false,
+            current: None,
+        };
         if let Some((n, id, rank)) = explicit {
-            return Some((*id, rank + Rank::from(*n == name)));
+            return Some(found(*id, rank + Rank::from(*n == name)));
         }
-        let exact_case = || Rank::from(!crate::swar::has_lowercase(name.as_bytes()));
+        // A current derived name ranks 2 or 3, above an alias's or an old name (0 or 1).
         if let Some(id) = self
             .strip_prefix(name)
             .and_then(|rest| self.find_stem(rest))
         {
-            return Some((id, exact_case()));
+            return Some(found(id, 2 + exact_case));
         }
-        if self.prefixed.is_empty() {
-            return None;
+        if let Some((_, id)) = self.prefixed.iter().find(|(n, _)| self.same(n, name)) {
+            return Some(found(*id, 2 + exact_case));
         }
-        let (_, id) = self.prefixed.iter().find(|(n, _)| self.same(n, name))?;
-        Some((*id, exact_case()))
+        let other = self.others.iter().find(|o| self.same(&o.name, name))?;
+        Some(Found {
+            current: other.current.as_deref(),
+            ..found(other.target, exact_case)
+        })
+    }
+
+    /// The names `alias` and `renamed_from` give the fields, for the environment (an alias's
+    /// stem beside the field's, an old path's from the root under the prefix), and the key
+    /// paths they give in files. Leaves only have the environment names.
+    fn other_names(&mut self, fields: &FieldIndex) -> Vec<Rename> {
+        let mut renames = Vec::new();
+        for (id, target) in fields.targets.iter().enumerate() {
+            let field = target.field;
+            if field.aliases.is_empty() && field.renamed_from.is_empty() {
+                continue;
+            }
+            let parent = &target.keys[..target.keys.len() - 1];
+            let upper = |keys: &[&str]| {
+                keys.iter()
+                    .map(|k| k.to_ascii_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(self.delimiter)
+            };
+            let current = self.names_of(id, target).pop();
+            for alias in field.aliases {
+                let mut from: Vec<String> = parent.iter().map(|k| (*k).to_owned()).collect();
+                from.push((*alias).to_owned());
+                if field.nested.is_none() && !field.env_only {
+                    // Beside the field's own derived name: same prefix and parent stem.
+                    if let Some(name) = &current {
+                        let own = upper(&[target.keys[target.keys.len() - 1]]);
+                        if let Some(base) = name.strip_suffix(own.as_str()) {
+                            self.others.push(OtherName {
+                                name: format!("{base}{}", alias.to_ascii_uppercase()),
+                                target: id,
+                                current: None,
+                            });
+                        }
+                    }
+                }
+                renames.push(Rename {
+                    from,
+                    to: id,
+                    old: false,
+                });
+            }
+            for old in field.renamed_from {
+                let from: Vec<String> = old.split('.').map(str::to_owned).collect();
+                if field.nested.is_none() {
+                    let keys: Vec<&str> = from.iter().map(String::as_str).collect();
+                    self.others.push(OtherName {
+                        name: format!("{}{}", self.prefix, upper(&keys)),
+                        target: id,
+                        current: current.clone(),
+                    });
+                }
+                renames.push(Rename {
+                    from,
+                    to: id,
+                    old: true,
+                });
+            }
+        }
+        renames
     }
 
     /// The field a variable (or env file line) sets, how well it matched, and whether its
     /// value is the name of a file that holds the value: `APP_DB__PASSWORD_FILE` sets
     /// `db.password` from the file it names, unless `APP_DB__PASSWORD_FILE` is a setting's
     /// own name.
-    pub(crate) fn lookup_var(&self, name: &str) -> Option<(TargetId, Rank, bool)> {
-        if let Some((id, rank)) = self.lookup(name) {
-            return Some((id, rank, false));
+    pub(crate) fn lookup_var(&self, name: &str) -> Option<Found<'_>> {
+        if let Some(found) = self.find(name) {
+            return Some(found);
         }
         let stem = self.file_stem(name)?;
-        self.lookup(stem).map(|(id, rank)| (id, rank, true))
+        let found = self.find(stem)?;
+        Some(Found {
+            indirect: true,
+            ..found
+        })
     }
 
     /// `NAME` of `NAME_FILE` (the suffix in any case unless names are case-sensitive).
@@ -368,26 +487,15 @@ mod tests {
     fn a_name_with_the_file_suffix_sets_its_stems_field_from_a_file() {
         let t = Names::new(&APP);
         let port = t.env.lookup("APP_PORT").map(|(id, _)| id);
-        assert_eq!(
-            t.env.lookup_var("APP_PORT").map(|(id, _, f)| (id, f)),
-            port.map(|id| (id, false))
-        );
-        assert_eq!(
-            t.env.lookup_var("APP_PORT_FILE").map(|(id, _, f)| (id, f)),
-            port.map(|id| (id, true))
-        );
-        assert_eq!(
-            t.env.lookup_var("app_port_file").map(|(_, _, f)| f),
-            Some(true)
-        );
-        assert_eq!(
-            t.env.lookup_var("DATABASE_URL_FILE").map(|(_, _, f)| f),
-            Some(true)
-        );
-        assert_eq!(t.env.lookup_var("APP_PORT_FILES"), None);
-        assert_eq!(t.env.lookup_var("_FILE"), None);
+        let var = |name: &str| t.env.lookup_var(name).map(|f| (f.target, f.indirect));
+        assert_eq!(var("APP_PORT"), port.map(|id| (id, false)));
+        assert_eq!(var("APP_PORT_FILE"), port.map(|id| (id, true)));
+        assert_eq!(var("app_port_file").map(|(_, f)| f), Some(true));
+        assert_eq!(var("DATABASE_URL_FILE").map(|(_, f)| f), Some(true));
+        assert_eq!(var("APP_PORT_FILES"), None);
+        assert_eq!(var("_FILE"), None);
         let exact = Names::new(&EXACT);
-        assert_eq!(exact.env.lookup_var("APP_PORT_file"), None);
+        assert!(exact.env.lookup_var("APP_PORT_file").is_none());
         assert_eq!(exact.env.file_stem("APP_PORT_FILE"), Some("APP_PORT"));
     }
 

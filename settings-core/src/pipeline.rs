@@ -76,6 +76,7 @@ pub(crate) fn run_with<T: Settings>(
     };
     let extracted = extract::<T>(&loaded, tree, issues, explain);
     let mut issues = extracted.issues;
+    warnings.extend(extracted.warnings);
     // A file that does not parse would have set values that now look missing: its parse
     // error is what to fix, and the list of missing values would bury it.
     if unparsed {
@@ -183,7 +184,16 @@ impl Load {
         }
         match layer.data {
             Data::Tables(tables) => {
-                for table in tables {
+                for mut table in tables {
+                    if !self.names.renames.is_empty() {
+                        crate::rename::apply(
+                            &mut table,
+                            &self.names.renames,
+                            &self.names.fields,
+                            &self.origins,
+                            &mut self.problems.warnings,
+                        );
+                    }
                     self.merger.merge(&mut self.tree, table);
                 }
             }
@@ -473,7 +483,16 @@ fn gather(
         let origin = load.origins.add(over(), false);
         match value {
             Ok(json) => {
-                let keys: Vec<&str> = path.split('.').collect();
+                let renamed = match names.renames.is_empty() {
+                    true => None,
+                    false => crate::rename::current_path(
+                        path,
+                        &names.renames,
+                        &names.fields,
+                        &mut load.problems.warnings,
+                    ),
+                };
+                let keys: Vec<&str> = renamed.as_deref().unwrap_or(path).split('.').collect();
                 let value = from_json(json.clone(), origin);
                 load.merger.insert_at(&mut load.tree, &keys, value);
             }

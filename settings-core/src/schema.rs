@@ -73,6 +73,14 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
                 leaf(field)
             }
         };
+        let mut schema = schema;
+        if field.deprecated.is_some() {
+            schema.insert("deprecated".into(), true.into());
+        }
+        // An alias is another key of the same setting, accepted as it is.
+        for alias in field.aliases {
+            properties.insert((*alias).into(), Value::Object(schema.clone()));
+        }
         properties.insert(field.key.into(), Value::Object(schema));
     }
     s.insert("properties".into(), Value::Object(properties));

@@ -32,6 +32,9 @@ pub(crate) const fn field(key: &'static str, shape: Shape) -> FieldMeta {
         constraints: &[],
         nested: None,
         env_prefix: None,
+        aliases: &[],
+        renamed_from: &[],
+        deprecated: None,
     }
 }
 

@@ -7,6 +7,7 @@ use proc_macro2::Span;
 
 /// Runs every rule on the input.
 pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
+    other_names_are_free(cx, input);
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
         env_prefix_needs_nested(cx, field);
@@ -18,6 +19,66 @@ pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
         regex_compiles(cx, field);
         default_fits_the_type(cx, field);
         default_meets_constraints(cx, field);
+    }
+}
+
+/// An `alias` or a one-key `renamed_from` must not be a name another field of the struct
+/// answers to (its key, an alias, the environment name those give), nor the field's own key:
+/// which field a value is for could not be told. Keys compare as environment names do, without
+/// case.
+fn other_names_are_free(cx: &Ctxt, input: &ParsedInput) {
+    let key = |f: &ParsedField| {
+        f.attrs
+            .rename
+            .as_ref()
+            .map_or_else(|| f.ident.to_string(), |r| r.value.clone())
+    };
+    let prefix = input
+        .attrs
+        .env_prefix
+        .as_ref()
+        .map_or("", |p| p.value.as_str());
+    for (i, field) in input.fields.iter().enumerate() {
+        let own = key(field);
+        let others = || {
+            input
+                .fields
+                .iter()
+                .enumerate()
+                .filter(move |(j, _)| *j != i)
+        };
+        let names = field.attrs.aliases.iter().map(|a| (a, ALIAS)).chain(
+            field
+                .attrs
+                .renamed_from
+                .iter()
+                .filter(|r| !r.value.contains('.'))
+                .map(|r| (r, RENAMED_FROM)),
+        );
+        for (name, attribute) in names {
+            let same = |k: &str| k.eq_ignore_ascii_case(&name.value);
+            let env_name = format!("{prefix}{}", name.value.to_ascii_uppercase());
+            let clash = if same(&own) {
+                Some(format!("`{}`'s own key", field.ident))
+            } else {
+                others().find_map(|(_, other)| {
+                    let taken = same(&key(other))
+                        || other.attrs.aliases.iter().any(|a| same(&a.value))
+                        || other.attrs.env.iter().any(|e| e.value == env_name);
+                    taken.then(|| format!("a name of the field `{}`", other.ident))
+                })
+            };
+            if let Some(clash) = clash {
+                cx.error_at(
+                    name.span,
+                    format!(
+                        "`{attribute} = {}` is {clash}: a value given under it could not be told \
+                         apart",
+                        show_str(&name.value)
+                    ),
+                );
+            }
+        }
     }
 }
 

@@ -60,6 +60,12 @@ pub(crate) struct FieldAttrs {
     pub(crate) rename: Option<Sp<String>>,
     /// `env_prefix = "REPLICA_"` on a nested field: its subtree's own environment prefix.
     pub(crate) env_prefix: Option<Sp<String>>,
+    /// `alias = "..."`, repeatable: other keys (and env stems) for the field.
+    pub(crate) aliases: Vec<Sp<String>>,
+    /// `renamed_from = "old.path"`, repeatable: where the setting used to live, from the root.
+    pub(crate) renamed_from: Vec<Sp<String>>,
+    /// `deprecated = "note"`.
+    pub(crate) deprecated: Option<Sp<String>>,
     pub(crate) restart: Option<Span>,
     pub(crate) secret: Option<Span>,
     pub(crate) cli_flag: Option<Span>,
@@ -98,6 +104,10 @@ pub(crate) struct Field {
     pub(crate) key: String,
     /// `restart`.
     pub(crate) restart: bool,
+    /// `alias`es, `renamed_from` paths and the `deprecated` note.
+    pub(crate) aliases: Vec<String>,
+    pub(crate) renamed_from: Vec<String>,
+    pub(crate) deprecated: Option<String>,
     /// `validate = path`. A leaf calls it once its constraints pass; a nested field only lists it
     /// in the metadata.
     pub(crate) validate: Option<syn::Path>,

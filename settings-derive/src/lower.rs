@@ -26,6 +26,9 @@ fn field(field: ParsedField) -> Field {
         attrs: a,
     } = field;
     let key = a.rename.map_or_else(|| ident.to_string(), |r| r.value);
+    let aliases = a.aliases.into_iter().map(|s| s.value).collect();
+    let renamed_from = a.renamed_from.into_iter().map(|s| s.value).collect();
+    let deprecated = a.deprecated.map(|s| s.value);
     let kind = if a.nested.is_some() {
         let default = match a.default {
             None => NestedDefault::None,
@@ -89,6 +92,9 @@ fn field(field: ParsedField) -> Field {
         doc,
         key,
         restart: a.restart.is_some(),
+        aliases,
+        renamed_from,
+        deprecated,
         validate: a.validate,
         kind,
     }

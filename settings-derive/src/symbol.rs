@@ -28,6 +28,9 @@ pub(crate) const SECRET: &str = "secret";
 pub(crate) const CLI_FLAG: &str = "cli_flag";
 pub(crate) const SEPARATOR: &str = "separator";
 pub(crate) const EXTEND: &str = "extend";
+pub(crate) const ALIAS: &str = "alias";
+pub(crate) const RENAMED_FROM: &str = "renamed_from";
+pub(crate) const DEPRECATED: &str = "deprecated";
 pub(crate) const RANGE: &str = "range";
 pub(crate) const LEN: &str = "len";
 pub(crate) const REGEX: &str = "regex";
@@ -67,6 +70,9 @@ pub(crate) const FIELD_KEYS: &[&str] = &[
     NESTED,
     ENV_PREFIX,
     RENAME,
+    ALIAS,
+    RENAMED_FROM,
+    DEPRECATED,
     RESTART,
     SECRET,
     CLI_FLAG,

@@ -30,6 +30,7 @@ mod precedence;
 mod profiles;
 mod properties;
 mod remote;
+mod renamed;
 mod report;
 mod secrets;
 mod templates;

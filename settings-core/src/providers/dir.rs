@@ -196,6 +196,7 @@ fn entries(
                     value: Some(text),
                     line: None,
                     indirect: false,
+                    current: None,
                 });
             }
             Ok(None) => fail(

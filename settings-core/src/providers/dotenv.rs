@@ -84,7 +84,7 @@ pub(crate) fn layer(
     let matches = entries
         .into_iter()
         .filter_map(|e| {
-            let Some((target, rank, indirect)) = names.env.lookup_var(&e.name) else {
+            let Some(found) = names.env.lookup_var(&e.name) else {
                 if names.env.has_prefix(&e.name) {
                     unknown.push(e.name);
                 }
@@ -92,18 +92,19 @@ pub(crate) fn layer(
             };
             // A single-quoted dotenv value is literal: keep `${` from being read as a reference.
             // (A `NAME_FILE` value is a path, read as it is.)
-            let value = if e.literal && !indirect {
+            let value = if e.literal && !found.indirect {
                 e.value.replace("${", "$${")
             } else {
                 e.value
             };
             Some(Match {
-                target,
-                rank,
+                target: found.target,
+                rank: found.rank,
+                current: found.current.map(str::to_owned),
                 name: e.name,
                 value: Some(value),
                 line: Some(e.line),
-                indirect,
+                indirect: found.indirect,
             })
         })
         .collect();

@@ -64,6 +64,8 @@ pub(crate) struct Match {
     pub(crate) line: Option<usize>,
     /// `NAME_FILE`: the value is the path of a file that holds the value.
     pub(crate) indirect: bool,
+    /// An old name (`renamed_from`): the current one, for the warning.
+    pub(crate) current: Option<String>,
 }
 
 /// What one pass over the environment found.
@@ -104,18 +106,19 @@ pub(crate) fn scan(
         }
         let Some(name) = text(name) else { return };
         match names.lookup_var(&name) {
-            Some((target, rank, indirect)) => {
+            Some(found) => {
                 if scan.matches.is_empty() {
                     // One allocation for the usual handful of variables, not four growing ones.
                     scan.matches.reserve(16);
                 }
                 scan.matches.push(Match {
-                    target,
-                    rank,
+                    target: found.target,
+                    rank: found.rank,
+                    current: found.current.map(str::to_owned),
                     name,
                     value: text(value),
                     line: None,
-                    indirect,
+                    indirect: found.indirect,
                 });
             }
             None if names.has_prefix(&name) => scan.unknown.push(name),
@@ -143,6 +146,9 @@ pub(crate) fn layer(
 ) -> Layer {
     if matches.iter().any(|m| m.indirect) {
         refuse_both_forms(&mut matches, fields, origin_of, &mut problems);
+    }
+    if matches.iter().any(|m| m.current.is_some()) {
+        warn_of_old_names(&matches, &mut problems);
     }
     matches.sort_by_key(|m| (fields.targets[m.target].keys.len(), m.rank));
     let mut values = Vec::with_capacity(matches.len());
@@ -217,6 +223,29 @@ fn named_file(path: &str, variable: &str, max: u64) -> Result<String, String> {
             "{variable} names the file {path}, which does not exist"
         )),
         Err(why) => Err(format!("the file {path} that {variable} names {why}")),
+    }
+}
+
+/// A warning for each old name (`renamed_from`) in use: it still works, and the current name
+/// is said; where the current name is set in the same source too, it wins, and both are named.
+fn warn_of_old_names(matches: &[Match], problems: &mut Problems) {
+    for old in matches {
+        let Some(current) = &old.current else {
+            continue;
+        };
+        let also = matches
+            .iter()
+            .find(|m| m.target == old.target && m.current.is_none() && m.rank > old.rank);
+        problems.warnings.push(match also {
+            Some(m) => format!(
+                "{} and {} are both set: {} is used; {} is the old name, remove it",
+                old.name, m.name, m.name, old.name
+            ),
+            None => format!(
+                "{} is the old name of {current}: rename it (it still works for now)",
+                old.name
+            ),
+        });
     }
 }
 
@@ -373,6 +402,7 @@ mod tests {
                 value: None,
                 line: None,
                 indirect: false,
+                current: None,
             },
             Match {
                 target: names.fields.target_of("db").unwrap(),
@@ -381,6 +411,7 @@ mod tests {
                 value: Some("[1, 2]".into()),
                 line: None,
                 indirect: false,
+                current: None,
             },
         ];
         let env_origin = |m: &mut Match| {

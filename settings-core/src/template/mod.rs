@@ -382,6 +382,7 @@ pub(crate) fn notes(
             }
             _ => {}
         }
+        lines.extend(other_names(field));
         lines.extend(rules(field));
         return lines;
     }
@@ -390,6 +391,7 @@ pub(crate) fn notes(
         ty.push_str(", secret");
     }
     lines.push(ty);
+    lines.extend(other_names(field));
     lines.extend(rules(field));
     let mut env = match env_line {
         EnvLine::All => format!("env: {}", entry.env.join(", ")),
@@ -536,6 +538,24 @@ pub(crate) fn comment_block(out: &mut String, indent: &str, doc: &str, notes: &[
 }
 
 /// The constraints of a field in words, one per entry.
+/// `deprecated: note`, and the other keys a setting is read under (`alias`, `renamed_from`).
+fn other_names(field: &FieldMeta) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(note) = field.deprecated {
+        lines.push(format!("deprecated: {note}"));
+    }
+    if !field.aliases.is_empty() {
+        lines.push(format!("also read as: {}", field.aliases.join(", ")));
+    }
+    if !field.renamed_from.is_empty() {
+        lines.push(format!(
+            "old name, still read with a warning: {}",
+            field.renamed_from.join(", ")
+        ));
+    }
+    lines
+}
+
 pub(crate) fn rules(field: &FieldMeta) -> Vec<String> {
     let each = if field.shape == Shape::List {
         "each item: "
@@ -652,6 +672,9 @@ mod tests {
             constraints: &[],
             nested: None,
             env_prefix: None,
+            aliases: &[],
+            renamed_from: &[],
+            deprecated: None,
         }
     }
 

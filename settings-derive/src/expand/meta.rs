@@ -130,6 +130,12 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
         FieldKind::Leaf(leaf) => leaf_meta(index, leaf, custom),
     };
     let shape = syn::Ident::new(shape, proc_macro2::Span::call_site());
+    let aliases = &field.aliases;
+    let renamed_from = &field.renamed_from;
+    let deprecated = match &field.deprecated {
+        Some(note) => quote!(::core::option::Option::Some(#note)),
+        None => quote!(::core::option::Option::None),
+    };
     let env_prefix = match &field.kind {
         FieldKind::Nested {
             env_prefix: Some(prefix),
@@ -157,6 +163,9 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             constraints: &[#(#constraints),*],
             nested: #nested,
             env_prefix: #env_prefix,
+            aliases: &[#(#aliases),*],
+            renamed_from: &[#(#renamed_from),*],
+            deprecated: #deprecated,
         }
     }
 }

@@ -40,6 +40,26 @@ fn flag(
     Ok(())
 }
 
+/// A file key given in an attribute (`rename`, `alias`): not empty, without `.`.
+fn key_like(name: &Sp<String>, attribute: &str) -> syn::Result<()> {
+    if name.value.is_empty() {
+        return Err(syn::Error::new(
+            name.span,
+            format!("`{attribute}` cannot be empty: it is a key"),
+        ));
+    }
+    if name.value.contains('.') {
+        return Err(syn::Error::new(
+            name.span,
+            format!(
+                "`{attribute} = {}`: a key cannot contain `.`, which separates nested keys",
+                show_str(&name.value)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     let path = &meta.path;
     let Some(ident) = path.get_ident() else {
@@ -91,20 +111,46 @@ fn entry(cx: &Ctxt, f: &mut FieldAttrs, meta: &syn::meta::ParseNestedMeta<'_>) -
         EXTEND => flag(cx, &mut f.extend, meta, EXTEND)?,
         RENAME => {
             let name = string_value(meta)?;
-            if name.value.is_empty() {
-                return Err(syn::Error::new(name.span, "a renamed key cannot be empty"));
+            key_like(&name, RENAME)?;
+            if once(cx, &f.rename, path, &key) {
+                f.rename = Some(name);
             }
-            if name.value.contains('.') {
+        }
+        ALIAS => {
+            let alias = string_value(meta)?;
+            key_like(&alias, ALIAS)?;
+            if f.aliases.iter().any(|a| a.value == alias.value) {
                 return Err(syn::Error::new(
-                    name.span,
+                    alias.span,
+                    format!("`{ALIAS} = {}` is given twice", show_str(&alias.value)),
+                ));
+            }
+            f.aliases.push(alias);
+        }
+        RENAMED_FROM => {
+            let old = string_value(meta)?;
+            if old.value.split('.').any(|k| k.trim().is_empty()) {
+                return Err(syn::Error::new(
+                    old.span,
                     format!(
-                        "`{RENAME} = {}`: a key cannot contain `.`, which separates nested keys",
-                        show_str(&name.value)
+                        "`{RENAMED_FROM} = {}` is not a dotted path of keys from the root \
+                         settings struct, like `\"db.url\"`",
+                        show_str(&old.value)
                     ),
                 ));
             }
-            if once(cx, &f.rename, path, &key) {
-                f.rename = Some(name);
+            if f.renamed_from.iter().any(|a| a.value == old.value) {
+                return Err(syn::Error::new(
+                    old.span,
+                    format!("`{RENAMED_FROM} = {}` is given twice", show_str(&old.value)),
+                ));
+            }
+            f.renamed_from.push(old);
+        }
+        DEPRECATED => {
+            let note = string_value(meta)?;
+            if once(cx, &f.deprecated, path, &key) {
+                f.deprecated = Some(note);
             }
         }
         ENV_PREFIX => {

@@ -1,0 +1,96 @@
+//! Other key paths of a setting (`alias`, `renamed_from`) in a source's tables and in `.set`
+//! paths: the value moves to the setting's current path before the source is merged, so it is
+//! read at the precedence of the source that holds it. An old path in use is a warning; a source
+//! that sets both the old and the current path keeps the current one and says so.
+
+use crate::fields::FieldIndex;
+use crate::naming::Rename;
+use crate::origin::Origins;
+use crate::tree::{Node, Table, Value, insert_path};
+
+/// Moves every value found at a rename's `from` path of `table` to the field's current path.
+pub(crate) fn apply(
+    table: &mut Table,
+    renames: &[Rename],
+    fields: &FieldIndex,
+    origins: &Origins,
+    warnings: &mut Vec<String>,
+) {
+    for rename in renames {
+        let Some(value) = take(table, &rename.from) else {
+            continue;
+        };
+        let target = &fields.targets[rename.to];
+        let from = rename.from.join(".");
+        let origin = &origins.get(value.origin).origin;
+        if has(table, &target.keys) {
+            warnings.push(format!(
+                "`{from}` and `{}` are both set in {origin}: `{}` is used; remove `{from}`",
+                target.path, target.path
+            ));
+            continue;
+        }
+        if rename.old {
+            warnings.push(format!(
+                "`{from}` in {origin} is the old name of `{}`: rename it (it still works for now)",
+                target.path
+            ));
+        }
+        insert_path(table, &target.keys, value);
+    }
+}
+
+/// A `.set` path under its current name: `Some` when it starts with a rename's `from` path (an
+/// old path is a warning), the rest of the path kept.
+pub(crate) fn current_path(
+    path: &str,
+    renames: &[Rename],
+    fields: &FieldIndex,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
+    let keys: Vec<&str> = path.split('.').collect();
+    let rename = renames
+        .iter()
+        .find(|r| r.from.len() <= keys.len() && r.from.iter().zip(&keys).all(|(a, b)| a == b))?;
+    let target = &fields.targets[rename.to];
+    let mut current = target.path.clone();
+    for rest in &keys[rename.from.len()..] {
+        current.push('.');
+        current.push_str(rest);
+    }
+    if rename.old {
+        warnings.push(format!(
+            "`.set(\"{path}\")` uses the old name of `{}`: use `{current}` (it still works for now)",
+            target.path
+        ));
+    }
+    Some(current)
+}
+
+/// Takes the value at `keys` out of `table`.
+fn take(table: &mut Table, keys: &[String]) -> Option<Value> {
+    let (last, parents) = keys.split_last()?;
+    let mut current = table;
+    for key in parents {
+        match &mut current.get_mut(key.as_str())?.node {
+            Node::Table(inner) => current = inner,
+            _ => return None,
+        }
+    }
+    current.remove(last.as_str())
+}
+
+/// Whether `table` has a value at `keys`.
+fn has(table: &Table, keys: &[&str]) -> bool {
+    let Some((last, parents)) = keys.split_last() else {
+        return false;
+    };
+    let mut current = table;
+    for key in parents {
+        match current.get(*key).map(|v| &v.node) {
+            Some(Node::Table(inner)) => current = inner,
+            _ => return false,
+        }
+    }
+    current.contains_key(*last)
+}

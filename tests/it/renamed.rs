@@ -1,0 +1,182 @@
+//! Renamed and deprecated settings: `alias`, `renamed_from`, `deprecated` (API.md "Renamed and
+//! deprecated settings"): other names keep working at their source's precedence, old ones and
+//! deprecated settings are warnings in the report and on every load, never errors.
+
+use crate::{NO_ENV, write};
+use settings_core::Settings;
+
+#[derive(Settings, Debug)]
+struct Db {
+    /// The database's address.
+    #[settings(alias = "address", renamed_from = "db_url")]
+    url: String,
+    #[settings(default = 5, renamed_from = "pool")]
+    pool_size: u32,
+}
+
+#[derive(Settings, Debug)]
+#[settings(env_prefix = "APP_")]
+struct S {
+    #[settings(nested)]
+    db: Db,
+    #[settings(default = 1, alias = "threads")]
+    workers: u32,
+    #[settings(
+        default = "info",
+        deprecated = "use `log_filter`, which takes a full filter"
+    )]
+    log_level: String,
+}
+
+#[test]
+fn an_alias_is_another_key_and_variable_read_without_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "threads = 4\n[db]\naddress = \"postgres://a\"\n",
+    );
+    let report = S::loader().env_vars(NO_ENV).file(&file).explain().unwrap();
+    assert_eq!(report.get("workers").unwrap().value, "4");
+    assert_eq!(report.get("db.url").unwrap().value, "postgres://a");
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+    // From the environment: the alias's variable, beside the field's own.
+    let s = S::loader()
+        .env_vars([("APP_THREADS", "6"), ("APP_DB__URL", "u")])
+        .load()
+        .unwrap();
+    assert_eq!(s.workers, 6);
+    // The current name wins over the alias in one source, and `.set` takes the alias's path.
+    let s = S::loader()
+        .env_vars([
+            ("APP_THREADS", "6"),
+            ("APP_WORKERS", "7"),
+            ("APP_DB__URL", "u"),
+        ])
+        .set("threads", 9)
+        .load()
+        .unwrap();
+    assert_eq!(s.workers, 9);
+    let s = S::loader()
+        .env_vars([
+            ("APP_THREADS", "6"),
+            ("APP_WORKERS", "7"),
+            ("APP_DB__URL", "u"),
+        ])
+        .load()
+        .unwrap();
+    assert_eq!(s.workers, 7);
+}
+
+#[test]
+fn an_old_name_still_works_at_its_sources_precedence_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    // The old root key `db_url` in a file, the old `APP_POOL` in the environment.
+    let file = write(dir.path(), "app.toml", "db_url = \"postgres://old\"\n");
+    let report = S::loader()
+        .env_vars([("APP_POOL", "12")])
+        .file(&file)
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.url").unwrap().value, "postgres://old");
+    assert_eq!(report.get("db.pool_size").unwrap().value, "12");
+    assert_eq!(
+        report.get("db.pool_size").unwrap().origin,
+        "env var APP_POOL"
+    );
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains(&format!(
+            "`db_url` in file {} is the old name of `db.url`: rename it",
+            file.display()
+        )),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("APP_POOL is the old name of APP_DB__POOL_SIZE: rename it"),
+        "{warnings}"
+    );
+
+    // Across sources the usual order decides: the environment's old name beats the file's
+    // current one; within one source the current name wins and both are named.
+    let file = write(
+        dir.path(),
+        "both.toml",
+        "db_url = \"old\"\n[db]\nurl = \"new\"\npool_size = 3\n",
+    );
+    let report = S::loader()
+        .env_vars([("APP_POOL", "12"), ("APP_DB__POOL_SIZE", "13")])
+        .file(&file)
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.url").unwrap().value, "new");
+    assert_eq!(report.get("db.pool_size").unwrap().value, "13");
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains("`db_url` and `db.url` are both set in file"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("APP_POOL and APP_DB__POOL_SIZE are both set: APP_DB__POOL_SIZE is used"),
+        "{warnings}"
+    );
+    let s = S::loader()
+        .env_vars([("APP_POOL", "12")])
+        .file(&file)
+        .load()
+        .unwrap();
+    assert_eq!(
+        s.db.pool_size, 12,
+        "the environment's old name beats the file"
+    );
+
+    // `.set` with an old path.
+    let report = S::loader()
+        .env_vars([("APP_DB__URL", "u")])
+        .set("pool", 30)
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.pool_size").unwrap().value, "30");
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.contains("`.set(\"pool\")` uses the old name"))
+    );
+}
+
+#[test]
+fn a_deprecated_setting_warns_when_a_source_sets_it_and_templates_say_so() {
+    let report = S::loader()
+        .env_vars([("APP_DB__URL", "u")])
+        .explain()
+        .unwrap();
+    assert!(
+        report.warnings().is_empty(),
+        "a default is not a source: {:?}",
+        report.warnings()
+    );
+    let report = S::loader()
+        .env_vars([("APP_DB__URL", "u"), ("APP_LOG_LEVEL", "debug")])
+        .explain()
+        .unwrap();
+    assert_eq!(
+        report.warnings(),
+        [
+            "`log_level` is deprecated: use `log_filter`, which takes a full filter (set by env var APP_LOG_LEVEL)"
+        ]
+    );
+    let toml = S::template(settings_core::Format::Toml);
+    assert!(toml.contains("# deprecated: use `log_filter`"), "{toml}");
+    assert!(toml.contains("# also read as: address"), "{toml}");
+    assert!(
+        toml.contains("# old name, still read with a warning: db_url"),
+        "{toml}"
+    );
+    let schema = S::json_schema();
+    assert_eq!(schema["properties"]["log_level"]["deprecated"], true);
+    assert!(
+        schema["properties"]["threads"].is_object(),
+        "an alias is a key of its own"
+    );
+}
