@@ -392,12 +392,27 @@ impl<'a> Extract<'a> {
     }
 
     fn child<T: Settings>(&mut self, index: usize, table: Table) -> Option<T> {
+        self.child_at(index, None, table)
+    }
+
+    /// [`child`](Self::child) for an element of a list or map of structs: its path has the
+    /// element's index or key after the field's (`servers.0.`).
+    fn child_at<T: Settings>(
+        &mut self,
+        index: usize,
+        element: Option<&str>,
+        table: Table,
+    ) -> Option<T> {
         let field = &self.meta.fields[index];
         let meta = T::__meta();
         let path = &mut self.cursor.path;
         path.truncate(self.prefix_len);
         path.push_str(field.key);
         path.push('.');
+        if let Some(element) = element {
+            path.push_str(element);
+            path.push('.');
+        }
         let prefix_len = path.len();
         let base = self.cursor.field_origins.len();
         self.cursor
@@ -421,6 +436,146 @@ impl<'a> Extract<'a> {
         // field, the enclosing struct's) never see it.
         self.failed |= failed;
         value.filter(|_| !failed)
+    }
+
+    /// A `nested` list of settings structs (`Vec<S>`): each element loads like a nested struct,
+    /// at `field.N`. `default` fills a list no source sets (else it is missing).
+    #[inline(never)]
+    pub fn nested_list<S: Settings, C: FromIterator<S>>(
+        &mut self,
+        index: usize,
+        default: Option<fn() -> C>,
+    ) -> Option<C> {
+        self.elements_of(index, false, default, |_, s| s)
+    }
+
+    /// A `nested` map of settings structs (`BTreeMap<String, S>`, `HashMap<String, S>`): each
+    /// entry loads like a nested struct, at `field.KEY`.
+    #[inline(never)]
+    pub fn nested_map<S: Settings, C: FromIterator<(String, S)>>(
+        &mut self,
+        index: usize,
+        default: Option<fn() -> C>,
+    ) -> Option<C> {
+        self.elements_of(index, true, default, |key, s| (key, s))
+    }
+
+    /// The elements of a list (`map` false) or map of structs, each extracted and made an item
+    /// of `C` by `item`; `None` when any failed.
+    fn elements_of<S: Settings, I, C: FromIterator<I>>(
+        &mut self,
+        index: usize,
+        map: bool,
+        default: Option<fn() -> C>,
+        item: impl Fn(String, S) -> I,
+    ) -> Option<C> {
+        let field = &self.meta.fields[index];
+        let Some(elements) = self.element_tables(index, map)? else {
+            let Some(default) = default else {
+                let path = self.path(field);
+                let what = if map {
+                    "a table of tables"
+                } else {
+                    "an array of tables"
+                };
+                self.cursor.issues.push(
+                    path.clone(),
+                    IssueKind::Missing,
+                    None,
+                    format!(
+                        "a value is required but no source sets it; set `{path}` in a config \
+                         file ({what})"
+                    ),
+                );
+                return None;
+            };
+            *self.origin_slot(index) = Some(self.loaded.default_origin);
+            return Some(default());
+        };
+        let mut items = Vec::with_capacity(elements.len());
+        let mut failed = false;
+        for (key, table) in elements {
+            match self.child_at::<S>(index, Some(&key), table) {
+                Some(s) => items.push(item(key, s)),
+                None => failed = true,
+            }
+        }
+        (!failed).then(|| items.into_iter().collect())
+    }
+
+    /// The tables of a list or map of structs: `Some(None)` when no source sets it, `None`
+    /// (with the issue said) when what is there is not one.
+    fn element_tables(&mut self, index: usize, map: bool) -> Option<Option<Vec<(String, Table)>>> {
+        let field = &self.meta.fields[index];
+        let Some(mut value) = take(&mut self.table, field.key) else {
+            return Some(None);
+        };
+        *self.origin_slot(index) = Some(value.origin);
+        // Text is JSON for the whole list or map (`APP_SERVERS='[{"host": "a"}]'`).
+        if let Node::Text(s) | Node::Str(s) = &value.node {
+            match serde_json::from_str::<serde_json::Value>(s) {
+                Ok(json) => value = crate::tree::from_json(json, value.origin),
+                Err(e) => {
+                    let message = format!("is not valid JSON: {e}");
+                    self.not_elements(field, None, value.origin, message);
+                    return None;
+                }
+            }
+        }
+        let origin = value.origin;
+        let kind = value.kind_name();
+        let entries: Vec<(String, Value)> = match value.node {
+            Node::Array(items) if !map => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            Node::Table(t) if map => t.into_iter().map(|(k, v)| (k.into_owned(), v)).collect(),
+            _ => {
+                let want = if map {
+                    "a table of tables"
+                } else {
+                    "an array of tables"
+                };
+                let message = format!("expected {want}, found {kind}");
+                self.not_elements(field, None, origin, message);
+                return None;
+            }
+        };
+        let mut tables = Vec::with_capacity(entries.len());
+        let mut bad = false;
+        for (key, v) in entries {
+            let kind = v.kind_name();
+            match v.node {
+                Node::Table(t) => tables.push((key, t)),
+                _ => {
+                    let message = format!("expected a table of settings, found {kind}");
+                    self.not_elements(field, Some(&key), v.origin, message);
+                    bad = true;
+                }
+            }
+        }
+        if bad { None } else { Some(Some(tables)) }
+    }
+
+    /// An `Invalid` issue at the field (or one of its elements), from `origin`.
+    fn not_elements(
+        &mut self,
+        field: &FieldMeta,
+        element: Option<&str>,
+        origin: OriginId,
+        message: String,
+    ) {
+        let mut path = self.path(field);
+        if let Some(element) = element {
+            path.push('.');
+            path.push_str(element);
+        }
+        let from = self.loaded.origins.get(origin).origin.clone();
+        self.failed = true;
+        self.cursor
+            .issues
+            .push(path, IssueKind::Invalid, Some(from), message);
     }
 
     /// A `nested` field: the nested struct loads from this field's table.

@@ -21,7 +21,7 @@ pub(crate) struct Target {
 impl Target {
     /// A nested settings struct (set whole by a JSON object).
     pub(crate) fn is_nested(&self) -> bool {
-        self.field.nested.is_some()
+        self.field.is_nested()
     }
 }
 

@@ -243,7 +243,23 @@ impl StructMeta {
 impl FieldMeta {
     /// The nested struct's description, for a `nested` field.
     pub(crate) fn nested_meta(&self) -> Option<&'static StructMeta> {
-        self.nested.map(|f| f())
+        self.nested
+            .filter(|_| self.shape == Shape::Struct)
+            .map(|f| f())
+    }
+
+    /// For a list or map of settings structs (`Vec<S>`, `BTreeMap<String, S>`): `S`'s
+    /// metadata. Such a field is a value to every walk of the fields (its paths have indices
+    /// or keys no walk knows in advance); its elements load like nested structs.
+    pub(crate) fn element_meta(&self) -> Option<&'static StructMeta> {
+        self.nested
+            .filter(|_| matches!(self.shape, Shape::List | Shape::Map))
+            .map(|f| f())
+    }
+
+    /// A single nested struct (not a list or map of them).
+    pub(crate) fn is_nested(&self) -> bool {
+        self.nested.is_some() && self.shape == Shape::Struct
     }
 
     /// Whether the field holds a bool (`bool` or `Option<bool>`): a bare flag on the command

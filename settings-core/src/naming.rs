@@ -259,7 +259,7 @@ impl EnvNames {
             for alias in field.aliases {
                 let mut from: Vec<String> = parent.iter().map(|k| (*k).to_owned()).collect();
                 from.push((*alias).to_owned());
-                if field.nested.is_none() && !field.env_only {
+                if !field.is_nested() && !field.env_only {
                     // Beside the field's own derived name: same prefix and parent stem.
                     if let Some(name) = &current {
                         let own = upper(&[target.keys[target.keys.len() - 1]]);
@@ -280,7 +280,7 @@ impl EnvNames {
             }
             for old in field.renamed_from {
                 let from: Vec<String> = old.split('.').map(str::to_owned).collect();
-                if field.nested.is_none() {
+                if !field.is_nested() {
                     let keys: Vec<&str> = from.iter().map(String::as_str).collect();
                     self.others.push(OtherName {
                         name: format!("{}{}", self.prefix, upper(&keys)),

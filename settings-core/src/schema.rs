@@ -66,6 +66,26 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
                 inner
             }
             Some(_) => Map::new(),
+            None if depth + 1 < crate::meta::MAX_NESTING && field.element_meta().is_some() => {
+                // A list or map of settings structs: each element is the struct's object.
+                let element = field.element_meta().map(|e| object(e, depth + 1));
+                let mut s = Map::new();
+                if !field.doc.trim().is_empty() {
+                    s.insert("description".into(), field.doc.into());
+                }
+                let element = Value::Object(element.unwrap_or_default());
+                if field.shape == Shape::List {
+                    s.insert("type".into(), "array".into());
+                    s.insert("items".into(), element);
+                } else {
+                    s.insert("type".into(), "object".into());
+                    s.insert("additionalProperties".into(), element);
+                }
+                if is_required(field) {
+                    required.push(Value::from(field.key));
+                }
+                s
+            }
             None => {
                 if is_required(field) {
                     required.push(Value::from(field.key));

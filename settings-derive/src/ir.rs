@@ -125,9 +125,21 @@ pub(crate) enum FieldKind {
         default: NestedDefault,
         /// `env_prefix`: the subtree's derived names are this prefix and the path inside it.
         env_prefix: Option<String>,
+        /// One struct, or a list or map of them (`ty` is then the element).
+        collection: Collection,
     },
     /// A value read from the sources.
     Leaf(Leaf),
+}
+
+/// How many settings structs a `nested` field holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Collection {
+    One,
+    /// `Vec<S>`: elements by index.
+    List,
+    /// `BTreeMap<String, S>`, `HashMap<String, S>`: elements by key.
+    Map,
 }
 
 /// What fills a nested struct that no source mentions.

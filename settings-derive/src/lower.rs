@@ -3,8 +3,8 @@
 //! and reports nothing.
 
 use crate::ir::{
-    Default, Field, FieldKind, Input, Leaf, LeafDefault, LeafKind, NestedDefault, ParsedField,
-    ParsedInput, Sp,
+    Collection, Default, Field, FieldKind, Input, Kind, Leaf, LeafDefault, LeafKind, NestedDefault,
+    ParsedField, ParsedInput, Sp,
 };
 
 /// Lowers every field of a checked input.
@@ -45,11 +45,26 @@ fn field(field: ParsedField) -> Field {
                 ..
             }) => unreachable!("check rejects a literal default on a nested field"),
         };
+        let (collection, ty) = match shape.kind {
+            Kind::List | Kind::Map if !shape.option => {
+                let collection = if shape.kind == Kind::List {
+                    Collection::List
+                } else {
+                    Collection::Map
+                };
+                match crate::parse::ty::element(&shape.inner) {
+                    Some(element) => (collection, element),
+                    None => (Collection::One, shape.inner),
+                }
+            }
+            _ => (Collection::One, shape.inner),
+        };
         FieldKind::Nested {
-            ty: shape.inner,
+            ty,
             optional: shape.option,
             default,
             env_prefix: a.env_prefix.map(|p| p.value),
+            collection,
         }
     } else {
         let default = match a.default {

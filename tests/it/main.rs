@@ -25,6 +25,7 @@ mod gcp;
 mod hostile;
 mod hygiene;
 mod kubernetes;
+mod lists;
 mod loader;
 mod precedence;
 mod profiles;

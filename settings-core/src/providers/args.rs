@@ -65,7 +65,7 @@ pub(crate) fn field_args(names: &Names, ids: &str, reserved: &[&str]) -> Vec<Arg
         if taken(&long) || taken(&target.path) || taken(&format!("no-{long}")) {
             continue;
         }
-        if field.nested.is_some() {
+        if field.is_nested() {
             args.push(
                 Arg::new(format!("{ids}group:{id}"))
                     .long(long)
@@ -136,7 +136,7 @@ pub(crate) fn found_args(names: &Names, ids: &str, matches: &ArgMatches) -> Vec<
     let mut found = Vec::new();
     for (id, target) in names.fields.targets.iter().enumerate() {
         let long = flag(&target.path);
-        let key = if target.field.nested.is_some() {
+        let key = if target.field.is_nested() {
             format!("{ids}group:{id}")
         } else {
             format!("{ids}{id}")
@@ -146,7 +146,7 @@ pub(crate) fn found_args(names: &Names, ids: &str, matches: &ArgMatches) -> Vec<
             arg.push(value);
             arg
         };
-        if target.field.nested.is_some() {
+        if target.field.is_nested() {
             if let Some(values) = given(&key) {
                 let values: Vec<_> = values.collect();
                 if values.is_empty() {
@@ -207,14 +207,14 @@ pub(crate) fn read(
         }
         let long = flag(&target.path);
         let argument = |flag: String| Some(Origin::Argument { flag });
-        if target.field.nested.is_some() {
+        if target.field.is_nested() {
             if matches.contains_id(&format!("group:{id}")) {
                 let fields: Vec<String> = names
                     .fields
                     .targets
                     .iter()
                     .filter(|t| {
-                        t.path.starts_with(&format!("{}.", target.path)) && t.field.nested.is_none()
+                        t.path.starts_with(&format!("{}.", target.path)) && !t.field.is_nested()
                     })
                     .map(|t| format!("--{}", flag(&t.path)))
                     .collect();

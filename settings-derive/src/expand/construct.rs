@@ -2,7 +2,7 @@
 //! user's paths, then the struct (and its struct-level check).
 
 use crate::ir::{
-    Field, FieldKind, Input, Kind, Leaf, LeafDefault, LeafKind, Literal, NestedDefault,
+    Collection, Field, FieldKind, Input, Kind, Leaf, LeafDefault, LeafKind, Literal, NestedDefault,
 };
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -61,6 +61,29 @@ pub(super) fn extract_fn(input: &Input) -> TokenStream {
 fn take(index: usize, field: &Field) -> TokenStream {
     let ty = &field.ty;
     match &field.kind {
+        FieldKind::Nested {
+            ty: element,
+            collection: collection @ (Collection::List | Collection::Map),
+            default,
+            ..
+        } => {
+            let default = match default {
+                NestedDefault::None => quote!(::core::option::Option::None),
+                NestedDefault::Trait(span) => {
+                    let make = quote_spanned!(*span=> <#ty as ::core::default::Default>::default);
+                    quote!(::core::option::Option::Some(#make))
+                }
+                NestedDefault::With(path) => {
+                    let path = quote_spanned!(path.span()=> #path);
+                    quote!(::core::option::Option::Some(#path))
+                }
+            };
+            if *collection == Collection::List {
+                quote!(__cx.nested_list::<#element, #ty>(#index, #default))
+            } else {
+                quote!(__cx.nested_map::<#element, #ty>(#index, #default))
+            }
+        }
         FieldKind::Nested {
             ty: inner,
             optional: true,

@@ -2,7 +2,8 @@
 //! flags and constraints, nested structs linked to their own metadata.
 
 use crate::ir::{
-    Constraint, Field, FieldKind, Input, Leaf, LeafDefault, LeafKind, Literal, NestedDefault, Sp,
+    Collection, Constraint, Field, FieldKind, Input, Leaf, LeafDefault, LeafKind, Literal,
+    NestedDefault, Sp,
 };
 use proc_macro2::{Literal as Lit, TokenStream};
 use quote::{ToTokens, quote};
@@ -125,8 +126,9 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             ty,
             optional,
             default,
+            collection,
             ..
-        } => nested_meta(ty, *optional, default, custom),
+        } => nested_meta(ty, *optional, default, *collection, custom),
         FieldKind::Leaf(leaf) => leaf_meta(index, leaf, custom),
     };
     let shape = syn::Ident::new(shape, proc_macro2::Span::call_site());
@@ -190,6 +192,7 @@ fn nested_meta(
     ty: &syn::Type,
     optional: bool,
     default: &NestedDefault,
+    collection: Collection,
     custom: Option<TokenStream>,
 ) -> KindMeta<'static> {
     let default = match default {
@@ -198,7 +201,12 @@ fn nested_meta(
         NestedDefault::With(path) => default_with(path),
     };
     KindMeta {
-        shape: "Struct",
+        // A list or map of structs has its container's shape and the element's metadata.
+        shape: match collection {
+            Collection::One => "Struct",
+            Collection::List => "List",
+            Collection::Map => "Map",
+        },
         optional,
         env: &[],
         env_only: false,

@@ -6,7 +6,7 @@ mod container;
 mod docs;
 mod field;
 mod literal;
-mod ty;
+pub(crate) mod ty;
 
 use crate::ctxt::Ctxt;
 use crate::ir::{ParsedField, ParsedInput, Sp};

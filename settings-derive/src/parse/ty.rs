@@ -51,6 +51,19 @@ fn unwrap_generic<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
     }
 }
 
+/// The element type of a list or map: the last type argument (`S` of `Vec<S>` and of
+/// `BTreeMap<String, S>`).
+pub(crate) fn element(ty: &syn::Type) -> Option<syn::Type> {
+    let seg = last_segment(ty)?;
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    args.args.iter().rev().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
 fn kind(ty: &syn::Type) -> Kind {
     if let syn::Type::Array(_) | syn::Type::Slice(_) = ty {
         return Kind::List;
