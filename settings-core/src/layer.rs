@@ -6,6 +6,7 @@
 use crate::error::Issue;
 use crate::error::{IssueKind, Issues};
 use crate::fields::TargetId;
+use crate::naming::ElementName;
 use crate::origin::Origin;
 use crate::tree::{Table, Value};
 
@@ -26,6 +27,9 @@ pub(crate) struct Layer {
     /// A file of this source could not be parsed: the values it would have set are unknown, so
     /// none is reported missing (the parse error says what to fix first).
     pub(crate) unparsed: bool,
+    /// Values of single elements of lists and maps of structs (`APP_SERVERS__0__HOST`): the
+    /// collection, the element and field, the value; set after `data`, in order.
+    pub(crate) elements: Vec<(TargetId, ElementName, Value)>,
 }
 
 /// The values of a layer.

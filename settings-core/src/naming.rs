@@ -33,6 +33,31 @@ pub(crate) struct EnvNames {
     sub_prefixes: Vec<&'static str>,
     /// The names an `alias` or a `renamed_from` gives a field, whole; below every current name.
     others: Vec<OtherName>,
+    /// The lists and maps of settings structs: their elements' variables are the field's name,
+    /// the index or key, then the element's own derived name (`APP_SERVERS__0__HOST`).
+    collections: Vec<CollectionName>,
+}
+
+/// A list or map of settings structs, for its elements' variables.
+#[derive(Debug)]
+struct CollectionName {
+    /// The field's whole derived name: `APP_SERVERS`.
+    name: String,
+    target: TargetId,
+    element: &'static StructMeta,
+    map: bool,
+}
+
+/// A variable that sets a field of one element of a list or map of structs.
+#[derive(Debug, Clone)]
+pub(crate) struct ElementName {
+    /// The index or key as the variable gives it (a map's key lower-cased unless names are
+    /// case-sensitive).
+    pub(crate) key: String,
+    /// The field inside the element: its keys from the element's root.
+    pub(crate) keys: &'static [&'static str],
+    /// Whether the collection is a map.
+    pub(crate) map: bool,
 }
 
 /// A name an `alias` or a `renamed_from` gives a field.
@@ -53,6 +78,8 @@ pub(crate) struct Found<'n> {
     pub(crate) rank: Rank,
     pub(crate) indirect: bool,
     pub(crate) current: Option<&'n str>,
+    /// For an element's variable: which element, and which field in it.
+    pub(crate) element: Option<ElementName>,
 }
 
 /// A key path an `alias` or a `renamed_from` gives a field, in files and `.set` paths.
@@ -113,6 +140,7 @@ impl Names {
             prefixed: Vec::new(),
             sub_prefixes: Vec::new(),
             others: Vec::new(),
+            collections: Vec::new(),
         };
         let mut keys = Vec::new();
         env.walk(&mut fields, meta, &mut keys, "", "", None);
@@ -194,6 +222,20 @@ impl EnvNames {
                 }
                 fields.targets[id].path = field_path;
             }
+            if let Some(element) = field.element_meta()
+                && !field.env_only
+            {
+                let name = match sub {
+                    None => format!("{}{field_stem}", self.prefix),
+                    Some(prefix) => format!("{prefix}{field_stem}"),
+                };
+                self.collections.push(CollectionName {
+                    name,
+                    target: id,
+                    element,
+                    map: field.shape == crate::meta::Shape::Map,
+                });
+            }
             if !field.env_only {
                 match sub {
                     None => self.stems.push((field_stem, id)),
@@ -217,6 +259,7 @@ impl EnvNames {
             rank,
             indirect: false,
             current: None,
+            element: None,
         };
         if let Some((n, id, rank)) = explicit {
             return Some(found(*id, rank + Rank::from(*n == name)));
@@ -231,10 +274,72 @@ impl EnvNames {
         if let Some((_, id)) = self.prefixed.iter().find(|(n, _)| self.same(n, name)) {
             return Some(found(*id, 2 + exact_case));
         }
-        let other = self.others.iter().find(|o| self.same(&o.name, name))?;
+        if let Some(other) = self.others.iter().find(|o| self.same(&o.name, name)) {
+            return Some(Found {
+                current: other.current.as_deref(),
+                ..found(other.target, exact_case)
+            });
+        }
+        if self.collections.is_empty() {
+            return None;
+        }
+        let (target, element) = self.element_of(name)?;
         Some(Found {
-            current: other.current.as_deref(),
-            ..found(other.target, exact_case)
+            element: Some(element),
+            ..found(target, 2 + exact_case)
+        })
+    }
+
+    /// For a variable that sets nothing but looks meant for an element of a list or map of
+    /// structs (`APP_SERVRES__0__HOST`, `APP_SERVERS__0__HOTS`): the name it likely meant.
+    pub(crate) fn suggest_element(&self, name: &str) -> Option<String> {
+        let d = self.delimiter;
+        self.collections.iter().find_map(|c| {
+            // Split where the index or key begins: the head names the collection.
+            let (_, rest) = name
+                .match_indices(d)
+                .map(|(at, _)| (&name[..at], &name[at + d.len()..]))
+                .find(|(head, _)| crate::suggest::closest(head, [c.name.as_str()]).is_some())?;
+            let (key, inner) = rest.split_once(d)?;
+            let names = Names::of(c.element);
+            let stems = names.env.stems.iter().map(|(s, _)| s.as_str());
+            let inner = match names.env.find_stem(inner) {
+                Some(_) => inner.to_ascii_uppercase(),
+                None => crate::suggest::closest(&inner.to_ascii_uppercase(), stems)?.to_owned(),
+            };
+            Some(format!("{}{d}{key}{d}{inner}", c.name))
+        })
+    }
+
+    /// `APP_SERVERS__0__HOST`: the list or map whose element it sets, and the element's field.
+    fn element_of(&self, name: &str) -> Option<(TargetId, ElementName)> {
+        self.collections.iter().find_map(|c| {
+            let p = c.name.len();
+            if name.len() <= p || !name.is_char_boundary(p) || !self.same(&c.name, &name[..p]) {
+                return None;
+            }
+            let rest = name[p..].strip_prefix(self.delimiter)?;
+            let (key, inner) = rest.split_once(self.delimiter)?;
+            if key.is_empty() {
+                return None;
+            }
+            let names = Names::of(c.element);
+            let id = names.env.find_stem(inner)?;
+            let key = if c.map && !self.case_sensitive {
+                key.to_lowercase()
+            } else {
+                key.to_owned()
+            };
+            // The element type's names are built once and kept for the life of the process.
+            let keys: &'static [&'static str] = names.fields.targets[id].keys.as_slice();
+            Some((
+                c.target,
+                ElementName {
+                    key,
+                    keys,
+                    map: c.map,
+                },
+            ))
         })
     }
 
@@ -440,10 +545,15 @@ mod tests {
         env: &'static [&'static str],
         nested: Option<fn() -> &'static StructMeta>,
     ) -> FieldMeta {
+        let shape = if nested.is_some() {
+            Shape::Struct
+        } else {
+            Shape::Text
+        };
         FieldMeta {
             env,
             nested,
-            ..testing::field(name, Shape::Text)
+            ..testing::field(name, shape)
         }
     }
 

@@ -16,14 +16,14 @@ use crate::layer::{Data, Layer, Problems};
 use crate::loader::Options;
 use crate::merge::Merger;
 use crate::meta::StructMeta;
-use crate::naming::Names;
+use crate::naming::{ElementName, Names};
 use crate::origin::{Origin, OriginId, Origins};
 use crate::providers::dir::{self, DirKind};
 use crate::providers::env::{self, Match};
 use crate::providers::files::{self, FileCx};
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::tree::{Table, any_string, from_json};
+use crate::tree::{Node, Table, Value, any_string, from_json, insert_path};
 use std::path::{Path, PathBuf};
 
 /// Runs one load of `T`.
@@ -204,7 +204,116 @@ impl Load {
                 }
             }
         }
+        for (target, element, value) in layer.elements {
+            let field = &self.names.fields.targets[target];
+            let origin = value.origin;
+            if let Err(message) = set_element(&mut self.tree, &field.keys, &element, value) {
+                let path = format!("{}.{}.{}", field.path, element.key, element.keys.join("."));
+                let from = self.origins.get(origin).origin.clone();
+                self.problems
+                    .issue(path, IssueKind::Invalid, Some(from), message);
+            }
+        }
     }
+}
+
+/// Sets one field of one element of a list or map of structs (`at` is the collection's path):
+/// over the element that lower sources gave, or in a new element: the next index after the
+/// last appends, a map's new key adds an entry. A list given as JSON text is read as a list
+/// first, so that its elements' variables apply over it.
+fn set_element(
+    tree: &mut Table,
+    at: &[&'static str],
+    element: &ElementName,
+    value: Value,
+) -> Result<(), String> {
+    let origin = value.origin;
+    let Some((last, parents)) = at.split_last() else {
+        return Ok(());
+    };
+    let mut table = tree;
+    for key in parents {
+        let slot = table
+            .entry(std::borrow::Cow::Borrowed(*key))
+            .or_insert_with(|| Value::table(origin));
+        if !matches!(slot.node, Node::Table(_)) {
+            *slot = Value::table(origin);
+        }
+        let Node::Table(inner) = &mut slot.node else {
+            unreachable!("made a table above")
+        };
+        table = inner;
+    }
+    let empty = || {
+        let node = if element.map {
+            Node::Table(Table::new())
+        } else {
+            Node::Array(Vec::new())
+        };
+        Value::new(node, origin)
+    };
+    let slot = table
+        .entry(std::borrow::Cow::Borrowed(*last))
+        .or_insert_with(empty);
+    if let Node::Text(s) | Node::Str(s) = &slot.node
+        && let Ok(json) = serde_json::from_str::<serde_json::Value>(s)
+    {
+        *slot = from_json(json, slot.origin);
+    }
+    let inner: Vec<&str> = element.keys.to_vec();
+    match &mut slot.node {
+        Node::Array(items) if !element.map => {
+            let len = items.len();
+            let Ok(index) = element.key.parse::<usize>() else {
+                return Err(format!(
+                    "`{}` is not an index: the elements of `{last}` are numbered from 0",
+                    element.key
+                ));
+            };
+            match index.cmp(&len) {
+                std::cmp::Ordering::Less => match &mut items[index].node {
+                    Node::Table(t) => insert_path(t, &inner, value),
+                    _ => items[index] = element_with(&inner, value),
+                },
+                std::cmp::Ordering::Equal => items.push(element_with(&inner, value)),
+                std::cmp::Ordering::Greater => {
+                    return Err(format!(
+                        "index {index} leaves a gap: `{last}` has {len} element{} here, so the \
+                         next index is {len}",
+                        if len == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+        }
+        Node::Table(entries) if element.map => {
+            let entry = entries
+                .entry(std::borrow::Cow::Owned(element.key.clone()))
+                .or_insert_with(|| Value::table(origin));
+            match &mut entry.node {
+                Node::Table(t) => insert_path(t, &inner, value),
+                _ => *entry = element_with(&inner, value),
+            }
+        }
+        _ => {
+            let (kind, want) = if element.map {
+                (slot.kind_name(), "a table of tables")
+            } else {
+                (slot.kind_name(), "an array of tables")
+            };
+            return Err(format!(
+                "`{last}` is {kind} here, not {want}: one of its elements cannot be set"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A new element holding `value` at `keys`.
+fn element_with(keys: &[&str], value: Value) -> Value {
+    let mut table = Table::new();
+    let origin = value.origin;
+    insert_path(&mut table, keys, value);
+    Value::new(Node::Table(table), origin)
 }
 
 /// Where a load reads from the file system: the struct's attributes, unless the loader says
@@ -565,6 +674,18 @@ fn unknown_env_problems(
             Some(stem) => (stem, &name[stem.len()..]),
             None => (name.as_str(), ""),
         };
+        if let Some(meant) = names.env.suggest_element(stem) {
+            let message = format!(
+                "{name} carries the prefix but sets no setting; did you mean {meant}{suffix}?"
+            );
+            if deny {
+                let origin = Some(Origin::EnvVar { name: name.clone() });
+                issues.push("", IssueKind::Unknown, origin, message);
+            } else {
+                warnings.push(message);
+            }
+            continue;
+        }
         let closest = crate::suggest::closest(stem, known.iter().map(|(n, _)| n.as_str()));
         let hint = match closest.and_then(|k| known.iter().find(|(n, _)| n == k)) {
             Some((k, id)) => {

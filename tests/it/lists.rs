@@ -105,3 +105,111 @@ fn the_schema_describes_each_element_with_the_structs_schema() {
     );
     assert_eq!(schema["required"], serde_json::json!(["servers"]));
 }
+
+/// Indexed variables: `APP_SERVERS__0__HOST` sets that element's field over what lower sources
+/// give; the next index appends; a map's key is lower-cased; JSON for the whole list replaces
+/// the lower one and indexed variables apply over it.
+#[test]
+fn indexed_variables_set_elements_over_lower_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "[[servers]]\nhost = \"a\"\nport = 1\n\n[[servers]]\nhost = \"b\"\n",
+    );
+    let s = S::loader()
+        .env_vars([
+            ("APP_SERVERS__0__PORT", "8080"),
+            ("APP_SERVERS__3__HOST", "d"),
+            ("APP_SERVERS__2__HOST", "c"),
+            ("APP_TENANTS__ACME__URL", "https://acme"),
+            ("app_tenants__acme__beta", "yes"),
+        ])
+        .file(&file)
+        .load()
+        .unwrap();
+    assert_eq!(
+        s.servers,
+        [
+            server("a", 8080),
+            server("b", 80),
+            server("c", 80),
+            server("d", 80)
+        ]
+    );
+    assert_eq!(s.tenants["acme"].url, "https://acme");
+    assert!(s.tenants["acme"].beta);
+
+    // From the environment alone, and over a whole list given as JSON.
+    let s = S::loader()
+        .env_vars([
+            (
+                "APP_SERVERS",
+                r#"[{"host": "x"}, {"host": "y", "port": 2}]"#,
+            ),
+            ("APP_SERVERS__1__PORT", "3"),
+        ])
+        .load()
+        .unwrap();
+    assert_eq!(s.servers, [server("x", 80), server("y", 3)]);
+
+    let report = S::loader()
+        .env_vars([("APP_SERVERS__0__HOST", "only")])
+        .explain()
+        .unwrap();
+    assert_eq!(
+        report.get("servers.0.host").unwrap().origin,
+        "env var APP_SERVERS__0__HOST"
+    );
+    assert!(
+        report.unknown_env().is_empty(),
+        "{:?}",
+        report.unknown_env()
+    );
+}
+
+/// Every bad index is one issue naming the variable, nothing is allocated for a huge index, and
+/// nothing panics.
+#[test]
+fn a_bad_index_is_one_clear_issue() {
+    let cases: [(&str, &str); 4] = [
+        (
+            "APP_SERVERS__5__HOST",
+            "index 5 leaves a gap: `servers` has 1 element here, so the next index is 1",
+        ),
+        ("APP_SERVERS__FIRST__HOST", "`FIRST` is not an index"),
+        ("APP_SERVERS__99999999999999999999__HOST", "is not an index"),
+        ("APP_SERVERS__99999999999__HOST", "leaves a gap"),
+    ];
+    for (var, says) in cases {
+        let err = S::loader()
+            .env_vars([("APP_SERVERS__0__HOST", "a"), (var, "x")])
+            .load()
+            .unwrap_err();
+        let i = crate::only(&err);
+        assert_eq!(i.kind, IssueKind::Invalid, "{var}: {err}");
+        assert!(i.message.contains(says), "{var}: {}", i.message);
+        assert_eq!(i.origin.as_deref(), Some(format!("env var {var}").as_str()));
+    }
+}
+
+#[test]
+fn a_misspelt_element_variable_is_reported_with_the_name_it_meant() {
+    let report = S::loader()
+        .env_vars([
+            ("APP_SERVERS__0__HOST", "a"),
+            ("APP_SERVRES__1__HOST", "b"),
+            ("APP_SERVERS__0__PROT", "1"),
+        ])
+        .explain()
+        .unwrap();
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains("APP_SERVRES__1__HOST carries the prefix but sets no setting; did you mean APP_SERVERS__1__HOST?"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("APP_SERVERS__0__PROT carries the prefix but sets no setting; did you mean APP_SERVERS__0__PORT?"),
+        "{warnings}"
+    );
+}

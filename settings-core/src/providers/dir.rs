@@ -197,6 +197,7 @@ fn entries(
                     line: None,
                     indirect: false,
                     current: None,
+                    element: None,
                 });
             }
             Ok(None) => fail(

@@ -101,6 +101,7 @@ pub(crate) fn layer(
                 target: found.target,
                 rank: found.rank,
                 current: found.current.map(str::to_owned),
+                element: found.element,
                 name: e.name,
                 value: Some(value),
                 line: Some(e.line),

@@ -4,7 +4,7 @@
 use crate::error::IssueKind;
 use crate::fields::{FieldIndex, TargetId};
 use crate::layer::{Layer, Problems};
-use crate::naming::{EnvNames, Rank};
+use crate::naming::{ElementName, EnvNames, Rank};
 use crate::origin::{Origin, Origins};
 use crate::tree::{Node, Value, from_json};
 use std::borrow::Cow;
@@ -66,6 +66,8 @@ pub(crate) struct Match {
     pub(crate) indirect: bool,
     /// An old name (`renamed_from`): the current one, for the warning.
     pub(crate) current: Option<String>,
+    /// A variable of one element of a list or map of structs (`APP_SERVERS__0__HOST`).
+    pub(crate) element: Option<ElementName>,
 }
 
 /// What one pass over the environment found.
@@ -115,6 +117,7 @@ pub(crate) fn scan(
                     target: found.target,
                     rank: found.rank,
                     current: found.current.map(str::to_owned),
+                    element: found.element,
                     name,
                     value: text(value),
                     line: None,
@@ -150,8 +153,24 @@ pub(crate) fn layer(
     if matches.iter().any(|m| m.current.is_some()) {
         warn_of_old_names(&matches, &mut problems);
     }
-    matches.sort_by_key(|m| (fields.targets[m.target].keys.len(), m.rank));
+    // Whole values before elements' (a list given as JSON, then its elements' variables over
+    // it), and a list's elements by index, so that each next index appends.
+    matches.sort_by(|a, b| {
+        let order = |m: &Match| {
+            let index = m.element.as_ref().map(|e| {
+                let n = if e.map {
+                    None
+                } else {
+                    e.key.parse::<u64>().ok()
+                };
+                (n, e.key.clone())
+            });
+            (fields.targets[m.target].keys.len(), index, m.rank)
+        };
+        order(a).cmp(&order(b))
+    });
     let mut values = Vec::with_capacity(matches.len());
+    let mut elements = Vec::new();
     for mut m in matches {
         let target = &fields.targets[m.target];
         let Some(text) = m.value.take() else {
@@ -183,6 +202,10 @@ pub(crate) fn layer(
             }
         }
         let origin = origins.add(origin, secret);
+        if let Some(element) = m.element.take() {
+            elements.push((m.target, element, Value::new(Node::Text(text), origin)));
+            continue;
+        }
         let value = if target.is_nested() {
             match nested_json(&text) {
                 Ok(json) => from_json(json, origin),
@@ -197,7 +220,9 @@ pub(crate) fn layer(
         };
         values.push((m.target, value));
     }
-    Layer::fields(values, problems)
+    let mut layer = Layer::fields(values, problems);
+    layer.elements = elements;
+    layer
 }
 
 /// The content of the file that `variable` (a `NAME_FILE`) names at `path`, checked like a
@@ -403,6 +428,7 @@ mod tests {
                 line: None,
                 indirect: false,
                 current: None,
+                element: None,
             },
             Match {
                 target: names.fields.target_of("db").unwrap(),
@@ -412,6 +438,7 @@ mod tests {
                 line: None,
                 indirect: false,
                 current: None,
+                element: None,
             },
         ];
         let env_origin = |m: &mut Match| {
