@@ -247,12 +247,47 @@ impl EnvNames {
     }
     /// The field an environment variable name sets, and how well it matched.
     pub(crate) fn lookup(&self, name: &str) -> Option<(TargetId, Rank)> {
-        self.find(name).map(|f| (f.target, f.rank))
+        self.current(name)
+            .or_else(|| self.find_other(name).map(|f| (f.target, f.rank)))
     }
 
     /// [`lookup`](Self::lookup) with what it found about the name.
     fn find(&self, name: &str) -> Option<Found<'_>> {
+        match self.current(name) {
+            Some((target, rank)) => Some(Found {
+                target,
+                rank,
+                indirect: false,
+                current: None,
+                element: None,
+            }),
+            None => self.find_other(name),
+        }
+    }
+
+    /// The field a current name sets: an explicit name, or a derived one (ranked 2 or 3, above
+    /// an alias's or an old name). Every variable is asked this; it stays small.
+    fn current(&self, name: &str) -> Option<(TargetId, Rank)> {
         let explicit = self.explicit.iter().find(|(n, ..)| self.same(n, name));
+        if let Some((n, id, rank)) = explicit {
+            return Some((*id, rank + Rank::from(*n == name)));
+        }
+        let rest = self.strip_prefix(name)?;
+        self.find_stem(rest).map(|id| {
+            (
+                id,
+                2 + Rank::from(!crate::swar::has_lowercase(name.as_bytes())),
+            )
+        })
+    }
+
+    /// The names outside the hashed stems: under a field's own prefix, an alias's or an old
+    /// name, an element's of a list or map of structs. Most settings have none.
+    #[inline(never)]
+    fn find_other(&self, name: &str) -> Option<Found<'_>> {
+        if self.prefixed.is_empty() && self.others.is_empty() && self.collections.is_empty() {
+            return None;
+        }
         let exact_case = Rank::from(!crate::swar::has_lowercase(name.as_bytes()));
         let found = |target, rank| Found {
             target,
@@ -261,16 +296,6 @@ impl EnvNames {
             current: None,
             element: None,
         };
-        if let Some((n, id, rank)) = explicit {
-            return Some(found(*id, rank + Rank::from(*n == name)));
-        }
-        // A current derived name ranks 2 or 3, above an alias's or an old name (0 or 1).
-        if let Some(id) = self
-            .strip_prefix(name)
-            .and_then(|rest| self.find_stem(rest))
-        {
-            return Some(found(id, 2 + exact_case));
-        }
         if let Some((_, id)) = self.prefixed.iter().find(|(n, _)| self.same(n, name)) {
             return Some(found(*id, 2 + exact_case));
         }
@@ -279,9 +304,6 @@ impl EnvNames {
                 current: other.current.as_deref(),
                 ..found(other.target, exact_case)
             });
-        }
-        if self.collections.is_empty() {
-            return None;
         }
         let (target, element) = self.element_of(name)?;
         Some(Found {
@@ -473,11 +495,19 @@ impl EnvNames {
         if p == 0 || !self.explicit.is_empty() {
             return true;
         }
-        let has = |prefix: &str| {
+        if name.len() > p && self.same_bytes(self.prefix.as_bytes(), &name[..p]) {
+            return true;
+        }
+        !self.sub_prefixes.is_empty() && self.has_sub_prefix(name)
+    }
+
+    /// Whether the name starts with the prefix a nested field gives its subtree.
+    #[inline(never)]
+    fn has_sub_prefix(&self, name: &[u8]) -> bool {
+        self.sub_prefixes.iter().any(|prefix| {
             let p = prefix.len();
             name.len() > p && self.same_bytes(prefix.as_bytes(), &name[..p])
-        };
-        has(self.prefix) || self.sub_prefixes.iter().any(|p| has(p))
+        })
     }
 
     /// Whether the name carries this table's prefix (the prefix is not empty), or the prefix

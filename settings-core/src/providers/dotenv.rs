@@ -100,8 +100,8 @@ pub(crate) fn layer(
             Some(Match {
                 target: found.target,
                 rank: found.rank,
-                current: found.current.map(str::to_owned),
-                element: found.element,
+                current: found.current.map(Box::from),
+                element: found.element.map(Box::new),
                 name: e.name,
                 value: Some(value),
                 line: Some(e.line),

@@ -65,9 +65,10 @@ pub(crate) struct Match {
     /// `NAME_FILE`: the value is the path of a file that holds the value.
     pub(crate) indirect: bool,
     /// An old name (`renamed_from`): the current one, for the warning.
-    pub(crate) current: Option<String>,
-    /// A variable of one element of a list or map of structs (`APP_SERVERS__0__HOST`).
-    pub(crate) element: Option<ElementName>,
+    pub(crate) current: Option<Box<str>>,
+    /// A variable of one element of a list or map of structs (`APP_SERVERS__0__HOST`); boxed,
+    /// as most matches have none and every match is moved by the sort.
+    pub(crate) element: Option<Box<ElementName>>,
 }
 
 /// What one pass over the environment found.
@@ -116,8 +117,8 @@ pub(crate) fn scan(
                 scan.matches.push(Match {
                     target: found.target,
                     rank: found.rank,
-                    current: found.current.map(str::to_owned),
-                    element: found.element,
+                    current: found.current.map(Box::from),
+                    element: found.element.map(Box::new),
                     name,
                     value: text(value),
                     line: None,
@@ -147,28 +148,14 @@ pub(crate) fn layer(
     mut problems: Problems,
     max: u64,
 ) -> Layer {
-    if matches.iter().any(|m| m.indirect) {
-        refuse_both_forms(&mut matches, fields, origin_of, &mut problems);
+    if matches
+        .iter()
+        .any(|m| m.indirect || m.current.is_some() || m.element.is_some())
+    {
+        prepare_special(&mut matches, fields, origin_of, &mut problems);
+    } else {
+        matches.sort_by_key(|m| (fields.targets[m.target].keys.len(), m.rank));
     }
-    if matches.iter().any(|m| m.current.is_some()) {
-        warn_of_old_names(&matches, &mut problems);
-    }
-    // Whole values before elements' (a list given as JSON, then its elements' variables over
-    // it), and a list's elements by index, so that each next index appends.
-    matches.sort_by(|a, b| {
-        let order = |m: &Match| {
-            let index = m.element.as_ref().map(|e| {
-                let n = if e.map {
-                    None
-                } else {
-                    e.key.parse::<u64>().ok()
-                };
-                (n, e.key.clone())
-            });
-            (fields.targets[m.target].keys.len(), index, m.rank)
-        };
-        order(a).cmp(&order(b))
-    });
     let mut values = Vec::with_capacity(matches.len());
     let mut elements = Vec::new();
     for mut m in matches {
@@ -203,7 +190,7 @@ pub(crate) fn layer(
         }
         let origin = origins.add(origin, secret);
         if let Some(element) = m.element.take() {
-            elements.push((m.target, element, Value::new(Node::Text(text), origin)));
+            elements.push((m.target, *element, Value::new(Node::Text(text), origin)));
             continue;
         }
         let value = if target.is_nested() {
@@ -249,6 +236,36 @@ fn named_file(path: &str, variable: &str, max: u64) -> Result<String, String> {
         )),
         Err(why) => Err(format!("the file {path} that {variable} names {why}")),
     }
+}
+
+/// The matches of a layer that has `NAME_FILE` variables, old names or elements' variables:
+/// the checks and warnings they need, and the order that puts whole values before elements'
+/// (a list given as JSON, then its elements' variables over it) and a list's elements by
+/// index, so that each next index appends. Most layers have none of these.
+#[inline(never)]
+fn prepare_special(
+    matches: &mut Vec<Match>,
+    fields: &FieldIndex,
+    origin_of: &dyn Fn(&mut Match) -> (Origin, bool),
+    problems: &mut Problems,
+) {
+    if matches.iter().any(|m| m.indirect) {
+        refuse_both_forms(matches, fields, origin_of, problems);
+    }
+    if matches.iter().any(|m| m.current.is_some()) {
+        warn_of_old_names(matches, problems);
+    }
+    matches.sort_by_cached_key(|m| {
+        let index = m.element.as_ref().map(|e| {
+            let n = if e.map {
+                None
+            } else {
+                e.key.parse::<u64>().ok()
+            };
+            (n, e.key.clone())
+        });
+        (fields.targets[m.target].keys.len(), index, m.rank)
+    });
 }
 
 /// A warning for each old name (`renamed_from`) in use: it still works, and the current name
