@@ -7,7 +7,7 @@
 
 use crate::fields::{FieldIndex, Target, TargetId};
 use crate::hashindex::{fold_hash, index, probe};
-use crate::meta::{MAX_NESTING, StructMeta};
+use crate::meta::{MAX_NESTING, Shape, StructMeta};
 use std::sync::{PoisonError, RwLock};
 
 /// How well a name matched: higher wins when several names set one field.
@@ -44,7 +44,8 @@ struct CollectionName {
     /// The field's whole derived name: `APP_SERVERS`.
     name: String,
     target: TargetId,
-    element: &'static StructMeta,
+    /// The element settings struct; `None` for a list or map of values (`APP_HOSTS__0`).
+    element: Option<&'static StructMeta>,
     map: bool,
 }
 
@@ -222,9 +223,9 @@ impl EnvNames {
                 }
                 fields.targets[id].path = field_path;
             }
-            if let Some(element) = field.element_meta()
-                && !field.env_only
-            {
+            let values = field.nested.is_none() && matches!(field.shape, Shape::List | Shape::Map);
+            if (values || field.element_meta().is_some()) && !field.env_only {
+                let element = field.element_meta();
                 let name = match sub {
                     None => format!("{}{field_stem}", self.prefix),
                     Some(prefix) => format!("{prefix}{field_stem}"),
@@ -233,7 +234,7 @@ impl EnvNames {
                     name,
                     target: id,
                     element,
-                    map: field.shape == crate::meta::Shape::Map,
+                    map: field.shape == Shape::Map,
                 });
             }
             if !field.env_only {
@@ -323,7 +324,7 @@ impl EnvNames {
                 .map(|(at, _)| (&name[..at], &name[at + d.len()..]))
                 .find(|(head, _)| crate::suggest::closest(head, [c.name.as_str()]).is_some())?;
             let (key, inner) = rest.split_once(d)?;
-            let names = Names::of(c.element);
+            let names = Names::of(c.element?);
             let stems = names.env.stems.iter().map(|(s, _)| s.as_str());
             let inner = match names.env.find_stem(inner) {
                 Some(_) => inner.to_ascii_uppercase(),
@@ -341,19 +342,26 @@ impl EnvNames {
                 return None;
             }
             let rest = name[p..].strip_prefix(self.delimiter)?;
-            let (key, inner) = rest.split_once(self.delimiter)?;
+            let (key, keys): (&str, &'static [&'static str]) = match c.element {
+                // A list or map of values: the index or key ends the name.
+                None if !rest.contains(self.delimiter) => (rest, &[]),
+                None => return None,
+                Some(element) => {
+                    let (key, inner) = rest.split_once(self.delimiter)?;
+                    // The element type's names are built once and kept for the process.
+                    let names = Names::of(element);
+                    let id = names.env.find_stem(inner)?;
+                    (key, names.fields.targets[id].keys.as_slice())
+                }
+            };
             if key.is_empty() {
                 return None;
             }
-            let names = Names::of(c.element);
-            let id = names.env.find_stem(inner)?;
             let key = if c.map && !self.case_sensitive {
                 key.to_lowercase()
             } else {
                 key.to_owned()
             };
-            // The element type's names are built once and kept for the life of the process.
-            let keys: &'static [&'static str] = names.fields.targets[id].keys.as_slice();
             Some((
                 c.target,
                 ElementName {

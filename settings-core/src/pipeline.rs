@@ -207,8 +207,14 @@ impl Load {
         for (target, element, value) in layer.elements {
             let field = &self.names.fields.targets[target];
             let origin = value.origin;
-            if let Err(message) = set_element(&mut self.tree, &field.keys, &element, value) {
-                let path = format!("{}.{}.{}", field.path, element.key, element.keys.join("."));
+            let separator = field.field.separator.unwrap_or(",");
+            let at = &field.keys;
+            if let Err(message) = set_element(&mut self.tree, at, &element, separator, value) {
+                let mut path = format!("{}.{}", field.path, element.key);
+                for key in element.keys {
+                    path.push('.');
+                    path.push_str(key);
+                }
                 let from = self.origins.get(origin).origin.clone();
                 self.problems
                     .issue(path, IssueKind::Invalid, Some(from), message);
@@ -225,6 +231,7 @@ fn set_element(
     tree: &mut Table,
     at: &[&'static str],
     element: &ElementName,
+    separator: &str,
     value: Value,
 ) -> Result<(), String> {
     let origin = value.origin;
@@ -255,12 +262,19 @@ fn set_element(
     let slot = table
         .entry(std::borrow::Cow::Borrowed(*last))
         .or_insert_with(empty);
-    if let Node::Text(s) | Node::Str(s) = &slot.node
-        && let Ok(json) = serde_json::from_str::<serde_json::Value>(s)
-    {
-        *slot = from_json(json, slot.origin);
-    }
     let inner: Vec<&str> = element.keys.to_vec();
+    if let Node::Text(s) | Node::Str(s) = &slot.node {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(s) {
+            *slot = from_json(json, slot.origin);
+        } else if inner.is_empty() && !element.map {
+            // A list of values given as one text (`a,b`): its items, then the indexed one.
+            let items = crate::redact::split_list(s, separator)
+                .into_iter()
+                .map(|item| Value::new(Node::Text(item.to_owned()), slot.origin))
+                .collect();
+            slot.node = Node::Array(items);
+        }
+    }
     match &mut slot.node {
         Node::Array(items) if !element.map => {
             let len = items.len();
@@ -271,6 +285,8 @@ fn set_element(
                 ));
             };
             match index.cmp(&len) {
+                // An item of a list of values is replaced whole.
+                std::cmp::Ordering::Less if inner.is_empty() => items[index] = value,
                 std::cmp::Ordering::Less => match &mut items[index].node {
                     Node::Table(t) => insert_path(t, &inner, value),
                     _ => items[index] = element_with(&inner, value),
@@ -284,6 +300,9 @@ fn set_element(
                     ));
                 }
             }
+        }
+        Node::Table(entries) if element.map && inner.is_empty() => {
+            entries.insert(std::borrow::Cow::Owned(element.key.clone()), value);
         }
         Node::Table(entries) if element.map => {
             let entry = entries
@@ -308,8 +327,11 @@ fn set_element(
     Ok(())
 }
 
-/// A new element holding `value` at `keys`.
+/// A new element holding `value` at `keys` (the value itself, for a list of values).
 fn element_with(keys: &[&str], value: Value) -> Value {
+    if keys.is_empty() {
+        return value;
+    }
     let mut table = Table::new();
     let origin = value.origin;
     insert_path(&mut table, keys, value);

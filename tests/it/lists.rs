@@ -213,3 +213,48 @@ fn a_misspelt_element_variable_is_reported_with_the_name_it_meant() {
         "{warnings}"
     );
 }
+
+/// Lists and maps of values take indexed variables too: `APP_HOSTS__1`, `APP_LABELS__TEAM`.
+#[test]
+fn indexed_variables_set_items_of_lists_and_maps_of_values() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct V {
+        #[settings(default)]
+        hosts: Vec<String>,
+        #[settings(default)]
+        ports: Vec<u16>,
+        #[settings(default)]
+        labels: HashMap<String, String>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "v.toml",
+        "hosts = [\"a\", \"b\"]\n[labels]\nteam = \"x\"\n",
+    );
+    let v = V::loader()
+        .env_vars([
+            ("APP_HOSTS__1", "B"),
+            ("APP_HOSTS__2", "c"),
+            ("APP_PORTS", "80,443"),
+            ("APP_PORTS__1", "8443"),
+            ("APP_LABELS__TEAM", "core"),
+            ("APP_LABELS__Tier", "gold"),
+        ])
+        .file(&file)
+        .load()
+        .unwrap();
+    assert_eq!(v.hosts, ["a", "B", "c"]);
+    assert_eq!(v.ports, [80, 8443]);
+    assert_eq!(v.labels["team"], "core");
+    assert_eq!(
+        v.labels["tier"], "gold",
+        "a key from a variable's name is lower-cased"
+    );
+    let err = V::loader()
+        .env_vars([("APP_HOSTS__3", "d")])
+        .load()
+        .unwrap_err();
+    assert!(crate::only(&err).message.contains("leaves a gap"), "{err}");
+}
