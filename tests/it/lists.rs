@@ -258,3 +258,50 @@ fn indexed_variables_set_items_of_lists_and_maps_of_values() {
         .unwrap_err();
     assert!(crate::only(&err).message.contains("leaves a gap"), "{err}");
 }
+
+mod roundtrip {
+    use super::{S, Server};
+    use proptest::prelude::*;
+    use settings_core::Settings;
+
+    fn servers() -> impl Strategy<Value = Vec<(String, u16)>> {
+        prop::collection::vec(("[a-z][a-z0-9.-]{0,12}", 1u16..), 0..6)
+    }
+
+    proptest! {
+        /// A list written to the environment by index, in any order, reads back as the list;
+        /// a map written by key reads back as the map.
+        #[test]
+        fn a_list_written_by_index_reads_back_equal(
+            list in servers(),
+            order in any::<prop::sample::Index>(),
+            tenants in prop::collection::btree_map("[a-z]{1,8}", "[a-z]{1,8}", 0..5),
+        ) {
+            let mut vars: Vec<(String, String)> = Vec::new();
+            for (i, (host, port)) in list.iter().enumerate() {
+                vars.push((format!("APP_SERVERS__{i}__HOST"), host.clone()));
+                vars.push((format!("APP_SERVERS__{i}__PORT"), port.to_string()));
+            }
+            for (key, url) in &tenants {
+                vars.push((format!("APP_TENANTS__{}__URL", key.to_uppercase()), url.clone()));
+            }
+            if !vars.is_empty() {
+                let at = order.index(vars.len());
+                vars.rotate_left(at);
+            }
+            if list.is_empty() {
+                vars.push(("APP_SERVERS".into(), "[]".into()));
+            }
+            let s = S::loader().env_vars(vars).load().unwrap();
+            let expected: Vec<Server> = list
+                .iter()
+                .map(|(host, port)| Server { host: host.clone(), port: *port })
+                .collect();
+            prop_assert_eq!(s.servers, expected);
+            let got: Vec<(String, String)> =
+                s.tenants.into_iter().map(|(k, t)| (k, t.url)).collect();
+            let want: Vec<(String, String)> = tenants.into_iter().collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}
