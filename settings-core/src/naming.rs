@@ -155,6 +155,36 @@ impl Names {
         }
     }
 
+    /// A dotted path into an element of a list or map (`servers.0.host`, `labels.team`): the
+    /// collection and the element's field, as an indexed variable gives them.
+    pub(crate) fn element_at(&self, path: &str) -> Option<(TargetId, ElementName)> {
+        self.fields
+            .targets
+            .iter()
+            .enumerate()
+            .find_map(|(id, target)| {
+                let field = target.field;
+                let map = field.shape == Shape::Map;
+                if !matches!(field.shape, Shape::List | Shape::Map) || field.nested_meta().is_some()
+                {
+                    return None;
+                }
+                let rest = path.strip_prefix(target.path.as_str())?.strip_prefix('.')?;
+                let (key, inner) = rest.split_once('.').unwrap_or((rest, ""));
+                let keys: &'static [&'static str] = match field.element_meta() {
+                    None if inner.is_empty() => &[],
+                    None => return None,
+                    Some(element) => {
+                        let names = Names::of(element);
+                        let id = names.fields.target_of(inner)?;
+                        names.fields.targets[id].keys.as_slice()
+                    }
+                };
+                let key = key.to_owned();
+                Some((id, ElementName { key, keys, map }))
+            })
+    }
+
     /// Every name that sets the field `id`, in priority order: explicit names, then the derived one.
     pub(crate) fn names_of(&self, id: TargetId) -> Vec<String> {
         self.env.names_of(id, &self.fields.targets[id])

@@ -623,7 +623,22 @@ fn gather(
                         &mut load.problems.warnings,
                     ),
                 };
-                let keys: Vec<&str> = renamed.as_deref().unwrap_or(path).split('.').collect();
+                let path = renamed.as_deref().unwrap_or(path);
+                if let Some((id, element)) = names.element_at(path) {
+                    // Into one element of a list or map, as an indexed variable would.
+                    let value = from_json(json.clone(), origin);
+                    let field = &names.fields.targets[id];
+                    let separator = field.field.separator.unwrap_or(",");
+                    if let Err(message) =
+                        set_element(&mut load.tree, &field.keys, &element, separator, value)
+                    {
+                        let origin = Some(over());
+                        load.problems
+                            .issue(path, IssueKind::Invalid, origin, message);
+                    }
+                    continue;
+                }
+                let keys: Vec<&str> = path.split('.').collect();
                 let value = from_json(json.clone(), origin);
                 load.merger.insert_at(&mut load.tree, &keys, value);
             }

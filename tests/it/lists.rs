@@ -305,3 +305,38 @@ mod roundtrip {
         }
     }
 }
+
+/// `.set` paths name elements by index or key, as indexed variables do.
+#[test]
+fn set_paths_reach_into_elements() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.toml", "[[servers]]\nhost = \"a\"\n");
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .set("servers.0.port", 9000)
+        .set("servers.1.host", "b")
+        .set("tenants.acme.url", "https://acme")
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("servers.0.host").unwrap().value, "a");
+    assert_eq!(report.get("servers.0.port").unwrap().value, "9000");
+    assert_eq!(
+        report.get("servers.0.port").unwrap().origin,
+        "override servers.0.port"
+    );
+    assert_eq!(report.get("servers.1.host").unwrap().value, "b");
+    assert_eq!(
+        report.get("tenants.acme.url").unwrap().value,
+        "https://acme"
+    );
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .set("servers.4.host", "x")
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.path, "servers.4.host");
+    assert!(i.message.contains("leaves a gap"), "{}", i.message);
+}
