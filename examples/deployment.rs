@@ -66,7 +66,11 @@ fn main() {
         );
     }
     for (name, db) in [("primary", &gateway.primary), ("replica", &gateway.replica)] {
-        let password = if db.password.expose_secret().is_empty() { "no" } else { "a" };
+        let password = if db.password.expose_secret().is_empty() {
+            "no"
+        } else {
+            "a"
+        };
         println!(
             "{name}: {} with {} connections, {password} password",
             db.url, db.pool_size

@@ -340,3 +340,27 @@ fn set_paths_reach_into_elements() {
     assert_eq!(i.path, "servers.4.host");
     assert!(i.message.contains("leaves a gap"), "{}", i.message);
 }
+
+/// A required list or map of structs shows one element to fill in, in every format; the JSON
+/// Schema accepts the element's shape.
+#[test]
+fn templates_show_one_example_element() {
+    let toml = S::template(settings_core::Format::Toml);
+    assert!(
+        toml.contains("servers = [{ host = \"<required: String>\", port = 80 }]"),
+        "{toml}"
+    );
+    let env = S::template(settings_core::Format::Env);
+    assert!(
+        env.contains(r#"APP_SERVERS="[{\"host\":\"<required: String>\",\"port\":80}]""#),
+        "{env}"
+    );
+    // A placeholder left in is refused, naming the element's field.
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "t.toml", toml);
+    let err = S::loader().env_vars(NO_ENV).file(&file).load().unwrap_err();
+    assert!(
+        err.issues().iter().any(|i| i.path == "servers.0.host"),
+        "{err}"
+    );
+}

@@ -235,6 +235,17 @@ fn example(field: &FieldMeta) -> Example {
     let ty = field.ty;
     match &field.default {
         DefaultMeta::None if field.optional => Example::Unset(strip_option(ty).to_owned()),
+        // A required list or map of settings structs: one element to fill in, in the form the
+        // file takes (its defaults, and placeholders for what it requires).
+        DefaultMeta::None if field.element_meta().is_some() => {
+            let element = field.element_meta().map(|e| example_element(e, 0));
+            let element = Value::Object(element.unwrap_or_default());
+            Example::Value(if field.shape == Shape::Map {
+                Value::Object([("<key>".to_owned(), element)].into_iter().collect())
+            } else {
+                Value::Array(vec![element])
+            })
+        }
         DefaultMeta::None => Example::Placeholder(format!("required: {ty}")),
         _ if field.secret => Example::Placeholder("secret".to_owned()),
         DefaultMeta::Trait if field.optional => Example::Unset(strip_option(ty).to_owned()),
@@ -247,6 +258,27 @@ fn example(field: &FieldMeta) -> Example {
             },
         },
     }
+}
+
+/// One element of a list or map of settings structs as a template shows it: each field's
+/// default, a placeholder for a required one (`<required: String>`), nested structs inside.
+fn example_element(meta: &'static StructMeta, depth: usize) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for field in meta.fields {
+        let value = match field.nested_meta() {
+            Some(nested) if depth + 1 < MAX_NESTING => {
+                Value::Object(example_element(nested, depth + 1))
+            }
+            Some(_) => continue,
+            None => match example(field) {
+                Example::Value(v) => v,
+                Example::Placeholder(text) => Value::from(format!("<{text}>")),
+                Example::Unset(_) => continue,
+            },
+        };
+        out.insert(field.key.to_owned(), value);
+    }
+    out
 }
 
 /// `T` of `Option<T>`, as written.
