@@ -384,9 +384,6 @@ impl EnvNames {
                     (key, names.fields.targets[id].keys.as_slice())
                 }
             };
-            if key.is_empty() {
-                return None;
-            }
             let key = if c.map && !self.case_sensitive {
                 key.to_lowercase()
             } else {

@@ -262,6 +262,12 @@ fn set_element(
     let slot = table
         .entry(std::borrow::Cow::Borrowed(*last))
         .or_insert_with(empty);
+    if element.key.is_empty() {
+        return Err(format!(
+            "the {} is empty: a name like `{last}__KEY__...` gives it between the delimiters",
+            if element.map { "key" } else { "index" }
+        ));
+    }
     let inner: Vec<&str> = element.keys.to_vec();
     if let Node::Text(s) | Node::Str(s) = &slot.node {
         if let Ok(json) = serde_json::from_str::<serde_json::Value>(s) {

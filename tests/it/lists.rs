@@ -364,3 +364,24 @@ fn templates_show_one_example_element() {
         "{err}"
     );
 }
+
+/// An empty key or index, and an element's `_FILE` variable.
+#[test]
+fn empty_keys_are_refused_and_element_variables_take_file_forms() {
+    let err = S::loader()
+        .env_vars([("APP_SERVERS__0__HOST", "a"), ("APP_TENANTS____URL", "x")])
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.kind, IssueKind::Invalid);
+    assert!(i.message.contains("the key is empty"), "{}", i.message);
+    assert_eq!(i.origin.as_deref(), Some("env var APP_TENANTS____URL"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let host = write(dir.path(), "host", "from-file\n");
+    let s = S::loader()
+        .env_vars([("APP_SERVERS__0__HOST_FILE", host.to_str().unwrap())])
+        .load()
+        .unwrap();
+    assert_eq!(s.servers, [server("from-file", 80)]);
+}
