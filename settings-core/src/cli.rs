@@ -98,7 +98,7 @@ use clap::error::ErrorKind;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use std::ffi::{OsStr, OsString};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The clap crate this module builds on (clap 4, builder API), for apps without a clap
@@ -118,13 +118,15 @@ const CONFIG: &str = "settings_core::cli::config";
 const PROFILE: &str = "settings_core::cli::profile";
 const JSON: &str = "settings_core::cli::json";
 const FORMAT: &str = "settings_core::cli::format";
+const WRITE: &str = "settings_core::cli::write";
+const FILES: &str = "settings_core::cli::files";
 /// The ids of [`settings_args`]: this, then the setting's index.
 const FIELD: &str = "settings_core::cli::field:";
 /// Flags of the `config` command that no setting's flag may take.
 const RESERVED: [&str; 5] = ["set", "config", "profile", "json", "help"];
 
 /// The subcommands of [`command`]; a level of matches with one of them is the `config` level.
-const SUBCOMMANDS: [&str; 4] = ["check", "show", "template", "schema"];
+const SUBCOMMANDS: [&str; 5] = ["check", "show", "template", "schema", "migrate"];
 
 /// The `config` command: subcommands `check`, `show [--json]`, `template [--format FORMAT]` and
 /// `schema`, and the [`override_args`]. Add it to the app's own command with
@@ -193,6 +195,26 @@ pub fn command() -> Command {
                         .value_parser(PossibleValuesParser::new(format).map(|s| parse_format(&s)))
                         .default_value("toml")
                         .help("The kind of file to print"),
+                ),
+        )
+        .subcommand(
+            Command::new("migrate")
+                .about(
+                    "List the edits that move renamed settings to their current names in config \
+                     files, env files and the environment; --write applies them to TOML and env files",
+                )
+                .arg(
+                    Arg::new(WRITE)
+                        .long("write")
+                        .action(ArgAction::SetTrue)
+                        .help("Rewrite TOML files (comments and layout kept) and env files"),
+                )
+                .arg(
+                    Arg::new(FILES)
+                        .value_name("FILE")
+                        .num_args(0..)
+                        .value_parser(clap::value_parser!(PathBuf))
+                        .help("The files to migrate (default: the config files, their profile files and the env file)"),
                 ),
         )
         .subcommand(
@@ -417,6 +439,21 @@ pub fn run_with<T: Settings>(
     let loader = apply(loader, leaf);
     let result = match name {
         "check" => check(&loader, &mut out, &mut err),
+        "migrate" => {
+            let given: Vec<PathBuf> = leaf
+                .get_many::<PathBuf>(FILES)
+                .map(|files| files.cloned().collect())
+                .unwrap_or_default();
+            let files = if given.is_empty() {
+                migration_files(&loader)
+            } else {
+                given
+            };
+            let names = crate::naming::Names::of(T::__meta());
+            let write = leaf.get_flag(WRITE);
+            crate::migrate::run(names, &files, &loader.opts.env, write, &mut out, &mut err)
+                .map(|pending| !pending)
+        }
         "show" => show(&loader, leaf.get_flag(JSON), &mut out, &mut err),
         "template" => {
             let format = leaf.get_one::<Format>(FORMAT).copied();
@@ -580,6 +617,49 @@ fn show<T: Settings>(
         }
         Err(e) => failure(&e, err),
     }
+}
+
+/// The files `config migrate` reads by default: the config files (declared and added), each
+/// with the profile files beside it (`name.<profile>.ext`), and the env file.
+fn migration_files<T: Settings>(loader: &Loader<T>) -> Vec<PathBuf> {
+    let meta = T::__meta();
+    let mut files: Vec<PathBuf> = meta.files.iter().map(PathBuf::from).collect();
+    files.extend(loader.opts.files.iter().map(|(p, _)| p.clone()));
+    let mut out = Vec::new();
+    for file in files {
+        let (Some(stem), Some(ext)) = (file.file_stem(), file.extension()) else {
+            out.push(file);
+            continue;
+        };
+        let (stem, ext) = (stem.to_string_lossy(), ext.to_string_lossy());
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut siblings: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name().is_some_and(|n| {
+                    let n = n.to_string_lossy();
+                    n.starts_with(&format!("{stem}."))
+                        && n.ends_with(&format!(".{ext}"))
+                        && n.len() > stem.len() + ext.len() + 2
+                })
+            })
+            .collect();
+        siblings.sort();
+        out.push(file);
+        out.extend(siblings);
+    }
+    let env_file = match &loader.opts.env_file {
+        Some(choice) => choice.clone(),
+        None => meta.env_file.map(PathBuf::from),
+    };
+    out.extend(env_file);
+    out
 }
 
 /// Every issue of a failed load, one per line, under a header that counts them.

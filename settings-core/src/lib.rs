@@ -82,6 +82,8 @@ mod layer;
 mod loader;
 mod merge;
 mod meta;
+#[cfg(feature = "cli")]
+mod migrate;
 mod naming;
 mod origin;
 mod pipeline;

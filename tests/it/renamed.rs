@@ -180,3 +180,104 @@ fn a_deprecated_setting_warns_when_a_source_sets_it_and_templates_say_so() {
         "an alias is a key of its own"
     );
 }
+
+/// `config migrate`: lists the edits; `--write` applies them to TOML (comments kept) and env
+/// files, lists YAML's; a file it cannot parse is left as it was; a second run has nothing left.
+#[test]
+fn config_migrate_moves_old_names_to_the_current_ones() {
+    use settings_core::cli;
+    let dir = tempfile::tempdir().unwrap();
+    let toml_text =
+        "# the service\ndb_url = \"postgres://old\" # kept comment\npool = 3\n\nthreads = 2\n";
+    let toml = write(dir.path(), "app.toml", toml_text);
+    let env = write(
+        dir.path(),
+        ".env",
+        "# local\nAPP_POOL=4\nexport APP_THREADS=5\n",
+    );
+    let yaml = write(dir.path(), "app.yaml", "db_url: postgres://yaml\n");
+    let broken = write(dir.path(), "broken.toml", "db_url = \"x\"\n[[[\n");
+    let run = |args: &[&str], vars: &[(&'static str, &'static str)]| {
+        let argv = ["app", "config", "migrate"].iter().chain(args).copied();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let loader = S::loader().env_vars(vars.to_vec());
+        let code = cli::run_args(loader, argv, &mut out, &mut err).unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (code, text(out), text(err))
+    };
+    let files: Vec<String> = [&toml, &env, &yaml]
+        .iter()
+        .map(|p| p.to_str().unwrap().to_owned())
+        .collect();
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+
+    let (code, out, _) = run(&files, &[("APP_POOL", "9")]);
+    assert_eq!(code, std::process::ExitCode::from(1), "{out}");
+    assert!(out.contains("app.toml: move `db_url` to `db.url`"), "{out}");
+    assert!(
+        out.contains("app.toml: move `pool` to `db.pool_size`"),
+        "{out}"
+    );
+    assert!(
+        out.contains(".env line 2: rename APP_POOL to APP_DB__POOL_SIZE"),
+        "{out}"
+    );
+    assert!(
+        out.contains("app.yaml: move `db_url` to `db.url` (edit by hand"),
+        "{out}"
+    );
+    assert!(
+        out.contains("environment: rename APP_POOL to APP_DB__POOL_SIZE"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&toml).unwrap(),
+        toml_text,
+        "listing writes nothing"
+    );
+
+    let mut write_args = vec!["--write"];
+    write_args.extend(&files[..2]);
+    let (code, out, err) = run(&write_args, &[]);
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{out}{err}");
+    let migrated = std::fs::read_to_string(&toml).unwrap();
+    assert!(
+        migrated.contains("# the service") && migrated.contains("# kept comment"),
+        "{migrated}"
+    );
+    assert!(
+        !migrated.contains("db_url") && !migrated.contains("\npool ="),
+        "{migrated}"
+    );
+    let env_text = std::fs::read_to_string(&env).unwrap();
+    assert_eq!(
+        env_text,
+        "# local\nAPP_DB__POOL_SIZE=4\nexport APP_THREADS=5\n"
+    );
+    // The rewritten files load to what the old ones gave, without a warning.
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .file(&toml)
+        .env_file(&env)
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.url").unwrap().value, "postgres://old");
+    assert_eq!(report.get("db.pool_size").unwrap().value, "4");
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+    let (code, out, _) = run(&files[..2], &[]);
+    assert_eq!(code, std::process::ExitCode::SUCCESS);
+    assert!(out.contains("nothing to migrate"), "{out}");
+
+    // A file that does not parse is named and left untouched.
+    let (code, _, err) = run(&["--write", broken.to_str().unwrap()], &[]);
+    assert_eq!(code, std::process::ExitCode::from(1));
+    assert!(
+        err.contains("broken.toml: cannot be parsed as TOML"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&broken).unwrap(),
+        "db_url = \"x\"\n[[[\n"
+    );
+}

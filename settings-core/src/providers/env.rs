@@ -38,6 +38,16 @@ impl EnvInput {
         }
     }
 
+    /// Calls `f` with the name of every variable whose name is UTF-8.
+    #[cfg(feature = "cli")]
+    pub(crate) fn each_name(&self, mut f: impl FnMut(&str)) {
+        self.each(|name, _| {
+            if let Some(name) = name.to_str() {
+                f(name);
+            }
+        });
+    }
+
     /// One variable by its exact name: `${VAR}` in dotenv files, `${env:VAR}` references, the
     /// variables that name age identities.
     pub(crate) fn get(&self, name: &str) -> Option<String> {
