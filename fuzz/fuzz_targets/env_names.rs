@@ -92,11 +92,26 @@ fn check_name(name: &str) {
     let special = ["APP_PROFILE", "APP_AGE_KEY", "APP_AGE_KEY_FILE"]
         .iter()
         .any(|s| s.eq_ignore_ascii_case(name));
+    // `NAME_FILE` of a setting's name reads the file its value names: `{}` is none here.
+    let via_file = t.names.lookup_file(name);
+    if let Some(path) = &via_file {
+        assert!(found.is_none(), "{name:?} sets a field and names a file");
+        assert_eq!(
+            t.names.lookup_file(&name.to_ascii_lowercase()).as_ref(),
+            Some(path)
+        );
+    }
     match Names::loader().env_vars([(name, "{}")]).load() {
         Ok(_) => assert!(
-            found.is_some() || !has_prefix || special,
+            (found.is_some() || !has_prefix || special) && via_file.is_none(),
             "{name:?} carries the prefix, sets nothing and was not reported"
         ),
+        Err(err) if via_file.is_some() => {
+            check_error(&err, &[]);
+            assert_eq!(err.issues().len(), 1, "{err}");
+            assert_eq!(err.issues()[0].kind, IssueKind::Source, "{err}");
+            assert_eq!(Some(&err.issues()[0].path), via_file.as_ref(), "{err}");
+        }
         Err(err) => {
             check_error(&err, &[]);
             assert!(found.is_none() && has_prefix, "{name:?}: {err}");

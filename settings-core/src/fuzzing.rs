@@ -87,6 +87,13 @@ impl EnvNames {
         Some(self.table.fields.targets[id].path.clone())
     }
 
+    /// The dotted path of the field a `NAME_FILE` variable sets from the file it names, when
+    /// the name is no setting's own.
+    pub fn lookup_file(&self, name: &str) -> Option<String> {
+        let found = self.table.env.lookup_var(name).filter(|f| f.indirect)?;
+        Some(self.table.fields.targets[found.target].path.clone())
+    }
+
     /// The dotted path of the field a secrets- or config-directory entry sets, if any (the
     /// prefix may be left out).
     pub fn lookup_entry(&self, name: &str) -> Option<String> {
