@@ -525,6 +525,7 @@ impl EnvNames {
 
     /// Whether a variable of this name (its bytes, not yet known to be UTF-8) may set a field:
     /// false for a name without the prefix when every name needs it.
+    #[inline]
     pub(crate) fn may_set(&self, name: &[u8]) -> bool {
         let p = self.prefix.len();
         if p == 0 || !self.explicit.is_empty() {
