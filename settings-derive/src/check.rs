@@ -10,6 +10,7 @@ pub(crate) fn check(cx: &Ctxt, input: &ParsedInput) {
     other_names_are_free(cx, input);
     for field in &input.fields {
         nested_takes_only_what_fits(cx, field);
+        nested_list_is_not_optional(cx, field);
         env_prefix_needs_nested(cx, field);
         env_only_needs_env(cx, field);
         cli_flag_needs_a_secret(cx, field);
@@ -79,6 +80,25 @@ fn other_names_are_free(cx: &Ctxt, input: &ParsedInput) {
                 );
             }
         }
+    }
+}
+
+/// A list or map of settings structs is never absent: unset, it is empty with a bare `default`
+/// (or missing without one), so `Option` around it would say nothing more.
+fn nested_list_is_not_optional(cx: &Ctxt, field: &ParsedField) {
+    let Some(nested) = field.attrs.nested else {
+        return;
+    };
+    if field.shape.option && matches!(field.shape.kind, Kind::List | Kind::Map) {
+        cx.error_at(
+            nested,
+            format!(
+                "`#[settings({NESTED})]` on `{}`: a list or map of settings structs is not \
+                 wrapped in `Option`; write the list or map itself, with a bare `{DEFAULT}` for \
+                 an empty one when no source sets it",
+                field.shape.name
+            ),
+        );
     }
 }
 
