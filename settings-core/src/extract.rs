@@ -654,6 +654,24 @@ impl<'a> Extract<'a> {
         failures.is_empty()
     }
 
+    /// Runs `len` on a list or map of settings structs of `count` elements; `true` when it
+    /// passes.
+    pub fn validate_len(&mut self, index: usize, count: usize) -> bool {
+        /// A number of elements and what it counts, as `len` sees a list or a map.
+        struct Count(usize, &'static str);
+        impl Checkable for Count {
+            fn length(&self) -> Option<(usize, &'static str)> {
+                Some((self.0, self.1))
+            }
+        }
+        let unit = if self.meta.fields[index].shape == Shape::Map {
+            "entry"
+        } else {
+            "item"
+        };
+        self.validate(index, &Count(count, unit))
+    }
+
     /// Runs a field's `validate = fn`.
     pub fn check<T: ?Sized>(
         &mut self,

@@ -81,6 +81,9 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
                     s.insert("type".into(), "object".into());
                     s.insert("additionalProperties".into(), element);
                 }
+                for c in field.constraints {
+                    constraint(&mut s, field, c);
+                }
                 if is_required(field) {
                     required.push(Value::from(field.key));
                 }

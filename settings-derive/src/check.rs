@@ -168,7 +168,12 @@ fn nested_takes_only_what_fits(cx: &Ctxt, field: &ParsedField) {
             ),
         );
     }
+    // `len` counts the elements of a list or map of structs; nothing else applies to one.
+    let collection = !field.shape.option && matches!(field.shape.kind, Kind::List | Kind::Map);
     for c in &a.constraints {
+        if collection && matches!(c.value, Constraint::Len { .. }) {
+            continue;
+        }
         cx.error_at(
             c.span,
             format!(

@@ -127,6 +127,8 @@ pub(crate) enum FieldKind {
         env_prefix: Option<String>,
         /// One struct, or a list or map of them (`ty` is then the element).
         collection: Collection,
+        /// `len` on a list or map of structs: how many elements it may have.
+        len: Option<Sp<Constraint>>,
     },
     /// A value read from the sources.
     Leaf(Leaf),

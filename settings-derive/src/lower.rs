@@ -3,8 +3,8 @@
 //! and reports nothing.
 
 use crate::ir::{
-    Collection, Default, Field, FieldKind, Input, Kind, Leaf, LeafDefault, LeafKind, NestedDefault,
-    ParsedField, ParsedInput, Sp,
+    Collection, Constraint, Default, Field, FieldKind, Input, Kind, Leaf, LeafDefault, LeafKind,
+    NestedDefault, ParsedField, ParsedInput, Sp,
 };
 
 /// Lowers every field of a checked input.
@@ -59,12 +59,17 @@ fn field(field: ParsedField) -> Field {
             }
             _ => (Collection::One, shape.inner),
         };
+        let len = a
+            .constraints
+            .into_iter()
+            .find(|c| matches!(c.value, Constraint::Len { .. }));
         FieldKind::Nested {
             ty,
             optional: shape.option,
             default,
             env_prefix: a.env_prefix.map(|p| p.value),
             collection,
+            len,
         }
     } else {
         let default = match a.default {

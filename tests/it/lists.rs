@@ -385,3 +385,53 @@ fn empty_keys_are_refused_and_element_variables_take_file_forms() {
         .unwrap();
     assert_eq!(s.servers, [server("from-file", 80)]);
 }
+
+/// `len` on a list or map of structs counts its elements.
+#[test]
+fn len_counts_the_elements() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct L {
+        #[settings(nested, len(min = 1, max = 2))]
+        servers: Vec<Server>,
+        #[settings(nested, default, len(max = 1))]
+        tenants: BTreeMap<String, Tenant>,
+    }
+    let ok = L::loader()
+        .env_vars([("APP_SERVERS__0__HOST", "a")])
+        .load()
+        .unwrap();
+    assert_eq!(ok.servers.len(), 1);
+    let err = L::loader()
+        .env_vars([
+            ("APP_SERVERS", "[]"),
+            ("APP_TENANTS__A__URL", "x"),
+            ("APP_TENANTS__B__URL", "y"),
+        ])
+        .load()
+        .unwrap_err();
+    let found: Vec<(&str, IssueKind)> = err
+        .issues()
+        .iter()
+        .map(|i| (i.path.as_str(), i.kind))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("servers", IssueKind::Constraint),
+            ("tenants", IssueKind::Constraint)
+        ],
+        "{err}"
+    );
+    assert!(
+        err.issues()[0]
+            .message
+            .contains("from 1 to 2 items, found 0"),
+        "{err}"
+    );
+    assert!(err.issues()[1].message.contains("at most 1 entry"), "{err}");
+    let schema = L::json_schema();
+    assert_eq!(schema["properties"]["servers"]["minItems"], 1);
+    assert_eq!(schema["properties"]["servers"]["maxItems"], 2);
+    assert_eq!(schema["properties"]["tenants"]["maxProperties"], 1);
+}

@@ -169,6 +169,21 @@ pub(super) fn default_fns(input: &Input) -> TokenStream {
 fn custom_check(index: usize, field: &Field, var: &syn::Ident) -> Option<TokenStream> {
     let leaf = match &field.kind {
         FieldKind::Leaf(leaf) => leaf,
+        FieldKind::Nested { len: Some(len), .. } => {
+            // `len` on a list or map of structs, then its `validate`.
+            let custom = field
+                .validate
+                .as_ref()
+                .map(|path| quote_spanned!(path.span()=> __cx.check(#index, __v, #path);));
+            let count = quote_spanned!(len.span=> __cx.validate_len(#index, __v.len()));
+            return Some(quote! {
+                if let ::core::option::Option::Some(__v) = &#var {
+                    if #count {
+                        #custom
+                    }
+                }
+            });
+        }
         FieldKind::Nested { optional, .. } => {
             let path = field.validate.as_ref()?;
             let pattern = if *optional {

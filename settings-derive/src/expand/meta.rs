@@ -127,8 +127,20 @@ fn field_meta(index: usize, field: &Field) -> TokenStream {
             optional,
             default,
             collection,
+            len,
             ..
-        } => nested_meta(ty, *optional, default, *collection, custom),
+        } => {
+            let len = len
+                .as_ref()
+                .map(|c| constraint(&c.value, &pattern_ident(index, 0)));
+            nested_meta(
+                ty,
+                *optional,
+                default,
+                *collection,
+                len.into_iter().chain(custom),
+            )
+        }
         FieldKind::Leaf(leaf) => leaf_meta(index, leaf, custom),
     };
     let shape = syn::Ident::new(shape, proc_macro2::Span::call_site());
@@ -193,7 +205,7 @@ fn nested_meta(
     optional: bool,
     default: &NestedDefault,
     collection: Collection,
-    custom: Option<TokenStream>,
+    checks: impl Iterator<Item = TokenStream>,
 ) -> KindMeta<'static> {
     let default = match default {
         NestedDefault::None => quote!(::settings_core::__private::DefaultMeta::None),
@@ -215,7 +227,7 @@ fn nested_meta(
         cli_flag: false,
         separator: quote!(::core::option::Option::None),
         extend: false,
-        constraints: custom.into_iter().collect(),
+        constraints: checks.collect(),
         nested: quote!(::core::option::Option::Some(<#ty as ::settings_core::__private::Settings>::__meta)),
     }
 }
