@@ -473,11 +473,7 @@ impl<'a> Extract<'a> {
         let Some(elements) = self.element_tables(index, map)? else {
             let Some(default) = default else {
                 let path = self.path(field);
-                let what = if map {
-                    "a table of tables"
-                } else {
-                    "an array of tables"
-                };
+                let what = collection_form(map);
                 self.cursor.issues.push(
                     path.clone(),
                     IssueKind::Missing,
@@ -532,12 +528,7 @@ impl<'a> Extract<'a> {
                 .collect(),
             Node::Table(t) if map => t.into_iter().map(|(k, v)| (k.into_owned(), v)).collect(),
             _ => {
-                let want = if map {
-                    "a table of tables"
-                } else {
-                    "an array of tables"
-                };
-                let message = format!("expected {want}, found {kind}");
+                let message = format!("expected {}, found {kind}", collection_form(map));
                 self.not_elements(field, None, origin, message);
                 return None;
             }
@@ -588,16 +579,7 @@ impl<'a> Extract<'a> {
     /// A `nested` field of type `Option<T>`: `None` when no source sets any key under it.
     #[inline(never)]
     pub fn nested_opt<T: Settings>(&mut self, index: usize) -> Option<Option<T>> {
-        match self.take_table(index).ok()? {
-            None => {
-                if self.cursor.report.is_some() {
-                    let field = &self.meta.fields[index];
-                    self.record(field, "(none)".to_owned(), None, false);
-                }
-                Some(None)
-            }
-            Some(table) => self.child(index, table).map(Some),
-        }
+        self.optional_struct(index, None)
     }
 
     /// A `nested` field with a bare `default` or `default_with`, used when no source sets any
@@ -625,21 +607,30 @@ impl<'a> Extract<'a> {
         index: usize,
         default: fn() -> Option<T>,
     ) -> Option<Option<T>> {
-        match self.take_table(index).ok()? {
-            None => {
-                let value = default();
-                if self.cursor.report.is_some() {
-                    let field = &self.meta.fields[index];
-                    let shown = match value {
-                        Some(_) => format!("({} default)", field.ty),
-                        None => "(none)".to_owned(),
-                    };
-                    self.record(field, shown, Some(Origin::Default), false);
-                }
-                Some(value)
+        self.optional_struct(index, Some(default))
+    }
+
+    /// An `Option` of a nested struct: `None` (or the `default_with` value) when no source
+    /// sets any key under it.
+    fn optional_struct<T: Settings>(
+        &mut self,
+        index: usize,
+        default: Option<fn() -> Option<T>>,
+    ) -> Option<Option<T>> {
+        let Some(table) = self.take_table(index).ok()? else {
+            let value = default.and_then(|f| f());
+            if self.cursor.report.is_some() {
+                let field = &self.meta.fields[index];
+                let (shown, from) = match (&value, default) {
+                    (Some(_), _) => (format!("({} default)", field.ty), Some(Origin::Default)),
+                    (None, Some(_)) => ("(none)".to_owned(), Some(Origin::Default)),
+                    (None, None) => ("(none)".to_owned(), None),
+                };
+                self.record(field, shown, from, false);
             }
-            Some(table) => self.child(index, table).map(Some),
-        }
+            return Some(value);
+        };
+        self.child(index, table).map(Some)
     }
 
     /// Runs a field's built-in constraints; `true` when they all pass.
@@ -754,6 +745,15 @@ impl<'a> Extract<'a> {
                 format!("unknown key `{prefix}{dotted}`{at}: no setting has this name{hint}"),
             );
         }
+    }
+}
+
+/// What a list (`map` false) or map of settings structs is in a file, for messages.
+pub(crate) fn collection_form(map: bool) -> &'static str {
+    if map {
+        "a table of tables"
+    } else {
+        "an array of tables"
     }
 }
 

@@ -23,7 +23,7 @@ use crate::providers::env::{self, Match};
 use crate::providers::files::{self, FileCx};
 use crate::report::Report;
 use crate::settings::Settings;
-use crate::tree::{Node, Table, Value, any_string, from_json, insert_path};
+use crate::tree::{Node, Table, Value, any_string, from_json, insert_path, table_in};
 use std::path::{Path, PathBuf};
 
 /// Runs one load of `T`.
@@ -243,13 +243,7 @@ fn set_element(
         let slot = table
             .entry(std::borrow::Cow::Borrowed(*key))
             .or_insert_with(|| Value::table(origin));
-        if !matches!(slot.node, Node::Table(_)) {
-            *slot = Value::table(origin);
-        }
-        let Node::Table(inner) = &mut slot.node else {
-            unreachable!("made a table above")
-        };
-        table = inner;
+        table = table_in(slot, origin);
     }
     let empty = || {
         let node = if element.map {
@@ -262,12 +256,25 @@ fn set_element(
     let slot = table
         .entry(std::borrow::Cow::Borrowed(*last))
         .or_insert_with(empty);
+    // The element's address is checked once the collection is in the tree: a variable that
+    // was meant for it is an issue of its own, and the collection is not also missing.
     if element.key.is_empty() {
         return Err(format!(
             "the {} is empty: a name like `{last}__KEY__...` gives it between the delimiters",
             if element.map { "key" } else { "index" }
         ));
     }
+    // A list's index (a map's key is any text).
+    let index = match element.key.parse::<usize>() {
+        _ if element.map => 0,
+        Ok(index) => index,
+        Err(_) => {
+            return Err(format!(
+                "`{}` is not an index: the elements of `{last}` are numbered from 0",
+                element.key
+            ));
+        }
+    };
     let inner: Vec<&str> = element.keys.to_vec();
     if let Node::Text(s) | Node::Str(s) = &slot.node {
         if let Ok(json) = serde_json::from_str::<serde_json::Value>(s) {
@@ -284,12 +291,6 @@ fn set_element(
     match &mut slot.node {
         Node::Array(items) if !element.map => {
             let len = items.len();
-            let Ok(index) = element.key.parse::<usize>() else {
-                return Err(format!(
-                    "`{}` is not an index: the elements of `{last}` are numbered from 0",
-                    element.key
-                ));
-            };
             match index.cmp(&len) {
                 // An item of a list of values is replaced whole.
                 std::cmp::Ordering::Less if inner.is_empty() => items[index] = value,
@@ -320,11 +321,10 @@ fn set_element(
             }
         }
         _ => {
-            let (kind, want) = if element.map {
-                (slot.kind_name(), "a table of tables")
-            } else {
-                (slot.kind_name(), "an array of tables")
-            };
+            let (kind, want) = (
+                slot.kind_name(),
+                crate::extract::collection_form(element.map),
+            );
             return Err(format!(
                 "`{last}` is {kind} here, not {want}: one of its elements cannot be set"
             ));

@@ -6,7 +6,7 @@
 use crate::fields::FieldIndex;
 use crate::naming::Rename;
 use crate::origin::Origins;
-use crate::tree::{Node, Table, Value, insert_path};
+use crate::tree::{Table, get_path, insert_path, remove_path};
 
 /// Moves every value found at a rename's `from` path of `table` to the field's current path.
 pub(crate) fn apply(
@@ -17,13 +17,14 @@ pub(crate) fn apply(
     warnings: &mut Vec<String>,
 ) {
     for rename in renames {
-        let Some(value) = take(table, &rename.from) else {
+        let from: Vec<&str> = rename.from.iter().map(String::as_str).collect();
+        let Some(value) = remove_path(table, &from) else {
             continue;
         };
         let target = &fields.targets[rename.to];
         let from = rename.from.join(".");
         let origin = &origins.get(value.origin).origin;
-        if has(table, &target.keys) {
+        if get_path(table, &target.keys).is_some() {
             warnings.push(format!(
                 "`{from}` and `{}` are both set in {origin}: `{}` is used; remove `{from}`",
                 target.path, target.path
@@ -65,32 +66,4 @@ pub(crate) fn current_path(
         ));
     }
     Some(current)
-}
-
-/// Takes the value at `keys` out of `table`.
-fn take(table: &mut Table, keys: &[String]) -> Option<Value> {
-    let (last, parents) = keys.split_last()?;
-    let mut current = table;
-    for key in parents {
-        match &mut current.get_mut(key.as_str())?.node {
-            Node::Table(inner) => current = inner,
-            _ => return None,
-        }
-    }
-    current.remove(last.as_str())
-}
-
-/// Whether `table` has a value at `keys`.
-fn has(table: &Table, keys: &[&str]) -> bool {
-    let Some((last, parents)) = keys.split_last() else {
-        return false;
-    };
-    let mut current = table;
-    for key in parents {
-        match current.get(*key).map(|v| &v.node) {
-            Some(Node::Table(inner)) => current = inner,
-            _ => return false,
-        }
-    }
-    current.contains_key(*last)
 }

@@ -189,7 +189,7 @@ pub(crate) fn insert_field_path(table: &mut Table, keys: &[&'static str], value:
 
 /// The table `slot` holds on a path being set: a value in the way (not a table) is replaced by
 /// an empty table of `origin`.
-fn table_in(slot: &mut Value, origin: OriginId) -> &mut Table {
+pub(crate) fn table_in(slot: &mut Value, origin: OriginId) -> &mut Table {
     if !matches!(slot.node, Node::Table(_)) {
         *slot = Value::table(origin);
     }
@@ -220,19 +220,18 @@ pub(crate) fn replace_path(table: &mut Table, keys: &[&str], value: Option<Value
     }
 }
 
-/// Removes the value at `keys`, if there is one.
-fn remove_path(table: &mut Table, keys: &[&str]) {
-    let Some((first, rest)) = keys.split_first() else {
-        return;
-    };
+/// Takes the value at `keys` out of the table, if there is one.
+pub(crate) fn remove_path(table: &mut Table, keys: &[&str]) -> Option<Value> {
+    let (first, rest) = keys.split_first()?;
     if rest.is_empty() {
-        table.remove(*first);
-    } else if let Some(Value {
-        node: Node::Table(inner),
-        ..
-    }) = table.get_mut(*first)
-    {
-        remove_path(inner, rest);
+        return table.remove(*first);
+    }
+    match table.get_mut(*first) {
+        Some(Value {
+            node: Node::Table(inner),
+            ..
+        }) => remove_path(inner, rest),
+        _ => None,
     }
 }
 

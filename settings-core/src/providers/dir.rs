@@ -181,14 +181,8 @@ fn entries(
         if kind.secret() {
             warn_if_readable_by_others(&path, name, warnings);
         }
-        match super::file::read_text(&path, max) {
-            Ok(Some(mut text)) => {
-                if text.ends_with('\n') {
-                    text.pop();
-                    if text.ends_with('\r') {
-                        text.pop();
-                    }
-                }
+        match super::file::read_value(&path, max) {
+            Ok(Some(text)) => {
                 matches.push(Match {
                     target,
                     rank,

@@ -222,25 +222,16 @@ pub(crate) fn layer(
     layer
 }
 
-/// The content of the file that `variable` (a `NAME_FILE`) names at `path`, checked like a
-/// secrets directory file (a regular file, at most `max` bytes, UTF-8 without NUL), one
-/// trailing newline taken off; else the sentence of a `Source` issue.
+/// The content of the file that `variable` (a `NAME_FILE`) names at `path`, read as a secrets
+/// directory file is (`file::read_value`); else the sentence of a `Source` issue.
 fn named_file(path: &str, variable: &str, max: u64) -> Result<String, String> {
     if path.is_empty() {
         return Err(format!(
             "{variable} is empty: it must name the file that holds the value"
         ));
     }
-    match super::file::read_text(std::path::Path::new(path), max) {
-        Ok(Some(mut text)) => {
-            if text.ends_with('\n') {
-                text.pop();
-                if text.ends_with('\r') {
-                    text.pop();
-                }
-            }
-            Ok(text)
-        }
+    match super::file::read_value(std::path::Path::new(path), max) {
+        Ok(Some(text)) => Ok(text),
         Ok(None) => Err(format!(
             "{variable} names the file {path}, which does not exist"
         )),

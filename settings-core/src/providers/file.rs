@@ -89,6 +89,22 @@ pub(crate) fn read_text(path: &Path, max: u64) -> Result<Option<String>, String>
         .map_err(|e| not_utf8(e.as_bytes(), e.utf8_error()))
 }
 
+/// A file that holds one value (a secrets-directory entry, the file a `NAME_FILE` variable
+/// names): [`read_text`], with the one trailing newline (`\n` or `\r\n`) that editors and
+/// `echo` add taken off.
+pub(crate) fn read_value(path: &Path, max: u64) -> Result<Option<String>, String> {
+    let mut text = read_text(path, max)?;
+    if let Some(text) = &mut text
+        && text.ends_with('\n')
+    {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    Ok(text)
+}
+
 /// Checks that bytes are text: UTF-8 without NUL bytes; else a sentence naming the line.
 pub(crate) fn check_text(bytes: &[u8]) -> Result<(), String> {
     check_nul(bytes)?;
