@@ -367,11 +367,7 @@ impl EnvNames {
     /// `APP_SERVERS__0__HOST`: the list or map whose element it sets, and the element's field.
     fn element_of(&self, name: &str) -> Option<(TargetId, ElementName)> {
         self.collections.iter().find_map(|c| {
-            let p = c.name.len();
-            if name.len() <= p || !name.is_char_boundary(p) || !self.same(&c.name, &name[..p]) {
-                return None;
-            }
-            let rest = name[p..].strip_prefix(self.delimiter)?;
+            let rest = self.after(&c.name, name)?.strip_prefix(self.delimiter)?;
             let (key, keys): (&str, &'static [&'static str]) = match c.element {
                 // A list or map of values: the index or key ends the name.
                 None if !rest.contains(self.delimiter) => (rest, &[]),
@@ -509,11 +505,24 @@ impl EnvNames {
     }
 
     fn strip_prefix<'n>(&self, name: &'n str) -> Option<&'n str> {
-        let p = self.prefix.len();
-        if name.len() <= p || !name.is_char_boundary(p) || !self.same(self.prefix, &name[..p]) {
+        self.after(self.prefix, name)
+    }
+
+    /// The rest of `name` after `prefix` (compared as names are), when something follows it.
+    #[inline]
+    fn after<'n>(&self, prefix: &str, name: &'n str) -> Option<&'n str> {
+        let p = prefix.len();
+        if name.len() <= p || !name.is_char_boundary(p) || !self.same(prefix, &name[..p]) {
             return None;
         }
         Some(&name[p..])
+    }
+
+    /// [`after`](Self::after) on a name's bytes, not yet known to be UTF-8.
+    #[inline]
+    fn starts_with_bytes(&self, prefix: &str, name: &[u8]) -> bool {
+        let p = prefix.len();
+        name.len() > p && self.same_bytes(prefix.as_bytes(), &name[..p])
     }
 
     /// One hash of the name, then a comparison with the stem (or two) in its slot.
@@ -531,7 +540,7 @@ impl EnvNames {
         if p == 0 || !self.explicit.is_empty() {
             return true;
         }
-        if name.len() > p && self.same_bytes(self.prefix.as_bytes(), &name[..p]) {
+        if self.starts_with_bytes(self.prefix, name) {
             return true;
         }
         !self.sub_prefixes.is_empty() && self.has_sub_prefix(name)
@@ -540,20 +549,19 @@ impl EnvNames {
     /// Whether the name starts with the prefix a nested field gives its subtree.
     #[inline(never)]
     fn has_sub_prefix(&self, name: &[u8]) -> bool {
-        self.sub_prefixes.iter().any(|prefix| {
-            let p = prefix.len();
-            name.len() > p && self.same_bytes(prefix.as_bytes(), &name[..p])
-        })
+        self.sub_prefixes
+            .iter()
+            .any(|prefix| self.starts_with_bytes(prefix, name))
     }
 
     /// Whether the name carries this table's prefix (the prefix is not empty), or the prefix
     /// of a nested field's own names.
     pub(crate) fn has_prefix(&self, name: &str) -> bool {
-        let has = |prefix: &str| {
-            let p = prefix.len();
-            name.len() > p && name.is_char_boundary(p) && self.same(prefix, &name[..p])
-        };
-        (!self.prefix.is_empty() && has(self.prefix)) || self.sub_prefixes.iter().any(|p| has(p))
+        (!self.prefix.is_empty() && self.strip_prefix(name).is_some())
+            || self
+                .sub_prefixes
+                .iter()
+                .any(|p| self.after(p, name).is_some())
     }
 
     /// The name of the secrets (or config) directory entry that sets `id`: its derived name
