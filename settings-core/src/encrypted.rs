@@ -667,7 +667,7 @@ mod pass_tests {
         assert!(origins.get(api_key.origin).secret);
         let issues = problems.list();
         assert_eq!(issues.len(), 1);
-        assert_eq!(issues[0].path, "hosts[1]");
+        assert_eq!(issues[0].path, "hosts.1");
         assert_eq!(problems.rejected, ["hosts"]);
         assert!(at(&t, "hosts").is_none());
         assert_eq!(at(&t, "name").as_deref(), Some("plain"));

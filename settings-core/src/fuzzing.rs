@@ -97,8 +97,8 @@ impl EnvNames {
     /// The dotted path of the field a secrets- or config-directory entry sets, if any (the
     /// prefix may be left out).
     pub fn lookup_entry(&self, name: &str) -> Option<String> {
-        let (id, _) = self.table.env.lookup_entry(name)?;
-        Some(self.table.fields.targets[id].path.clone())
+        let found = self.table.env.lookup_entry(name)?;
+        Some(self.table.fields.targets[found.target].path.clone())
     }
 
     /// Every field's dotted path with the names that set it, in priority order.

@@ -11,12 +11,12 @@
 //! path that names the reference.
 
 use crate::error::IssueKind;
-use crate::fields::FieldIndex;
 use crate::layer::Problems;
-use crate::meta::{DefaultMeta, Lit};
+use crate::meta::{DefaultMeta, FieldMeta, Lit};
+use crate::naming::Names;
 use crate::origin::{OriginId, Origins, mark_holders_secret};
 use crate::providers::env::EnvInput;
-use crate::tree::{Node, Step, Table, dotted, field_keys, find_strings, get_path, locate};
+use crate::tree::{Node, Step, Table, Value, dotted, field_keys, find_strings, get_path, locate};
 use std::collections::HashMap;
 
 /// A resolved text and whether anything secret went into it.
@@ -27,12 +27,52 @@ struct Resolved {
 }
 
 /// What the references of a load may name besides the tree: the fields (for their secrecy and
-/// literal defaults) and the environment.
+/// literal defaults; an element's, `servers.0.host`, too) and the environment.
 pub(crate) struct Scope<'a> {
-    pub(crate) fields: &'a FieldIndex,
+    pub(crate) names: &'a Names,
     pub(crate) env: &'a EnvInput,
     /// The origin of literal defaults.
     pub(crate) default_origin: OriginId,
+}
+
+impl Scope<'_> {
+    /// The field at a dotted path, or in an element of a list or map (`servers.0.host`).
+    fn field_of(&self, path: &str) -> Option<&'static FieldMeta> {
+        if let Some(field) = self.names.fields.field_at(path) {
+            return Some(field);
+        }
+        let (id, element) = self.names.element_at(path)?;
+        Some(self.names.element_field(id, &element))
+    }
+
+    /// An item of a list of values given as one text (`APP_HOSTS=a,b` for `${hosts.1}`), which
+    /// becomes a list only when converted.
+    fn text_list_item(&self, tree: &Table, path: &str) -> Option<Value> {
+        let (id, element) = self.names.element_at(path)?;
+        let target = &self.names.fields.targets[id];
+        if element.map || !element.keys.is_empty() {
+            return None;
+        }
+        let list = get_path(tree, &target.keys)?;
+        let (Node::Text(text) | Node::Str(text)) = &list.node else {
+            return None;
+        };
+        let separator = target.field.separator.unwrap_or(",");
+        let index = element.key.parse::<usize>().ok()?;
+        let item = *crate::redact::split_list(text, separator).get(index)?;
+        Some(Value::new(Node::Text(item.to_owned()), list.origin))
+    }
+
+    /// Whether the element that a path names a field of is in the tree (every path that is
+    /// not inside an element's field is taken to exist).
+    fn element_exists(&self, tree: &Table, path: &str) -> bool {
+        let Some((_, element)) = self.names.element_at(path) else {
+            return true;
+        };
+        let keys: Vec<&str> = path.split('.').collect();
+        let element_keys = &keys[..keys.len() - element.keys.len()];
+        get_path(tree, element_keys).is_some()
+    }
 }
 
 /// The reference pass: every `${...}` in the tree resolved in place. `maybe` is false when a
@@ -78,7 +118,10 @@ pub(crate) fn resolve(
             Err(message) => {
                 // The references are part of a secret value: none is named.
                 let keys = field_keys(&location).join(".");
-                let field_secret = scope.fields.field_at(&keys).is_some_and(|f| f.secret);
+                let field_secret = scope
+                    .field_of(&path)
+                    .or_else(|| scope.field_of(&keys))
+                    .is_some_and(|f| f.secret);
                 let message = if field_secret || resolver.origins.get(origin).secret {
                     secret_problem(&path)
                 } else {
@@ -125,7 +168,7 @@ pub(crate) fn resolve(
 /// inside an optional nested struct that no source set: that must stay `None`.)
 fn place_defaults_with_references(tree: &mut Table, scope: &Scope<'_>) -> bool {
     let mut placed = false;
-    for target in &scope.fields.targets {
+    for target in &scope.names.fields.targets {
         let DefaultMeta::Literal(lit) = &target.field.default else {
             continue;
         };
@@ -135,6 +178,7 @@ fn place_defaults_with_references(tree: &mut Table, scope: &Scope<'_>) -> bool {
         let inside_unset_option = (1..target.keys.len()).any(|n| {
             let parent = &target.keys[..n];
             let optional = scope
+                .names
                 .fields
                 .field_at(&parent.join("."))
                 .is_some_and(|f| f.optional);
@@ -229,10 +273,11 @@ impl Resolver<'_> {
                 cycle.join(" → ")
             ));
         }
-        let field = self.scope.fields.field_at(reference);
+        let field = self.scope.field_of(reference);
         let field_secret = field.is_some_and(|f| f.secret);
         let keys: Vec<&str> = reference.split('.').collect();
-        let resolved = match get_path(self.tree, &keys) {
+        let item = self.scope.text_list_item(self.tree, reference);
+        let resolved = match get_path(self.tree, &keys).or(item.as_ref()) {
             Some(value) => {
                 let text = match &value.node {
                     Node::Text(s) | Node::Str(s) => s.clone(),
@@ -266,6 +311,10 @@ impl Resolver<'_> {
                 let mut inner = inner?;
                 inner.secret |= field_secret;
                 inner
+            }
+            // An element's field is a setting only in an element that exists.
+            None if field.is_some() && !self.scope.element_exists(self.tree, reference) => {
+                return Ok(None);
             }
             None => match field.map(|f| &f.default) {
                 Some(DefaultMeta::Literal(lit)) => match lit.scalar_text() {
@@ -319,7 +368,7 @@ mod tests {
     fn resolve_in(table: &mut Table, env: &[(&str, &str)], origins: &mut Origins) -> Problems {
         let env = EnvInput::Pairs(env.iter().map(|(n, v)| (n.into(), v.into())).collect());
         let scope = Scope {
-            fields: &names().fields,
+            names: names(),
             env: &env,
             default_origin: 0,
         };

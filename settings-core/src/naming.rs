@@ -7,7 +7,7 @@
 
 use crate::fields::{FieldIndex, Target, TargetId};
 use crate::hashindex::{fold_hash, index, probe};
-use crate::meta::{MAX_NESTING, Shape, StructMeta};
+use crate::meta::{FieldMeta, MAX_NESTING, Shape, StructMeta};
 use std::sync::{PoisonError, RwLock};
 
 /// How well a name matched: higher wins when several names set one field.
@@ -47,10 +47,12 @@ struct CollectionName {
     /// The element settings struct; `None` for a list or map of values (`APP_HOSTS__0`).
     element: Option<&'static StructMeta>,
     map: bool,
+    /// For an old name (`renamed_from`) of the collection, its current name.
+    current: Option<String>,
 }
 
 /// A variable that sets a field of one element of a list or map of structs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ElementName {
     /// The index or key as the variable gives it (a map's key lower-cased unless names are
     /// case-sensitive).
@@ -185,6 +187,21 @@ impl Names {
             })
     }
 
+    /// The field of an element that `element` names in the list or map `id` (for a list or
+    /// map of values, the collection's own field).
+    pub(crate) fn element_field(&self, id: TargetId, element: &ElementName) -> &'static FieldMeta {
+        let field = self.fields.targets[id].field;
+        match field.element_meta() {
+            None => field,
+            Some(meta) => Names::of(meta)
+                .fields
+                .targets
+                .iter()
+                .find(|t| t.keys == element.keys)
+                .map_or(field, |t| t.field),
+        }
+    }
+
     /// Every name that sets the field `id`, in priority order: explicit names, then the derived one.
     pub(crate) fn names_of(&self, id: TargetId) -> Vec<String> {
         self.env.names_of(id, &self.fields.targets[id])
@@ -265,6 +282,7 @@ impl EnvNames {
                     target: id,
                     element,
                     map: field.shape == Shape::Map,
+                    current: None,
                 });
             }
             if !field.env_only {
@@ -276,7 +294,9 @@ impl EnvNames {
             keys.pop();
         }
     }
+
     /// The field an environment variable name sets, and how well it matched.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn lookup(&self, name: &str) -> Option<(TargetId, Rank)> {
         self.current(name)
             .or_else(|| self.find_other(name).map(|f| (f.target, f.rank)))
@@ -336,9 +356,10 @@ impl EnvNames {
                 ..found(other.target, exact_case)
             });
         }
-        let (target, element) = self.element_of(name)?;
+        let (target, element, current) = self.element_of(name)?;
         Some(Found {
             element: Some(element),
+            current,
             ..found(target, 2 + exact_case)
         })
     }
@@ -365,7 +386,8 @@ impl EnvNames {
     }
 
     /// `APP_SERVERS__0__HOST`: the list or map whose element it sets, and the element's field.
-    fn element_of(&self, name: &str) -> Option<(TargetId, ElementName)> {
+    /// For an old name of the collection, its current name too.
+    fn element_of(&self, name: &str) -> Option<(TargetId, ElementName, Option<&str>)> {
         self.collections.iter().find_map(|c| {
             let rest = self.after(&c.name, name)?.strip_prefix(self.delimiter)?;
             let (key, keys): (&str, &'static [&'static str]) = match c.element {
@@ -392,13 +414,15 @@ impl EnvNames {
                     keys,
                     map: c.map,
                 },
+                c.current.as_deref(),
             ))
         })
     }
 
     /// The names `alias` and `renamed_from` give the fields, for the environment (an alias's
     /// stem beside the field's, an old path's from the root under the prefix), and the key
-    /// paths they give in files. Leaves only have the environment names.
+    /// paths they give in files. A nested struct's other name is also its fields' (unless it
+    /// has its own `env_prefix`), and a list or map's is also its elements' variables'.
     fn other_names(&mut self, fields: &FieldIndex) -> Vec<Rename> {
         let mut renames = Vec::new();
         for (id, target) in fields.targets.iter().enumerate() {
@@ -417,18 +441,15 @@ impl EnvNames {
             for alias in field.aliases {
                 let mut from: Vec<String> = parent.iter().map(|k| (*k).to_owned()).collect();
                 from.push((*alias).to_owned());
-                if !field.is_nested() && !field.env_only {
-                    // Beside the field's own derived name: same prefix and parent stem.
-                    if let Some(name) = &current {
-                        let own = upper(&[target.keys[target.keys.len() - 1]]);
-                        if let Some(base) = name.strip_suffix(own.as_str()) {
-                            self.others.push(OtherName {
-                                name: format!("{base}{}", alias.to_ascii_uppercase()),
-                                target: id,
-                                current: None,
-                            });
-                        }
-                    }
+                // Beside the field's own derived name: same prefix and parent stem.
+                let own = upper(&[target.keys[target.keys.len() - 1]]);
+                let name = current
+                    .as_deref()
+                    .filter(|_| !field.env_only)
+                    .and_then(|name| name.strip_suffix(own.as_str()))
+                    .map(|base| format!("{base}{}", alias.to_ascii_uppercase()));
+                if let Some(name) = name {
+                    self.add_other_name(fields, id, current.as_deref(), name, false);
                 }
                 renames.push(Rename {
                     from,
@@ -438,14 +459,9 @@ impl EnvNames {
             }
             for old in field.renamed_from {
                 let from: Vec<String> = old.split('.').map(str::to_owned).collect();
-                if !field.is_nested() {
-                    let keys: Vec<&str> = from.iter().map(String::as_str).collect();
-                    self.others.push(OtherName {
-                        name: format!("{}{}", self.prefix, upper(&keys)),
-                        target: id,
-                        current: current.clone(),
-                    });
-                }
+                let keys: Vec<&str> = from.iter().map(String::as_str).collect();
+                let name = format!("{}{}", self.prefix, upper(&keys));
+                self.add_other_name(fields, id, current.as_deref(), name, true);
                 renames.push(Rename {
                     from,
                     to: id,
@@ -454,6 +470,62 @@ impl EnvNames {
             }
         }
         renames
+    }
+
+    /// `name`, another name of the field `id` whose own derived name is `current`: for the
+    /// field, for the fields of a nested struct below it, for the elements of a list or map.
+    /// An old name's use is said with the current name.
+    fn add_other_name(
+        &mut self,
+        fields: &FieldIndex,
+        id: TargetId,
+        current: Option<&str>,
+        name: String,
+        old: bool,
+    ) {
+        let target = &fields.targets[id];
+        let field = target.field;
+        let said = |current: Option<&str>| current.filter(|_| old).map(str::to_owned);
+        if field.is_nested() && field.env_prefix.is_none() {
+            // `APP_DATABASE__URL` for `APP_DB__URL`: the other name, then the rest of each
+            // field's derived name.
+            let depth = target.keys.len();
+            for (leaf, t) in fields.targets.iter().enumerate().skip(id + 1) {
+                if t.keys.len() <= depth || t.keys[..depth] != target.keys[..] {
+                    continue;
+                }
+                if t.field.env_only || t.field.is_nested() {
+                    continue;
+                }
+                let Some(own) = self.names_of(leaf, t).pop() else {
+                    continue;
+                };
+                let Some(rest) = current.and_then(|c| own.strip_prefix(c)) else {
+                    continue;
+                };
+                let leaf_name = format!("{name}{rest}");
+                self.others.push(OtherName {
+                    name: leaf_name,
+                    target: leaf,
+                    current: said(Some(&own)),
+                });
+            }
+        }
+        if let Some(at) = self.collections.iter().position(|c| c.target == id) {
+            let c = &self.collections[at];
+            self.collections.push(CollectionName {
+                name: name.clone(),
+                target: id,
+                element: c.element,
+                map: c.map,
+                current: said(Some(&c.name)),
+            });
+        }
+        self.others.push(OtherName {
+            name,
+            target: id,
+            current: said(current),
+        });
     }
 
     /// The field a variable (or env file line) sets, how well it matched, and whether its
@@ -486,9 +558,39 @@ impl EnvNames {
 
     /// Like [`lookup`](Self::lookup), but the name may also leave out the prefix (secrets and
     /// config directory entries: `APP_API_KEY` or `api_key`).
-    pub(crate) fn lookup_entry(&self, name: &str) -> Option<(TargetId, Rank)> {
-        self.lookup(name)
-            .or_else(|| self.find_stem(name).map(|id| (id, 0)))
+    /// An entry without the prefix is read as if it had it: an element's (`servers__0__host`)
+    /// and an old name's too, with the old name said without the prefix.
+    pub(crate) fn lookup_entry(&self, name: &str) -> Option<Found<'_>> {
+        if let Some(found) = self.find(name) {
+            return Some(found);
+        }
+        if let Some(id) = self.find_stem(name) {
+            return Some(Found {
+                target: id,
+                rank: 0,
+                indirect: false,
+                current: None,
+                element: None,
+            });
+        }
+        self.entry_other(name)
+    }
+
+    /// An entry without the prefix that names an element or an old name (rare: kept out of
+    /// line).
+    #[inline(never)]
+    fn entry_other(&self, name: &str) -> Option<Found<'_>> {
+        if self.prefix.is_empty() {
+            return None;
+        }
+        let found = self.find_other(&format!("{}{name}", self.prefix))?;
+        Some(Found {
+            rank: 0,
+            current: found
+                .current
+                .map(|c| self.after(self.prefix, c).unwrap_or(c)),
+            ..found
+        })
     }
 
     fn same(&self, expected: &str, name: &str) -> bool {
@@ -742,7 +844,7 @@ mod tests {
         let p = |n| {
             t.env
                 .lookup_entry(n)
-                .map(|(id, _)| t.fields.targets[id].path.clone())
+                .map(|f| t.fields.targets[f.target].path.clone())
         };
         assert_eq!(p("db__pool_size").as_deref(), Some("db.pool_size"));
         assert_eq!(p("APP_PORT").as_deref(), Some("port"));

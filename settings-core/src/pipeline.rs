@@ -673,7 +673,7 @@ fn gather(
         load.problems.append(problems);
     }
     let scope = Scope {
-        fields: &names.fields,
+        names,
         env: &opts.env,
         default_origin: load.default_origin,
     };

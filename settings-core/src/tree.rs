@@ -199,7 +199,7 @@ pub(crate) fn table_in(slot: &mut Value, origin: OriginId) -> &mut Table {
     table
 }
 
-/// The value at `keys` below `table`.
+/// The value at `keys` below `table` (a key of a list is an index: `servers.0.host`).
 pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value> {
     let (first, rest) = keys.split_first()?;
     let value = table.get(*first)?;
@@ -208,6 +208,18 @@ pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value>
     }
     match &value.node {
         Node::Table(t) => get_path(t, rest),
+        // An element of a list by its index: `servers.0.host`.
+        Node::Array(items) => {
+            let (index, rest) = rest.split_first()?;
+            let item = items.get(index.parse::<usize>().ok()?)?;
+            match rest.is_empty() {
+                true => Some(item),
+                false => match &item.node {
+                    Node::Table(t) => get_path(t, rest),
+                    _ => None,
+                },
+            }
+        }
         _ => None,
     }
 }
@@ -341,18 +353,17 @@ pub(crate) fn locate<'a>(table: &'a mut Table, location: &[Step]) -> Option<&'a 
     Some(value)
 }
 
-/// The dotted path of a location, as issues name it (`hosts[2]` for an element).
+/// The dotted path of a location, as issues name it (`hosts.2`, `servers.0.host` for an
+/// element of a list).
 pub(crate) fn dotted(location: &[Step]) -> String {
     let mut out = String::new();
     for step in location {
+        if !out.is_empty() {
+            out.push('.');
+        }
         match step {
-            Step::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Step::Index(i) => out.push_str(&format!("[{i}]")),
+            Step::Key(k) => out.push_str(k),
+            Step::Index(i) => out.push_str(&i.to_string()),
         }
     }
     out

@@ -435,3 +435,174 @@ fn len_counts_the_elements() {
     assert_eq!(schema["properties"]["servers"]["maxItems"], 2);
     assert_eq!(schema["properties"]["tenants"]["maxProperties"], 1);
 }
+
+/// Arguments name elements by path: `--servers.0.host`, `--tenants.acme.url`, over a file's
+/// elements, and a bad one is one clear issue naming the flag.
+#[test]
+fn arguments_set_elements_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.toml", "[[servers]]\nhost = \"a\"\n");
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .file(&file)
+        .args([
+            "--servers.0.port=9000",
+            "--servers.1.host",
+            "b",
+            "--tenants.acme.url",
+            "https://acme",
+            "--tenants.acme.beta",
+        ])
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("servers.0.host").unwrap().value, "a");
+    assert_eq!(report.get("servers.0.port").unwrap().value, "9000");
+    assert_eq!(
+        report.get("servers.0.port").unwrap().origin,
+        "argument --servers.0.port"
+    );
+    assert_eq!(report.get("servers.1.host").unwrap().value, "b");
+    assert_eq!(report.get("tenants.acme.beta").unwrap().value, "true");
+    let s = S::loader()
+        .env_vars([("APP_SERVERS__0__HOST", "env")])
+        .args([
+            "--servers.0.host=arg",
+            "--no-tenants.x.beta",
+            "--tenants.x.url=u",
+        ])
+        .load()
+        .unwrap();
+    assert_eq!(
+        s.servers,
+        [server("arg", 80)],
+        "arguments beat the environment"
+    );
+    assert!(!s.tenants["x"].beta);
+
+    // A gap, a flag without its value, a misspelt element field.
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .args(["--servers.3.host=x", "--servers.0.port"])
+        .load()
+        .unwrap_err();
+    let gap = err
+        .issues()
+        .iter()
+        .find(|i| i.path == "servers.3.host")
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(gap.message.contains("leaves a gap"), "{}", gap.message);
+    assert_eq!(gap.origin.as_deref(), Some("argument --servers.3.host"));
+    assert!(
+        err.issues().iter().any(|i| i
+            .message
+            .contains("the argument --servers.0.port needs a value")),
+        "{err}"
+    );
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .args(["--servers.0.hots=x"])
+        .load()
+        .unwrap_err();
+    assert!(
+        err.issues()
+            .iter()
+            .any(|i| i.kind == IssueKind::Unknown && i.message.contains("--servers.0.hots")),
+        "{err}"
+    );
+}
+
+/// `${servers.0.host}` reads an element's field, its default included; an element that does
+/// not exist is unset (the fallback applies).
+#[test]
+fn references_reach_into_elements() {
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct R {
+        #[settings(nested)]
+        servers: Vec<Server>,
+        primary: String,
+        #[settings(default = "${servers.5.host:-none}")]
+        sixth: String,
+        #[settings(default = "${hosts.1}")]
+        second_host: String,
+        #[settings(default)]
+        hosts: Vec<String>,
+    }
+    let s = R::loader()
+        .env_vars([
+            ("APP_SERVERS__0__HOST", "a"),
+            ("APP_PRIMARY", "${servers.0.host}:${servers.0.port}"),
+            ("APP_HOSTS", "x,y"),
+        ])
+        .load()
+        .unwrap();
+    assert_eq!(s.primary, "a:80");
+    assert_eq!(s.sixth, "none");
+    assert_eq!(s.second_host, "y");
+    let err = R::loader()
+        .env_vars([
+            ("APP_SERVERS__0__HOST", "a"),
+            ("APP_PRIMARY", "${servers.1.host}"),
+        ])
+        .load()
+        .unwrap_err();
+    let i = err.issues().iter().find(|i| i.path == "primary").unwrap();
+    assert!(i.message.contains("${servers.1.host}"), "{}", i.message);
+}
+
+/// A secrets directory's entries set elements too, with or without the prefix.
+#[test]
+fn secrets_directory_entries_set_elements() {
+    #[derive(Settings, Debug)]
+    struct Upstream {
+        host: String,
+        #[settings(secret)]
+        token: settings_core::Secret<String>,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct U {
+        #[settings(nested)]
+        upstreams: Vec<Upstream>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "upstreams__0__token", "t0\n");
+    write(dir.path(), "APP_UPSTREAMS__1__TOKEN", "t1\n");
+    let report = U::loader()
+        .env_vars([
+            ("APP_UPSTREAMS__0__HOST", "a"),
+            ("APP_UPSTREAMS__1__HOST", "b"),
+        ])
+        .secrets_dir(dir.path())
+        .explain()
+        .unwrap();
+    assert_eq!(
+        report.get("upstreams.0.token").unwrap().origin,
+        "secrets dir file upstreams__0__token"
+    );
+    assert_eq!(report.get("upstreams.1.token").unwrap().value, "**********");
+    let u = U::loader()
+        .env_vars([
+            ("APP_UPSTREAMS__0__HOST", "a"),
+            ("APP_UPSTREAMS__1__HOST", "b"),
+        ])
+        .secrets_dir(dir.path())
+        .load()
+        .unwrap();
+    assert_eq!(u.upstreams[1].token.expose_secret(), "t1");
+    assert!(!format!("{report}").contains("t0"));
+}
+
+/// A list or map of structs with a default shows what one element looks like, in a comment.
+#[test]
+fn templates_show_an_element_of_a_defaulted_collection_in_a_comment() {
+    let toml = S::template(settings_core::Format::Toml);
+    assert!(
+        toml.contains(
+            "# with one element: { \"<key>\" = { beta = false, url = \"<required: String>\" } }\n#tenants = {}"
+        ),
+        "{toml}"
+    );
+    let yaml = S::template(settings_core::Format::Yaml);
+    assert!(yaml.contains("# with one element:"), "{yaml}");
+}

@@ -4,6 +4,7 @@
 
 use crate::{NO_ENV, write};
 use settings_core::Settings;
+use settings_core::cli::clap;
 
 #[derive(Settings, Debug)]
 struct Db {
@@ -279,5 +280,131 @@ fn config_migrate_moves_old_names_to_the_current_ones() {
     assert_eq!(
         std::fs::read_to_string(&broken).unwrap(),
         "db_url = \"x\"\n[[[\n"
+    );
+}
+
+/// Flags: an alias's and an old name's flag set the setting; an old one is a warning, and
+/// the current flag wins where both are given.
+#[test]
+fn other_names_are_flags_too() {
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .args(["--threads", "4", "--db.address=postgres://a", "--pool=7"])
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("workers").unwrap().value, "4");
+    assert_eq!(report.get("workers").unwrap().origin, "argument --threads");
+    assert_eq!(report.get("db.url").unwrap().value, "postgres://a");
+    assert_eq!(report.get("db.pool_size").unwrap().value, "7");
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains("argument --pool is the old name of --db.pool-size"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("--threads"), "{warnings}");
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .args(["--db-url=old", "--db.url=new"])
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.url").unwrap().value, "new");
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.contains("--db-url and --db.url are both given: --db.url is used")),
+        "{:?}",
+        report.warnings()
+    );
+}
+
+/// An alias or old name of a nested struct is also its fields' (`APP_DATABASE__URL`), and of
+/// a list of structs its elements' (`APP_UPSTREAMS__0__HOST`); a secrets directory entry under
+/// an old name works and is said.
+#[test]
+fn other_names_of_nested_structs_and_lists_reach_their_fields() {
+    #[derive(Settings, Debug)]
+    struct Server {
+        host: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct N {
+        #[settings(nested, alias = "database", renamed_from = "store")]
+        db: Db,
+        #[settings(nested, renamed_from = "upstreams")]
+        servers: Vec<Server>,
+        #[settings(default = "x", renamed_from = "old_token", secret)]
+        token: settings_core::Secret<String>,
+    }
+    let report = N::loader()
+        .env_vars([
+            ("APP_DATABASE__URL", "postgres://alias"),
+            ("APP_STORE__POOL_SIZE", "9"),
+            ("APP_UPSTREAMS__0__HOST", "a"),
+        ])
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.url").unwrap().value, "postgres://alias");
+    assert_eq!(report.get("db.pool_size").unwrap().value, "9");
+    assert_eq!(report.get("servers.0.host").unwrap().value, "a");
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains("APP_STORE__POOL_SIZE is the old name of APP_DB__POOL_SIZE"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("APP_UPSTREAMS__0__HOST is the old name of APP_SERVERS"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("DATABASE"), "{warnings}");
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "old_token", "s3cret\n");
+    let report = N::loader()
+        .env_vars([("APP_DB__URL", "u"), ("APP_SERVERS", "[]")])
+        .secrets_dir(dir.path())
+        .explain()
+        .unwrap();
+    assert_eq!(
+        report.get("token").unwrap().origin,
+        "secrets dir file old_token"
+    );
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains("old_token is the old name of TOKEN"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("s3cret"));
+}
+
+/// An application's own command line (`cli::settings_args`) takes the other names' flags too.
+#[test]
+fn an_applications_command_takes_old_flags_with_the_warning() {
+    let cmd = clap::Command::new("serve").args(settings_core::cli::settings_args::<S>());
+    let matches = cmd
+        .try_get_matches_from(["serve", "--pool", "8", "--threads=3", "--db.url=u"])
+        .unwrap();
+    let report = settings_core::cli::apply(S::loader().env_vars(NO_ENV), &matches)
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("db.pool_size").unwrap().value, "8");
+    assert_eq!(report.get("workers").unwrap().value, "3");
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.contains("argument --pool is the old name of --db.pool-size")),
+        "{:?}",
+        report.warnings()
+    );
+    // Not in the help: the current flags are.
+    let help = clap::Command::new("serve")
+        .args(settings_core::cli::settings_args::<S>())
+        .render_help()
+        .to_string();
+    assert!(
+        help.contains("--db.pool-size") && !help.contains("--pool "),
+        "{help}"
     );
 }

@@ -5,6 +5,10 @@
 //!   `--db.pool-size=20`; the `_` spelling is accepted too (`--db.pool_size`);
 //! - a `bool` is a bare `--debug`, turned off with `--no-debug`;
 //! - a list takes the flag repeated (`--host a --host b`) or a comma list (`--host a,b`);
+//! - an element of a list or map takes its path: `--servers.0.host=a`, `--tenants.acme.url=…`,
+//!   `--hosts.1=b` (read by [`read`] before the parser, as these flags cannot be declared ahead);
+//! - an `alias` or an old name (`renamed_from`) is a flag too: `--database.url` for `--db.url`;
+//!   an old one is a warning, and where the current flag is given as well it wins;
 //! - values are text and become the declared types like environment values; a flag given
 //!   twice takes the last value (`--debug --no-debug` is off);
 //! - precedence: above the environment, below `.set`; origin `argument --db.pool-size`;
@@ -15,9 +19,10 @@
 
 use crate::cmdline::Args;
 use crate::error::IssueKind;
+use crate::fields::TargetId;
 use crate::layer::{Layer, Problems};
 use crate::meta::{DefaultMeta, Shape, StructMeta};
-use crate::naming::Names;
+use crate::naming::{ElementName, Names};
 use crate::origin::{Origin, Origins};
 use crate::tree::{Node, Value};
 use clap::error::{ContextKind, ContextValue, ErrorKind};
@@ -119,7 +124,64 @@ pub(crate) fn field_args(names: &Names, ids: &str, reserved: &[&str]) -> Vec<Arg
         }
         args.push(arg);
     }
+    for (k, (leaf, from, _)) in renamed_flags(names).into_iter().enumerate() {
+        let field = names.fields.targets[leaf].field;
+        if (field.secret && !field.cli_flag) || taken_by(reserved, &from) {
+            continue;
+        }
+        let arg = Arg::new(format!("{ids}rename:{k}"))
+            .long(from.clone())
+            .hide(true);
+        if field.is_bool() {
+            let (yes, no) = (format!("{ids}rename:{k}"), format!("{ids}renameno:{k}"));
+            args.push(
+                arg.action(ArgAction::SetTrue)
+                    .overrides_with_all([yes.clone(), no.clone()]),
+            );
+            args.push(
+                Arg::new(no.clone())
+                    .long(format!("no-{from}"))
+                    .hide(true)
+                    .action(ArgAction::SetTrue)
+                    .overrides_with_all([yes, no]),
+            );
+        } else if field.shape == Shape::List {
+            args.push(arg.action(ArgAction::Append));
+        } else {
+            args.push(
+                arg.action(ArgAction::Set)
+                    .overrides_with(format!("{ids}rename:{k}")),
+            );
+        }
+    }
     args
+}
+
+fn taken_by(reserved: &[&str], long: &str) -> bool {
+    reserved.contains(&long) || reserved.contains(&format!("no-{long}").as_str())
+}
+
+/// The flags that `alias` and `renamed_from` give settings: for each, the setting and the flag
+/// (`--database.url` for `db.url` when `db` has `alias = "database"`), in a fixed order that
+/// [`field_args`], [`found_args`] and [`read`] share.
+fn renamed_flags(names: &Names) -> Vec<(TargetId, String, bool)> {
+    let mut flags = Vec::new();
+    for rename in &names.renames {
+        let to = &names.fields.targets[rename.to];
+        let depth = to.keys.len();
+        for (leaf, t) in names.fields.targets.iter().enumerate().skip(rename.to) {
+            if t.keys.len() < depth || t.keys[..depth] != to.keys[..] || t.field.is_nested() {
+                continue;
+            }
+            let mut path = rename.from.join(".");
+            for key in &t.keys[depth..] {
+                path.push('.');
+                path.push_str(key);
+            }
+            flags.push((leaf, flag(&path), rename.old));
+        }
+    }
+    flags
 }
 
 /// The arguments that the [`field_args`] with ids `ids` found in `matches`, written back as
@@ -164,6 +226,22 @@ pub(crate) fn found_args(names: &Names, ids: &str, matches: &ArgMatches) -> Vec<
             found.extend(values.map(with_value));
         }
     }
+    for (k, (leaf, from, _)) in renamed_flags(names).into_iter().enumerate() {
+        let key = format!("{ids}rename:{k}");
+        if names.fields.targets[leaf].field.is_bool() {
+            if given(&key).is_some() {
+                found.push(OsString::from(format!("--{from}")));
+            } else if given(&format!("{ids}renameno:{k}")).is_some() {
+                found.push(OsString::from(format!("--no-{from}")));
+            }
+        } else if let Some(values) = given(&key) {
+            for value in values {
+                let mut arg = OsString::from(format!("--{from}="));
+                arg.push(value);
+                found.push(arg);
+            }
+        }
+    }
     found
 }
 
@@ -193,6 +271,7 @@ pub(crate) fn read(
     origins: &mut Origins,
 ) -> Layer {
     let mut problems = Problems::default();
+    let (args, elements) = take_element_args(args, names, &mut problems);
     let matches = match command(meta, names).try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
@@ -206,7 +285,6 @@ pub(crate) fn read(
             continue;
         }
         let long = flag(&target.path);
-        let argument = |flag: String| Some(Origin::Argument { flag });
         if target.field.is_nested() {
             if matches.contains_id(&format!("group:{id}")) {
                 let fields: Vec<String> = names
@@ -221,7 +299,9 @@ pub(crate) fn read(
                 problems.issue(
                     target.path.clone(),
                     IssueKind::Invalid,
-                    argument(format!("--{long}")),
+                    Some(Origin::Argument {
+                        flag: format!("--{long}"),
+                    }),
                     format!(
                         "--{long} names a group of settings, not one value; set its fields: {}",
                         fields.join(", ")
@@ -230,69 +310,250 @@ pub(crate) fn read(
             }
             continue;
         }
-        let key = format!("{id}");
-        // `--no-{long}` for a bool set to false.
-        let mut negated = false;
-        let value = if target.field.is_bool() {
-            if matches.get_flag(&key) {
-                Some(Node::Bool(true))
-            } else if matches.get_flag(&format!("no:{id}")) {
-                negated = true;
-                Some(Node::Bool(false))
-            } else {
-                None
-            }
-        } else {
-            match matches.get_raw(&key) {
-                None => None,
-                Some(raw) => {
-                    let mut texts = Vec::new();
-                    for v in raw {
-                        match v.to_str() {
-                            Some(t) => texts.push(t.to_owned()),
-                            None => {
-                                problems.reject(
-                                    target.path.clone(),
-                                    IssueKind::Invalid,
-                                    argument(format!("--{long}")),
-                                    format!("the value of --{long} is not valid UTF-8"),
-                                );
-                                texts.clear();
-                                break;
-                            }
-                        }
-                    }
-                    match texts.len() {
-                        0 => None,
-                        1 => Some(Node::Text(texts.remove(0))),
-                        _ => Some(texts_to_array(&texts)),
-                    }
-                }
-            }
+        let given = Given {
+            matches: &matches,
+            key: format!("{id}"),
+            no: format!("no:{id}"),
+            long: &long,
         };
-        if let Some(node) = value {
-            let flag = if negated {
-                format!("--no-{long}")
-            } else {
-                format!("--{long}")
-            };
-            let origin = origins.add(Origin::Argument { flag }, false);
-            let value = match node {
-                Node::Array(items) => Value::new(
-                    Node::Array(
-                        items
-                            .into_iter()
-                            .map(|i| Value::new(i.node, origin))
-                            .collect(),
-                    ),
-                    origin,
-                ),
-                node => Value::new(node, origin),
-            };
+        if let Some(value) = given.value(target, &mut problems, origins) {
             values.push((id, value));
         }
     }
-    Layer::fields(values, problems)
+    for (k, (leaf, from, old)) in renamed_flags(names).into_iter().enumerate() {
+        let target = &names.fields.targets[leaf];
+        let given = Given {
+            matches: &matches,
+            key: format!("rename:{k}"),
+            no: format!("renameno:{k}"),
+            long: &from,
+        };
+        let Some(value) = given.value(target, &mut problems, origins) else {
+            continue;
+        };
+        let used = &origins.get(value.origin).origin;
+        let current = format!("--{}", flag(&target.path));
+        if values.iter().any(|(id, _)| *id == leaf) {
+            problems.warnings.push(format!(
+                "{used} and {current} are both given: {current} is used; remove {used}"
+            ));
+            continue;
+        }
+        if old {
+            problems.warnings.push(format!(
+                "{used} is the old name of {current}: use {current} (it still works for now)"
+            ));
+        }
+        values.push((leaf, value));
+    }
+    let mut layer = Layer::fields(values, problems);
+    for arg in elements {
+        let origin = origins.add(Origin::Argument { flag: arg.flag }, false);
+        let value = Value::new(Node::Text(arg.value), origin);
+        layer.elements.push((arg.target, arg.element, value));
+    }
+    layer
+}
+
+/// Where the parser keeps one flag's value: the ids of the flag and of its `--no-` form.
+struct Given<'a> {
+    matches: &'a ArgMatches,
+    key: String,
+    no: String,
+    long: &'a str,
+}
+
+impl Given<'_> {
+    /// The value the flag gives `target`, with the flag as its origin.
+    fn value(
+        &self,
+        target: &crate::fields::Target,
+        problems: &mut Problems,
+        origins: &mut Origins,
+    ) -> Option<Value> {
+        let long = self.long;
+        let given = |id: &str| self.matches.value_source(id) == Some(ValueSource::CommandLine);
+        // `--no-{long}` for a bool set to false.
+        let mut negated = false;
+        let node = if target.field.is_bool() {
+            if given(&self.key) {
+                Node::Bool(true)
+            } else if given(&self.no) {
+                negated = true;
+                Node::Bool(false)
+            } else {
+                return None;
+            }
+        } else {
+            let raw = self.matches.get_raw(&self.key)?;
+            let mut texts = Vec::new();
+            for v in raw {
+                let Some(t) = v.to_str() else {
+                    problems.reject(
+                        target.path.clone(),
+                        IssueKind::Invalid,
+                        Some(Origin::Argument {
+                            flag: format!("--{long}"),
+                        }),
+                        format!("the value of --{long} is not valid UTF-8"),
+                    );
+                    return None;
+                };
+                texts.push(t.to_owned());
+            }
+            match texts.len() {
+                0 => return None,
+                1 => Node::Text(texts.remove(0)),
+                _ => texts_to_array(&texts),
+            }
+        };
+        let flag = if negated {
+            format!("--no-{long}")
+        } else {
+            format!("--{long}")
+        };
+        let origin = origins.add(Origin::Argument { flag }, false);
+        Some(match node {
+            Node::Array(items) => Value::new(
+                Node::Array(
+                    items
+                        .into_iter()
+                        .map(|i| Value::new(i.node, origin))
+                        .collect(),
+                ),
+                origin,
+            ),
+            node => Value::new(node, origin),
+        })
+    }
+}
+
+/// A flag that names an element of a list or map, with its value.
+struct ElementArg {
+    target: TargetId,
+    element: ElementName,
+    flag: String,
+    value: String,
+}
+
+/// Takes the flags that name an element of a list or map (`--servers.0.host=a`,
+/// `--servers.0.host a`, `--servers.0.tls`, `--no-servers.0.tls`) out of the arguments: the
+/// rest, for the parser, and those elements' values with their flags. Nothing after `--` is
+/// taken.
+fn take_element_args(
+    args: &[OsString],
+    names: &Names,
+    problems: &mut Problems,
+) -> (Vec<OsString>, Vec<ElementArg>) {
+    let mut rest = Vec::with_capacity(args.len());
+    let mut elements = Vec::new();
+    if !names.fields.targets.iter().any(element_field) {
+        rest.extend_from_slice(args);
+        return (rest, elements);
+    }
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        i += 1;
+        if arg == "--" {
+            rest.extend_from_slice(&args[i - 1..]);
+            break;
+        }
+        let Some(text) = arg.to_str().and_then(|a| a.strip_prefix("--")) else {
+            rest.push(arg.clone());
+            continue;
+        };
+        let (name, inline) = match text.split_once('=') {
+            Some((name, value)) => (name, Some(value)),
+            None => (text, None),
+        };
+        let (name, negated) = match element_flag(names, name) {
+            Some(found) => (Some(found), false),
+            None => (
+                name.strip_prefix("no-")
+                    .and_then(|n| element_flag(names, n)),
+                true,
+            ),
+        };
+        let Some((id, element)) = name else {
+            rest.push(arg.clone());
+            continue;
+        };
+        let shown = text.split('=').next().unwrap_or(text);
+        let origin = || {
+            Some(Origin::Argument {
+                flag: format!("--{shown}"),
+            })
+        };
+        let leaf = names.element_field(id, &element);
+        let path = names.fields.targets[id].path.clone();
+        if leaf.secret && !leaf.cli_flag {
+            problems.issue(
+                path,
+                IssueKind::Invalid,
+                origin(),
+                format!(
+                    "--{shown} would set a secret, and secrets take no command-line flag \
+                     (arguments are visible to every user of the machine): use the environment \
+                     or the secrets directory, or mark the field `#[settings(cli_flag)]`"
+                ),
+            );
+            continue;
+        }
+        let value = match (inline, leaf.is_bool()) {
+            (Some(_), _) if negated => None,
+            (Some(value), _) => Some(value.to_owned()),
+            (None, true) => Some((!negated).to_string()),
+            (None, false) if negated => None,
+            (None, false) => match args.get(i).and_then(|a| a.to_str()) {
+                Some(next) if !next.starts_with("--") => {
+                    i += 1;
+                    Some(next.to_owned())
+                }
+                _ => None,
+            },
+        };
+        let Some(value) = value else {
+            problems.issue(
+                path,
+                IssueKind::Invalid,
+                origin(),
+                format!("the argument --{shown} needs a value"),
+            );
+            continue;
+        };
+        elements.push(ElementArg {
+            target: id,
+            element,
+            flag: format!("--{shown}"),
+            value,
+        });
+    }
+    (rest, elements)
+}
+
+/// A list or map whose elements have paths of their own.
+fn element_field(target: &crate::fields::Target) -> bool {
+    matches!(target.field.shape, Shape::List | Shape::Map) && target.field.nested_meta().is_none()
+}
+
+/// The element of a list or map a flag names: `servers.0.host`, `servers.0.pool-size`,
+/// `tenants.acme.url` (a map's key is taken as written).
+fn element_flag(names: &Names, name: &str) -> Option<(TargetId, ElementName)> {
+    names.fields.targets.iter().find_map(|t| {
+        if !element_field(t) {
+            return None;
+        }
+        let rest = name
+            .strip_prefix(flag(&t.path).as_str())
+            .or_else(|| name.strip_prefix(t.path.as_str()))?
+            .strip_prefix('.')?;
+        let path = match rest.split_once('.') {
+            Some((key, inner)) => format!("{}.{key}.{}", t.path, inner.replace('-', "_")),
+            None => format!("{}.{rest}", t.path),
+        };
+        names.element_at(&path)
+    })
 }
 
 fn texts_to_array(texts: &[String]) -> Node {

@@ -134,7 +134,7 @@ fn entries(
         if name.starts_with('.') {
             continue;
         }
-        let Some((target, rank)) = names.env.lookup_entry(name) else {
+        let Some(found) = names.env.lookup_entry(name) else {
             // The entry names are built once, at the first entry that names nothing.
             let known = known.get_or_insert_with(|| entry_names(names));
             if let Some((id, message)) = near_miss(name, kind, dir, known) {
@@ -146,7 +146,7 @@ fn entries(
         let path = entry.path();
         let fail = |issues: &mut crate::error::Issues, why: String| {
             issues.push(
-                names.fields.targets[target].path.clone(),
+                names.fields.targets[found.target].path.clone(),
                 IssueKind::Source,
                 Some(kind.origin(name.to_owned())),
                 format!("the entry {name} {why}"),
@@ -184,14 +184,14 @@ fn entries(
         match super::file::read_value(&path, max) {
             Ok(Some(text)) => {
                 matches.push(Match {
-                    target,
-                    rank,
+                    target: found.target,
+                    rank: found.rank,
                     name: name.to_owned(),
                     value: Some(text),
                     line: None,
                     indirect: false,
-                    current: None,
-                    element: None,
+                    current: found.current.map(Box::from),
+                    element: found.element.map(Box::new),
                 });
             }
             Ok(None) => fail(

@@ -276,9 +276,12 @@ fn warn_of_old_names(matches: &[Match], problems: &mut Problems) {
         let Some(current) = &old.current else {
             continue;
         };
-        let also = matches
-            .iter()
-            .find(|m| m.target == old.target && m.current.is_none() && m.rank > old.rank);
+        let also = matches.iter().find(|m| {
+            m.target == old.target
+                && m.current.is_none()
+                && m.rank > old.rank
+                && m.element == old.element
+        });
         problems.warnings.push(match also {
             Some(m) => format!(
                 "{} and {} are both set: {} is used; {} is the old name, remove it",

@@ -238,13 +238,7 @@ fn example(field: &FieldMeta) -> Example {
         // A required list or map of settings structs: one element to fill in, in the form the
         // file takes (its defaults, and placeholders for what it requires).
         DefaultMeta::None if field.element_meta().is_some() => {
-            let element = field.element_meta().map(|e| example_element(e, 0));
-            let element = Value::Object(element.unwrap_or_default());
-            Example::Value(if field.shape == Shape::Map {
-                Value::Object([("<key>".to_owned(), element)].into_iter().collect())
-            } else {
-                Value::Array(vec![element])
-            })
+            Example::Value(example_collection(field).unwrap_or_default())
         }
         DefaultMeta::None => Example::Placeholder(format!("required: {ty}")),
         _ if field.secret => Example::Placeholder("secret".to_owned()),
@@ -258,6 +252,17 @@ fn example(field: &FieldMeta) -> Example {
             },
         },
     }
+}
+
+/// A list or map of settings structs with one element as a template shows it (a map's key is
+/// `<key>`); `None` for any other field.
+fn example_collection(field: &FieldMeta) -> Option<Value> {
+    let element = Value::Object(example_element(field.element_meta()?, 0));
+    Some(if field.shape == Shape::Map {
+        Value::Object([("<key>".to_owned(), element)].into_iter().collect())
+    } else {
+        Value::Array(vec![element])
+    })
 }
 
 /// One element of a list or map of settings structs as a template shows it: each field's
@@ -441,6 +446,12 @@ pub(crate) fn notes(
         lines.push(env);
     }
     lines.push(default_note(entry, show));
+    // A list or map of structs with a default: what one element looks like.
+    if !matches!(field.default, DefaultMeta::None)
+        && let Some(example) = example_collection(field)
+    {
+        lines.push(format!("with one element: {}", show(&example)));
+    }
     lines
 }
 
