@@ -500,6 +500,18 @@ fn gather(
         opts.max_file_size,
     );
     let mut keys = Keys::new(key_sources);
+    for (target, name) in std::mem::take(&mut scan.bad_keys) {
+        let path = &names.fields.targets[target].path;
+        load.problems.issue(
+            path.clone(),
+            IssueKind::Invalid,
+            Some(Origin::EnvVar { name: name.clone() }),
+            format!(
+                "{name} names an element of `{path}` by a key that is not valid UTF-8 (shown \
+                 as �), so it sets nothing: rename the variable"
+            ),
+        );
+    }
     let profile = opts
         .profile
         .clone()

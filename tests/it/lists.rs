@@ -606,3 +606,27 @@ fn templates_show_an_element_of_a_defaulted_collection_in_a_comment() {
     let yaml = S::template(settings_core::Format::Yaml);
     assert!(yaml.contains("# with one element:"), "{yaml}");
 }
+
+/// A map key from a variable name that is not UTF-8 is one issue naming the variable.
+#[test]
+fn a_map_key_that_is_not_utf8_is_an_issue() {
+    use std::ffi::OsString;
+    use std::os::unix::ffi::OsStringExt;
+    let err = S::loader()
+        .env_vars([
+            (OsString::from("APP_SERVERS__0__HOST"), OsString::from("a")),
+            (
+                OsString::from_vec(b"APP_TENANTS__\xff__URL".to_vec()),
+                OsString::from("u"),
+            ),
+        ])
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!((i.path.as_str(), i.kind), ("tenants", IssueKind::Invalid));
+    assert_eq!(
+        i.origin.as_deref(),
+        Some("env var APP_TENANTS__\u{fffd}__URL")
+    );
+    assert!(i.message.contains("not valid UTF-8"), "{}", i.message);
+}

@@ -89,6 +89,9 @@ pub(crate) struct Scan {
     pub(crate) profile: Option<String>,
     /// Variables with the prefix that set nothing.
     pub(crate) unknown: Vec<String>,
+    /// Variables that name an element of a list or map by a key that is not UTF-8 (shown with
+    /// U+FFFD), with the list or map.
+    pub(crate) bad_keys: Vec<(TargetId, String)>,
 }
 
 /// One pass over the environment: every variable is checked against the name table and the
@@ -117,7 +120,10 @@ pub(crate) fn scan(
         if !names.may_set(bytes) {
             return;
         }
-        let Some(name) = text(name) else { return };
+        let name = match name.into_owned().into_string() {
+            Ok(name) => name,
+            Err(raw) => return not_utf8(&mut scan, names, &raw),
+        };
         match names.lookup_var(&name) {
             Some(found) => {
                 if scan.matches.is_empty() {
@@ -140,6 +146,19 @@ pub(crate) fn scan(
         }
     });
     scan
+}
+
+/// A variable whose name is not UTF-8 but carries the prefix: one that names an element (a
+/// map's key from bytes that are not text) is an issue, any other an unknown variable. Shown
+/// with U+FFFD in place of the bytes.
+#[cold]
+fn not_utf8(scan: &mut Scan, names: &EnvNames, raw: &OsStr) {
+    let shown = raw.to_string_lossy().into_owned();
+    match names.lookup_var(&shown) {
+        Some(found) if found.element.is_some() => scan.bad_keys.push((found.target, shown)),
+        _ if names.has_prefix(&shown) => scan.unknown.push(shown),
+        _ => {}
+    }
 }
 
 /// The values of matched variables (or dotenv lines, or directory entries) as a layer, after
