@@ -71,6 +71,7 @@ pub mod cli;
 mod cmdline;
 mod de;
 mod duration;
+mod early;
 mod encrypted;
 mod error;
 mod extract;
@@ -87,6 +88,7 @@ mod migrate;
 mod naming;
 mod origin;
 mod pipeline;
+mod plain;
 mod profile;
 mod providers;
 mod redact;
@@ -114,6 +116,7 @@ mod validate;
 mod watch;
 
 pub use crate::bytesize::ByteSize;
+pub use crate::early::Early;
 pub use crate::error::{Error, Issue, IssueKind};
 pub use crate::loader::Loader;
 pub use crate::origin::Origin;
@@ -161,6 +164,7 @@ pub use crate::watch::{Live, LiveRef};
 /// | `profiles = ["dev", "prod"]` | the known profiles: another active profile is a `Source` issue | any profile (an unknown one is a report warning) |
 /// | `deny_unknown = false` | ignore unknown keys in files | `true` |
 /// | `deny_unknown_env` | prefixed variables that set nothing are errors | off |
+/// | `deny_plain_secrets` | a secret from a plain-text config file or an argument is an `Invalid` issue, not a warning | off |
 /// | `validate = path::to::fn` | `fn(&Self) -> Result<(), String>` once every field is valid | none |
 ///
 /// # Field attributes `#[settings(...)]`

@@ -69,6 +69,8 @@ pub(crate) struct Options {
     /// `args`: command-line arguments, applied above the environment.
     #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) args: Option<crate::cmdline::Args>,
+    /// `deny_plain_secrets`: a secret in plain text is an issue, not a warning.
+    pub(crate) deny_plain_secrets: bool,
     /// `watch`: reload on this interval too.
     #[cfg_attr(not(feature = "watch"), allow(dead_code))]
     pub(crate) poll_every: Option<std::time::Duration>,
@@ -110,6 +112,7 @@ impl<T: Settings> Loader<T> {
                 age_keys: Vec::new(),
                 age_key_files: Vec::new(),
                 args: None,
+                deny_plain_secrets: false,
                 poll_every: None,
                 debounce: None,
             },
@@ -353,6 +356,75 @@ impl<T: Settings> Loader<T> {
     /// ```
     pub fn provider(mut self, provider: impl figment::Provider + Send + Sync + 'static) -> Self {
         self.opts.providers.push(held(provider));
+        self
+    }
+
+    /// Makes a secret whose value comes from a plain-text config file or a command-line
+    /// argument an `Invalid` issue instead of a warning, as `#[settings(deny_plain_secrets)]`
+    /// on the struct does. Values from the secrets directory, the environment, a secret
+    /// manager, a `*.age` file or an `ENC[age:...]` value are not in plain text.
+    ///
+    /// ```
+    /// # use settings_core::{IssueKind, Secret, Settings};
+    /// #[derive(Settings, Debug)]
+    /// struct App { api_key: Secret<String> }
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let file = dir.path().join("app.toml");
+    /// std::fs::write(&file, "api_key = \"k-123\"\n").unwrap();
+    /// let report = App::loader().env_vars([("X", "")]).file(&file).explain().unwrap();
+    /// assert!(report.warnings()[0].starts_with("api_key is a secret but comes from file"));
+    ///
+    /// let loader = App::loader().env_vars([("X", "")]).file(&file).deny_plain_secrets();
+    /// let err = loader.load().unwrap_err();
+    /// let issue = &err.issues()[0];
+    /// assert_eq!((issue.path.as_str(), issue.kind), ("api_key", IssueKind::Invalid));
+    /// assert!(!issue.message.contains("k-123"));
+    /// ```
+    pub fn deny_plain_secrets(mut self) -> Self {
+        self.opts.deny_plain_secrets = true;
+        self
+    }
+
+    /// Adds a provider chosen by the settings themselves: `f` gets what every other source
+    /// than the providers says ([`Early`](crate::Early): defaults, files, directories, the env
+    /// file, the environment, arguments, `.set`) and returns the provider, which then takes
+    /// its place among the providers in call order. An `Err` from `f` (or a panic) is a
+    /// `Source` issue carrying its message, and the load still reports every other issue.
+    /// Under [`watch`](Loader::watch), `f` runs again at each reload; while it returns the
+    /// same remote source (by name), the one built first is kept, with its watch and lease.
+    ///
+    /// ```
+    /// # use settings_core::{Early, Settings};
+    /// use figment::providers::Serialized;
+    ///
+    /// #[derive(Settings, Debug)]
+    /// struct App {
+    ///     #[settings(default = "local")]
+    ///     env: String,
+    ///     #[settings(default = "localhost")]
+    ///     db_host: String,
+    /// }
+    ///
+    /// let hosts = |env: &str| serde_json::json!({ "db_host": format!("db.{env}.internal") });
+    /// let app = App::loader()
+    ///     .env_vars([("ENV", "staging")])
+    ///     .provider_with(move |early: &Early| {
+    ///         let env: String = early.get("env")?.unwrap_or_default();
+    ///         Ok(Serialized::defaults(hosts(&env)))
+    ///     })
+    ///     .load()
+    ///     .unwrap();
+    /// assert_eq!(app.db_host, "db.staging.internal");
+    /// ```
+    pub fn provider_with<F, P>(mut self, f: F) -> Self
+    where
+        F: Fn(&crate::Early) -> Result<P, String> + Send + Sync + 'static,
+        P: figment::Provider + Send + Sync + 'static,
+    {
+        let build = move |early: &crate::Early| f(early).map(held);
+        let deferred = crate::providers::figment::Deferred::new(Box::new(build));
+        self.opts.providers.push(Held::With(deferred));
         self
     }
 

@@ -40,6 +40,8 @@ pub struct StructMeta {
     pub deny_unknown: bool,
     /// `deny_unknown_env`.
     pub deny_unknown_env: bool,
+    /// `deny_plain_secrets`: a secret from a plain-text config file or an argument is an issue.
+    pub deny_plain_secrets: bool,
     /// The fields, in declaration order.
     pub fields: &'static [FieldMeta],
 }

@@ -103,6 +103,9 @@ pub(crate) struct Names {
     pub(crate) env: EnvNames,
     /// The other key paths of fields (`alias`, `renamed_from`); empty for most settings.
     pub(crate) renames: Vec<Rename>,
+    /// Some field is secret, or a list or map of structs that may hold secrets: the loads
+    /// look for secrets in plain text.
+    pub(crate) may_hold_secrets: bool,
 }
 
 /// The names built so far, one per settings type (by the address of its metadata), kept for
@@ -150,10 +153,15 @@ impl Names {
         env.slots = index(env.stems.iter().map(|(stem, _)| fold_hash(stem.as_bytes())));
         fields.seal();
         let renames = env.other_names(&fields);
+        let may_hold_secrets = fields
+            .targets
+            .iter()
+            .any(|t| t.field.secret || t.field.element_meta().is_some());
         Names {
             fields,
             env,
             renames,
+            may_hold_secrets,
         }
     }
 

@@ -7,6 +7,7 @@
 //! providers, the config directory, the secrets directory, the env file, the environment,
 //! arguments, and runtime overrides.
 
+use crate::early::Early;
 use crate::encrypted::{KeySources, Keys};
 use crate::error::{Error, IssueKind, Issues};
 use crate::extract::{Loaded, extract};
@@ -20,6 +21,7 @@ use crate::naming::{ElementName, Names};
 use crate::origin::{Origin, OriginId, Origins};
 use crate::providers::dir::{self, DirKind};
 use crate::providers::env::{self, Match};
+use crate::providers::figment::{self, Held};
 use crate::providers::files::{self, FileCx};
 use crate::report::Report;
 use crate::settings::Settings;
@@ -44,7 +46,7 @@ pub(crate) fn run_with<T: Settings>(
     let meta = T::__meta();
     let names = Names::of(meta);
     let mut load = Load::new(names, explain);
-    let (unknown_env, profile) = gather(meta, opts, &mut load);
+    let (unknown_env, profile) = gather(meta, opts, &mut load, Providers::Read);
     let plan = Plan {
         meta,
         opts,
@@ -61,10 +63,17 @@ pub(crate) fn run_with<T: Settings>(
         ..
     } = load;
     let Problems {
-        issues,
+        mut issues,
         mut warnings,
-        rejected,
+        mut rejected,
     } = problems;
+    if names.may_hold_secrets {
+        let deny = meta.deny_plain_secrets || opts.deny_plain_secrets;
+        let found = crate::plain::check(&mut tree, names, &origins, deny);
+        issues.append(found.issues);
+        warnings.extend(found.warnings);
+        rejected.extend(found.rejected);
+    }
     inspect(&mut tree, names);
     let loaded = Loaded {
         names,
@@ -487,6 +496,7 @@ fn gather(
     meta: &'static StructMeta,
     opts: &Options,
     load: &mut Load,
+    providers: Providers,
 ) -> (Vec<String>, Option<String>) {
     let names = load.names;
     // One pass over the environment, first: it also names the active profile.
@@ -569,8 +579,18 @@ fn gather(
         load.problems.append(std::mem::take(&mut cx.keys.problems));
     }
 
-    for provider in &opts.providers {
-        let layer = crate::providers::figment::read(provider, profile, &mut load.origins);
+    // The early settings, for the providers that settings choose: every other source, read
+    // once more without the providers (only for loaders that have such a provider).
+    let mut early = None;
+    for provider in opts
+        .providers
+        .iter()
+        .filter(|_| providers == Providers::Read)
+    {
+        if matches!(provider, Held::With(_)) && early.is_none() {
+            early = Some(early_settings(meta, opts, names));
+        }
+        let layer = figment::read(provider, profile, early.as_ref(), &mut load.origins);
         load.add(layer);
     }
     // A profile given an env file or a secrets directory of its own is one the app knows.
@@ -707,6 +727,27 @@ fn gather(
         unknown.retain(|name| !vars.contains(name) && !name.eq_ignore_ascii_case(&profile_var));
     }
     (unknown, profile.map(str::to_owned))
+}
+
+/// Whether a gathering reads the providers: not for the early settings they are built from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Providers {
+    Read,
+    Skip,
+}
+
+/// What every source but the providers says, merged and resolved, for `provider_with`.
+#[cold]
+fn early_settings(meta: &'static StructMeta, opts: &Options, names: &'static Names) -> Early {
+    let mut load = Load::new(names, false);
+    let (_, profile) = gather(meta, opts, &mut load, Providers::Skip);
+    Early {
+        tree: load.tree,
+        names,
+        origins: load.origins,
+        default_origin: load.default_origin,
+        profile,
+    }
 }
 
 /// Variables that carry the prefix but set nothing (likely typos): warnings for the report, or

@@ -57,6 +57,7 @@ pub(crate) const fn strukt(
         profiles: &[],
         deny_unknown: true,
         deny_unknown_env: false,
+        deny_plain_secrets: false,
         fields,
     }
 }

@@ -37,6 +37,7 @@ pub(crate) struct Container {
     pub(crate) profiles: Option<Sp<Vec<String>>>,
     pub(crate) deny_unknown: Option<Sp<bool>>,
     pub(crate) deny_unknown_env: Option<Span>,
+    pub(crate) deny_plain_secrets: Option<Span>,
     pub(crate) validate: Option<syn::Path>,
 }
 

@@ -15,6 +15,7 @@ pub(crate) const PROFILE_ENV: &str = "profile_env";
 pub(crate) const PROFILES: &str = "profiles";
 pub(crate) const DENY_UNKNOWN: &str = "deny_unknown";
 pub(crate) const DENY_UNKNOWN_ENV: &str = "deny_unknown_env";
+pub(crate) const DENY_PLAIN_SECRETS: &str = "deny_plain_secrets";
 pub(crate) const VALIDATE: &str = "validate";
 
 pub(crate) const DEFAULT: &str = "default";
@@ -58,6 +59,7 @@ pub(crate) const CONTAINER_KEYS: &[&str] = &[
     PROFILES,
     DENY_UNKNOWN,
     DENY_UNKNOWN_ENV,
+    DENY_PLAIN_SECRETS,
     VALIDATE,
 ];
 

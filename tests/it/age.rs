@@ -6,7 +6,7 @@
 //! with `--include-ignored`, where a missing CLI fails them. Every key, value and file is made
 //! fresh in a temporary directory; no test touches the process environment.
 
-use crate::{all_text, only, write};
+use crate::{NO_ENV, all_text, only, write};
 use settings_core::{Error, IssueKind, Report, Secret, Settings};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -769,4 +769,97 @@ fn an_encrypted_file_for_another_key_or_with_no_key_names_the_file() {
             &["file-secret", &mine.secret, &theirs.secret],
         );
     }
+}
+
+/// A secret from a plain-text config file is a warning naming the setting and the file; from a
+/// `*.age` file or an `ENC[age:...]` value it is not; `deny_plain_secrets` makes it an issue.
+#[test]
+#[ignore = "needs the age CLI"]
+fn a_secret_in_plain_text_is_flagged_and_an_encrypted_one_is_not() {
+    require_age();
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct Db {
+        #[settings(secret)]
+        password: String,
+        #[settings(default = "db")]
+        host: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct S {
+        #[settings(nested)]
+        db: Db,
+        api_key: Option<settings_core::Secret<String>>,
+        #[settings(nested, default)]
+        replicas: Vec<Db>,
+    }
+    let key = Key::new();
+    let dir = tempfile::tempdir().unwrap();
+    let plain = write(
+        dir.path(),
+        "app.toml",
+        "[db]\npassword = \"hunter2\"\n[[replicas]]\npassword = \"r-pw\"\n",
+    );
+    let report = S::loader().env_vars(NO_ENV).file(&plain).explain().unwrap();
+    let warnings = report.warnings().join("\n");
+    assert!(
+        warnings.contains(&format!(
+            "db.password is a secret but comes from file {} in plain text",
+            plain.display()
+        )),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("replicas.0.password is a secret but comes from file"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("hunter2") && !warnings.contains("r-pw"));
+    // An argument that sets a secret (with `cli_flag`) is plain text too.
+    let err = S::loader()
+        .env_vars([("APP_DB__PASSWORD", "from-env")])
+        .file(&plain)
+        .set("replicas", serde_json::json!([]))
+        .deny_plain_secrets()
+        .load();
+    assert!(err.is_ok(), "env and .set are not plain files: {err:?}");
+    let err = S::loader()
+        .env_vars(NO_ENV)
+        .file(&plain)
+        .deny_plain_secrets()
+        .load()
+        .unwrap_err();
+    let paths: Vec<(&str, IssueKind)> = err
+        .issues()
+        .iter()
+        .map(|i| (i.path.as_str(), i.kind))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("db.password", IssueKind::Invalid),
+            ("replicas.0.password", IssueKind::Invalid)
+        ],
+        "{err}"
+    );
+    assert!(!err.to_string().contains("hunter2"));
+
+    // Encrypted: a `*.age` file and an `ENC[...]` value are not flagged.
+    let sealed = dir.path().join("secrets.toml.age");
+    key.encrypt_file(&sealed, "[db]\npassword = \"sealed\"\n", false);
+    let enc = write(
+        dir.path(),
+        "enc.toml",
+        format!("api_key = \"{}\"\n", key.enc("k-123")),
+    );
+    let report = S::loader()
+        .env_vars(NO_ENV)
+        .file(&sealed)
+        .file(&enc)
+        .age_identity_file(&key.file)
+        .deny_plain_secrets()
+        .explain()
+        .unwrap();
+    assert!(report.warnings().is_empty(), "{:?}", report.warnings());
+    assert_eq!(report.get("db.password").unwrap().value, "**********");
 }

@@ -13,6 +13,7 @@
 mod age;
 mod args;
 mod azure;
+mod bootstrap;
 mod cli;
 mod coerce;
 mod composition;

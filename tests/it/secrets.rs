@@ -538,3 +538,44 @@ fn a_file_variable_that_cannot_be_used_is_one_clear_issue() {
         assert_eq!(origin(i), "env var APP_TOKEN_FILE");
     }
 }
+
+/// A secret given as a command-line argument (allowed by `cli_flag`) is in plain text: every
+/// user of the machine can read it. A warning, or under `deny_plain_secrets` an issue.
+#[test]
+fn a_secret_from_an_argument_is_flagged() {
+    #[derive(Settings, Debug)]
+    struct S {
+        #[settings(secret, cli_flag)]
+        api_key: String,
+    }
+    let report = S::loader()
+        .env_vars([("X", "")])
+        .args(["--api-key", "k-123"])
+        .explain()
+        .unwrap();
+    assert_eq!(
+        report.warnings(),
+        [
+            "api_key is a secret but comes from argument --api-key in plain text: keep it in the \
+          secrets directory or the environment, or encrypt it with age (ENC[age:...] or a .age \
+          file)"
+        ]
+    );
+    #[derive(Settings, Debug)]
+    #[settings(deny_plain_secrets)]
+    struct Strict {
+        #[settings(secret, cli_flag)]
+        api_key: String,
+    }
+    let err = Strict::loader()
+        .env_vars([("X", "")])
+        .args(["--api-key", "k-123"])
+        .load()
+        .unwrap_err();
+    let i = crate::only(&err);
+    assert_eq!(i.kind, settings_core::IssueKind::Invalid);
+    assert_eq!(i.origin.as_deref(), Some("argument --api-key"));
+    assert!(!err.to_string().contains("k-123"));
+    let ok = Strict::loader().env_vars([("API_KEY", "k")]).load();
+    assert!(ok.is_ok());
+}

@@ -1,10 +1,12 @@
 //! Any `figment::Provider` (remote stores, custom sources), merged above files and below env.
 
+use crate::early::Early;
 use crate::layer::{Layer, Problems};
 use crate::origin::{Origin, OriginId, Origins};
 use crate::tree::{Node, Table, Value};
 use figment::value::{Num, Value as FValue};
 use figment::{Profile, Provider};
+use std::sync::{Arc, Mutex};
 
 /// A provider as the loader keeps it, told apart once, when it is added.
 pub(crate) enum Held {
@@ -23,11 +25,88 @@ pub(crate) enum Held {
     Layered(Box<dyn Layered>),
     /// Any other provider, read through `figment::Provider::data`.
     Other(Box<dyn Provider + Send + Sync>),
+    /// `Loader::provider_with`: a provider built at each load from the early settings.
+    With(Deferred),
+}
+
+/// What builds a provider from the early settings (`Loader::provider_with`).
+pub(crate) type Build = dyn Fn(&Early) -> Result<Held, String> + Send + Sync;
+
+/// A provider built at each load from what the other sources say, by the application's
+/// function. The one built last is kept: while each next load builds the same source (by name),
+/// that one is read again, with what it holds (a lease, a cache) and its watch.
+pub(crate) struct Deferred {
+    build: Box<Build>,
+    last: Mutex<Option<Arc<Held>>>,
+}
+
+impl Deferred {
+    pub(crate) fn new(build: Box<Build>) -> Self {
+        Deferred {
+            build,
+            last: Mutex::new(None),
+        }
+    }
+
+    /// The provider for this load: the function's, or the one kept when it is the same source.
+    /// The function's `Err` or panic is a `Source` problem.
+    fn provider(&self, early: &Early) -> Result<Arc<Held>, Problems> {
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.build)(early)));
+        let failed = |message: String| {
+            let mut problems = Problems::default();
+            let name = "provider_with".to_owned();
+            problems.source(Origin::Provider { name }, message);
+            problems
+        };
+        let held = match built {
+            Ok(Ok(held)) => held,
+            Ok(Err(why)) => {
+                return Err(failed(format!("the provider_with function failed: {why}")));
+            }
+            Err(_) => {
+                return Err(failed(
+                    "the provider_with function panicked (its message went to the panic hook, \
+                     standard error by default); no provider was added"
+                        .to_owned(),
+                ));
+            }
+        };
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(kept) = last.as_ref().filter(|kept| same_source(kept, &held)) {
+            return Ok(kept.clone());
+        }
+        let held = Arc::new(held);
+        *last = Some(held.clone());
+        Ok(held)
+    }
+
+    /// The provider the last load built, if any.
+    #[cfg(feature = "watch")]
+    fn last(&self) -> Option<Arc<Held>> {
+        self.last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+}
+
+/// Two of this crate's remote sources of one name are the same source.
+fn same_source(a: &Held, b: &Held) -> bool {
+    match (a, b) {
+        (Held::Layered(a), Held::Layered(b)) => a.name() == b.name(),
+        _ => false,
+    }
 }
 
 /// A provider that gives its layer itself rather than figment's data.
 pub(crate) trait Layered: Send + Sync {
     fn layer(&self, origins: &mut Origins) -> Layer;
+
+    /// How the source names itself ("vault secret/app").
+    fn name(&self) -> &str;
 
     /// Starts watching the source, sending on `reload` at every change (for the stores that
     /// can be watched); dropping what it returns stops the watch.
@@ -42,21 +121,39 @@ pub(crate) fn watch_remotes(
     providers: &[Held],
     reload: &std::sync::mpsc::Sender<()>,
 ) -> Vec<Box<dyn Send>> {
-    providers
-        .iter()
-        .filter_map(|p| match p {
+    fn watch(held: &Held, reload: &std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
+        match held {
             Held::Layered(source) => source.watch(reload.clone()),
             Held::Other(_) => None,
-        })
-        .collect()
+            // The provider the first load built.
+            Held::With(deferred) => watch(&*deferred.last()?, reload),
+        }
+    }
+    providers.iter().filter_map(|p| watch(p, reload)).collect()
 }
 
 /// A provider's data as a layer: its default profile, then the active profile, then its global
 /// profile. A failing provider is a `Source` problem naming it.
-pub(crate) fn read(provider: &Held, profile: Option<&str>, origins: &mut Origins) -> Layer {
+/// A `provider_with` provider is built from `early`, which the caller gives only when there is
+/// one (`None` otherwise: then it is not read).
+pub(crate) fn read(
+    provider: &Held,
+    profile: Option<&str>,
+    early: Option<&Early>,
+    origins: &mut Origins,
+) -> Layer {
     let provider = match provider {
         Held::Layered(source) => return source.layer(origins),
         Held::Other(provider) => provider,
+        Held::With(deferred) => {
+            let Some(early) = early else {
+                return Layer::default();
+            };
+            return match deferred.provider(early) {
+                Ok(held) => read(&held, profile, None, origins),
+                Err(problems) => Layer::failed(problems),
+            };
+        }
     };
     let name = provider.metadata().name.to_string();
     let data = match provider.data() {
@@ -145,6 +242,7 @@ mod tests {
         let layer = read(
             &Held::Other(Box::new(provider.clone())),
             Some("prod"),
+            None,
             &mut origins,
         );
         let Data::Tables(tables) = &layer.data else {
@@ -164,7 +262,12 @@ mod tests {
                 .starts_with("provider ")
         );
 
-        let other = read(&Held::Other(Box::new(provider)), Some("dev"), &mut origins);
+        let other = read(
+            &Held::Other(Box::new(provider)),
+            Some("dev"),
+            None,
+            &mut origins,
+        );
         assert!(!other.mentions_profile);
     }
 
@@ -182,7 +285,7 @@ mod tests {
                 Err(figment::Error::from("unreachable".to_owned()))
             }
         }
-        let layer = read(&Held::Other(Box::new(Broken)), None, &mut origins());
+        let layer = read(&Held::Other(Box::new(Broken)), None, None, &mut origins());
         let issues = layer.problems.list();
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].origin.as_deref(), Some("provider broken store"));

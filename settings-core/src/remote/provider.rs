@@ -97,6 +97,10 @@ impl<R: Remote> crate::providers::figment::Layered for R {
         read(self, origins)
     }
 
+    fn name(&self) -> &str {
+        &self.common().name
+    }
+
     #[cfg(feature = "watch")]
     fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
         Remote::watch(self, reload)

@@ -42,6 +42,7 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
         .unwrap_or_default();
     let deny_unknown = a.deny_unknown.as_ref().is_none_or(|d| d.value);
     let deny_unknown_env = a.deny_unknown_env.is_some();
+    let deny_plain_secrets = a.deny_plain_secrets.is_some();
     let fields = input
         .fields
         .iter()
@@ -88,6 +89,7 @@ pub(super) fn struct_meta(input: &Input) -> TokenStream {
             profiles: &[#(#profiles),*],
             deny_unknown: #deny_unknown,
             deny_unknown_env: #deny_unknown_env,
+            deny_plain_secrets: #deny_plain_secrets,
             fields: &[#(#fields),*],
         };
     }

@@ -96,6 +96,12 @@ fn entry(cx: &Ctxt, c: &mut Container, meta: &syn::meta::ParseNestedMeta<'_>) ->
                 c.deny_unknown_env = Some(ident.span());
             }
         }
+        DENY_PLAIN_SECRETS => {
+            no_value(meta, &key)?;
+            if once(cx, &c.deny_plain_secrets, path, &key) {
+                c.deny_plain_secrets = Some(ident.span());
+            }
+        }
         DENY_UNKNOWN => {
             let value = if meta.input.peek(syn::Token![=]) {
                 let input = meta.value()?;
