@@ -34,6 +34,7 @@ mod properties;
 mod remote;
 mod renamed;
 mod report;
+mod rotation;
 mod secrets;
 mod templates;
 mod validate;

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 /// The server's URL from `var`, which `scripts/with-services` sets; a test that needs it is
 /// `#[ignore = "needs services"]`, so a missing one fails it.
-fn server(var: &str) -> String {
+pub(crate) fn server(var: &str) -> String {
     match std::env::var(var) {
         Ok(url) if !url.is_empty() => url,
         _ => panic!("{var} is not set: run under scripts/with-services"),
@@ -31,7 +31,7 @@ fn server(var: &str) -> String {
 }
 
 /// A name no other test (or earlier run against the same servers) uses.
-fn unique(stem: &str) -> String {
+pub(crate) fn unique(stem: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -119,7 +119,7 @@ fn vault_put_in(vault: &str, namespace: Option<&str>, path: &str, data: serde_js
 
 /// Runs AWS calls through boto3 (moto's own dependency): `ops` is a list of
 /// `["sm", name, text]`, `["sm-put", name, text]` or `["ssm", name, value, type]`.
-fn moto_seed(moto: &str, ops: serde_json::Value) {
+pub(crate) fn moto_seed(moto: &str, ops: serde_json::Value) {
     let script = r#"
 import json, sys, boto3
 ep, ops = sys.argv[1], json.loads(sys.stdin.read())
@@ -147,7 +147,7 @@ for op in ops:
 
 /// A Secrets Manager source at `endpoint` (moto), with the region and keys moto accepts given
 /// to the source, not to the process environment.
-fn aws_secret(name: &str, endpoint: &str) -> AwsSecretsManager {
+pub(crate) fn aws_secret(name: &str, endpoint: &str) -> AwsSecretsManager {
     AwsSecretsManager::secret(name)
         .region("us-east-1")
         .static_credentials("testing", "testing")
@@ -382,18 +382,23 @@ fn a_server_that_accepts_and_never_answers_fails_within_the_timeout() {
 }
 
 /// The watch tests count threads by name; one at a time.
-static WATCH: Mutex<()> = Mutex::new(());
+pub(crate) static WATCH: Mutex<()> = Mutex::new(());
 
 fn etcd_watch_threads() -> usize {
+    threads_named("settings-etcd-w")
+}
+
+/// The threads of this process with this name (as the kernel keeps it: 15 bytes).
+pub(crate) fn threads_named(name: &str) -> usize {
     std::fs::read_dir("/proc/self/task")
         .unwrap()
         .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
-        .filter(|name| name.trim() == "settings-etcd-w")
+        .filter(|comm| comm.trim() == name)
         .count()
 }
 
 /// Polls `f` every millisecond until it is true; how long that took, or `None` after `limit`.
-fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> {
+pub(crate) fn wait_for(limit: Duration, mut f: impl FnMut() -> bool) -> Option<Duration> {
     let started = Instant::now();
     while started.elapsed() < limit {
         if f() {

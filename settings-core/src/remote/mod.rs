@@ -70,6 +70,8 @@ mod gcp;
 mod http;
 mod options;
 mod provider;
+#[cfg(feature = "watch")]
+mod refresh;
 mod runtime;
 #[cfg(feature = "vault")]
 mod vault;
@@ -116,7 +118,7 @@ pub(crate) fn ours<P: Any + Send + Sync>(provider: P) -> Result<Box<dyn Layered>
 }
 
 /// The source in `slot` if it is an `R`, taken out of it.
-fn take<R: Remote + 'static>(slot: &mut dyn Any) -> Option<Box<dyn Layered>> {
+fn take<R: Remote + Clone + 'static>(slot: &mut dyn Any) -> Option<Box<dyn Layered>> {
     let remote = slot.downcast_mut::<Option<R>>()?.take()?;
     Some(Box::new(remote))
 }

@@ -38,6 +38,9 @@ pub(crate) struct Common {
     /// Overrides the source's own idea of which values are secret.
     pub(crate) secret: Option<bool>,
     pub(crate) max_size: u64,
+    /// `.refresh(interval)`: under `Live`, read again at this interval.
+    #[cfg_attr(not(feature = "watch"), allow(dead_code))]
+    pub(crate) refresh: Option<Duration>,
 }
 
 impl Common {
@@ -52,6 +55,7 @@ impl Common {
             cache_file: None,
             secret: None,
             max_size: DEFAULT_MAX_SIZE,
+            refresh: None,
         }
     }
 }

@@ -92,7 +92,7 @@ pub(crate) fn load(remote: &dyn Remote) -> Result<Loaded, String> {
     }
 }
 
-impl<R: Remote> crate::providers::figment::Layered for R {
+impl<R: Remote + Clone + 'static> crate::providers::figment::Layered for R {
     fn layer(&self, origins: &mut Origins) -> Layer {
         read(self, origins)
     }
@@ -101,9 +101,20 @@ impl<R: Remote> crate::providers::figment::Layered for R {
         &self.common().name
     }
 
+    /// The store's own watch (etcd), and `.refresh(interval)`'s thread.
     #[cfg(feature = "watch")]
     fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
-        Remote::watch(self, reload)
+        let refresh = self
+            .common()
+            .refresh
+            .and_then(|every| super::refresh::start(self, every, reload.clone()));
+        let own = Remote::watch(self, reload);
+        match (own, refresh) {
+            (None, None) => None,
+            (Some(own), None) => Some(own),
+            (None, Some(refresh)) => Some(Box::new(refresh)),
+            (Some(own), Some(refresh)) => Some(Box::new((own, refresh))),
+        }
     }
 }
 
@@ -286,6 +297,22 @@ macro_rules! common_builders {
             )]
             pub fn max_size(mut self, bytes: u64) -> Self {
                 self.common.max_size = bytes;
+                self
+            }
+
+            #[doc = concat!(
+                "Under [`Loader::watch`](crate::Loader::watch) (feature `watch`): reads the ",
+                "source again at this interval, on a thread of its own, and reloads the settings ",
+                "when what it reads changed (a rotated secret, a new version), so that ",
+                "`on_change` sees it. A read that fails after good ones reloads too: the reload ",
+                "fails, `on_error` gets it and the last good settings stay. Without it only ",
+                "stores that can be watched (etcd) follow changes. A plain `load()` reads once.",
+                "\n\n```no_run\n",
+                "# use settings_core::remote::", stringify!($ty), ";\n",
+                "let source = ", $new, ".refresh(std::time::Duration::from_secs(60));\n```"
+            )]
+            pub fn refresh(mut self, interval: std::time::Duration) -> Self {
+                self.common.refresh = Some(interval);
                 self
             }
         }
