@@ -26,6 +26,7 @@ mod gcp;
 mod hostile;
 mod hygiene;
 mod kubernetes;
+mod leases;
 mod lists;
 mod loader;
 mod precedence;

@@ -46,7 +46,7 @@ pub(crate) fn unique(stem: &str) -> String {
 }
 
 /// One HTTP/1.0 exchange (so the answer is never chunked): status and body.
-fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+pub(crate) fn http(method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let path = if path.is_empty() { "/" } else { path };

@@ -1,13 +1,17 @@
-//! HashiCorp Vault (and OpenBao, its API-compatible fork): one KV v2 secret.
+//! HashiCorp Vault (and OpenBao, its API-compatible fork): one KV v2 secret, or leased
+//! credentials from a secrets engine (`lease.rs`).
 //!
 //! Plain HTTP + JSON on `ureq` (KV v2 is one `GET /v1/<mount>/data/<path>`), not a Vault client
 //! crate: a fifth of the build time and no async runtime.
+
+mod lease;
 
 use super::entry::{Entry, object_entries};
 use super::http::{self, excerpt, is_transient};
 use super::options::Common;
 use super::provider::common_builders;
 use super::runtime::Failure;
+use std::sync::Arc;
 
 /// A Vault KV v2 secret as settings: every key of its data is a setting (secret by default).
 ///
@@ -33,7 +37,7 @@ use super::runtime::Failure;
 /// assert_eq!(app.pool_size, 20);
 /// # Ok::<(), settings_core::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Vault {
     common: Common,
     addr: String,
@@ -42,6 +46,22 @@ pub struct Vault {
     token: Option<String>,
     namespace: Option<String>,
     version: Option<u64>,
+    /// `Vault::dynamic`: the leases of the credentials read, shared by this source's clones
+    /// (the one the loads read and the one that renews).
+    leases: Option<Arc<lease::Leases>>,
+}
+
+impl std::fmt::Debug for Vault {
+    /// Without the token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("name", &self.common.name)
+            .field("addr", &crate::redact::url_passwords(&self.addr))
+            .field("token", &self.token.as_ref().map(|_| "**********"))
+            .field("namespace", &self.namespace)
+            .field("dynamic", &self.leases.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Vault {
@@ -64,6 +84,60 @@ impl Vault {
             token: None,
             namespace: None,
             version: None,
+            leases: None,
+        }
+    }
+
+    /// Leased credentials from a secrets engine: what `GET /v1/<path>` issues
+    /// (`"database/creds/app"`: a PostgreSQL role made for this service, AWS keys, ...) on the
+    /// server at `addr` (empty: `VAULT_ADDR`). The keys of its `data` merge as settings
+    /// (`username`, `password`), all secret; `.nest("db")` puts them under a key. Origins read
+    /// `vault <path>: <key>`.
+    ///
+    /// Under [`Loader::watch`](crate::Loader::watch) the lease is renewed at two thirds of its
+    /// duration. When Vault will not renew it further (its maximum TTL reached, a refusal, a
+    /// lease revoked behind the program's back), new credentials are read while the old ones
+    /// still work, and the settings reload with them: `on_change` sees the new username and
+    /// password. A failed renewal or read goes to `on_error`, the last good settings stay, and
+    /// it is tried again with a growing pause. When the last `Live` handle drops, the leases
+    /// this source holds are revoked (best effort) and its thread ends. A plain `load()` reads
+    /// once and leaves the lease to expire.
+    ///
+    /// ```no_run
+    /// use settings_core::remote::Vault;
+    /// use settings_core::{Secret, Settings};
+    ///
+    /// #[derive(Settings, Debug)]
+    /// struct Db {
+    ///     username: Secret<String>,
+    ///     password: Secret<String>,
+    /// }
+    ///
+    /// #[derive(Settings, Debug)]
+    /// struct App {
+    ///     #[settings(nested)]
+    ///     db: Db,
+    /// }
+    ///
+    /// let live = App::loader()
+    ///     .provider(Vault::dynamic("http://127.0.0.1:8200", "database/creds/app").nest("db"))
+    ///     .watch()?;
+    /// live.on_change(|_, new| {
+    ///     // Reconnect the pool with new.db.username / new.db.password.
+    /// });
+    /// # Ok::<(), settings_core::Error>(())
+    /// ```
+    pub fn dynamic(addr: impl Into<String>, path: impl Into<String>) -> Self {
+        let path = path.into().trim_matches('/').to_owned();
+        Vault {
+            common: Common::new("vault", &path),
+            addr: addr.into().trim_end_matches('/').to_owned(),
+            mount: String::new(),
+            path,
+            token: None,
+            namespace: None,
+            version: None,
+            leases: Some(Arc::new(lease::Leases::default())),
         }
     }
 
@@ -102,12 +176,14 @@ impl Vault {
         self
     }
 
-    fn read(&self) -> Result<Vec<Entry>, String> {
+    /// The address, token and namespace to use: given, or from the environment as the CLI
+    /// takes them.
+    fn connection(&self) -> Result<Connection, String> {
         let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let addr = if self.addr.is_empty() {
             env("VAULT_ADDR")
                 .map(|a| a.trim_end_matches('/').to_owned())
-                .ok_or("no Vault address: give one to Vault::kv2 or set VAULT_ADDR")?
+                .ok_or("no Vault address: give one to the source or set VAULT_ADDR")?
         } else {
             self.addr.clone()
         };
@@ -118,6 +194,24 @@ impl Vault {
             .or_else(token_helper_file)
             .ok_or("no Vault token: set VAULT_TOKEN or call .token(..)")?;
         let namespace = self.namespace.clone().or_else(|| env("VAULT_NAMESPACE"));
+        Ok(Connection {
+            at: super::options::host_port(&addr),
+            addr,
+            token,
+            namespace,
+        })
+    }
+
+    fn read(&self) -> Result<Vec<Entry>, String> {
+        if let Some(leases) = &self.leases {
+            return leases.entries(self);
+        }
+        let Connection {
+            addr,
+            token,
+            namespace,
+            ..
+        } = self.connection()?;
         let mut url = format!("{addr}/v1/{}/data/{}", self.mount, self.path);
         if let Some(v) = self.version {
             url.push_str(&format!("?version={v}"));
@@ -183,8 +277,34 @@ impl Vault {
 
 common_builders!(
     Vault,
-    "Vault::kv2(\"http://127.0.0.1:8200\", \"secret\", \"app\")"
+    "Vault::kv2(\"http://127.0.0.1:8200\", \"secret\", \"app\")",
+    {
+        #[cfg(feature = "watch")]
+        fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
+            let guard = lease::start(self, self.leases.as_ref()?, reload)?;
+            Some(Box::new(guard))
+        }
+    }
 );
+
+/// Where and how to reach Vault.
+struct Connection {
+    addr: String,
+    /// `host:port`, for messages.
+    at: String,
+    token: String,
+    namespace: Option<String>,
+}
+
+impl Connection {
+    fn headers(&self) -> Vec<(&str, &str)> {
+        let mut headers = vec![("X-Vault-Token", self.token.as_str())];
+        if let Some(ns) = &self.namespace {
+            headers.push(("X-Vault-Namespace", ns.as_str()));
+        }
+        headers
+    }
+}
 
 /// The token `vault login` / `bao login` leaves in `~/.vault-token`, as the CLI reads it.
 fn token_helper_file() -> Option<String> {
