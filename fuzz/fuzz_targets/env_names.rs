@@ -1,7 +1,8 @@
 //! Environment-name mapping: any name maps to at most one field, the same one in any ASCII case
 //! (unless names are case-sensitive, where only an exact name maps), only through one of that
 //! field's names; and a load with the variable set agrees: a field set, an `Unknown` issue for a
-//! prefixed name that sets nothing (`deny_unknown_env`), or nothing at all.
+//! prefixed name that sets nothing (`deny_unknown_env`; a name that is not UTF-8 too), or
+//! nothing at all.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -128,11 +129,21 @@ fuzz_target!(|data: &[u8]| {
                 check_name(name);
             }
         }
-        // A name that is not UTF-8 sets nothing and is not reported.
+        // A name that is not UTF-8 sets nothing. Shown with U+FFFD for its bytes, one that
+        // carries the prefix is reported like any prefixed name that sets nothing (an
+        // `Unknown` issue under `deny_unknown_env`); any other is not.
         Err(_) => {
+            let shown = String::from_utf8_lossy(data).into_owned();
+            let prefixed = tables().names.has_prefix(&shown);
             let name = OsString::from_vec(data.to_vec());
-            if let Err(err) = Names::loader().env_vars([(name, "1")]).load() {
-                panic!("a name that is not UTF-8 failed the load: {err}");
+            match Names::loader().env_vars([(name, "1")]).load() {
+                Ok(_) => assert!(!prefixed, "{shown:?} carries the prefix and was not reported"),
+                Err(err) => {
+                    check_error(&err, &[]);
+                    assert!(prefixed, "a name without the prefix failed the load: {err}");
+                    assert_eq!(err.issues().len(), 1, "{err}");
+                    assert_eq!(err.issues()[0].kind, IssueKind::Unknown, "{err}");
+                }
             }
         }
     }

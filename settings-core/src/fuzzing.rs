@@ -101,6 +101,12 @@ impl EnvNames {
         Some(self.table.fields.targets[found.target].path.clone())
     }
 
+    /// Whether a name carries the prefix (or a field's own prefix): one that sets nothing is
+    /// an unknown variable.
+    pub fn has_prefix(&self, name: &str) -> bool {
+        self.table.env.has_prefix(name)
+    }
+
     /// Every field's dotted path with the names that set it, in priority order.
     pub fn all(&self) -> Vec<(String, Vec<String>)> {
         (0..self.table.fields.targets.len())
