@@ -12,7 +12,7 @@
 
 use crate::error::IssueKind;
 use crate::layer::Problems;
-use crate::meta::{DefaultMeta, FieldMeta, Lit};
+use crate::meta::{DefaultMeta, FieldMeta};
 use crate::naming::Names;
 use crate::origin::{OriginId, Origins, mark_holders_secret};
 use crate::providers::env::EnvInput;
@@ -168,11 +168,12 @@ pub(crate) fn resolve(
 /// inside an optional nested struct that no source set: that must stay `None`.)
 fn place_defaults_with_references(tree: &mut Table, scope: &Scope<'_>) -> bool {
     let mut placed = false;
-    for target in &scope.names.fields.targets {
+    for &id in &scope.names.defaults_with_references {
+        let target = &scope.names.fields.targets[id];
         let DefaultMeta::Literal(lit) = &target.field.default else {
             continue;
         };
-        if !lit_has_reference(lit) || get_path(tree, &target.keys).is_some() {
+        if get_path(tree, &target.keys).is_some() {
             continue;
         }
         let inside_unset_option = (1..target.keys.len()).any(|n| {
@@ -190,14 +191,6 @@ fn place_defaults_with_references(tree: &mut Table, scope: &Scope<'_>) -> bool {
         }
     }
     placed
-}
-
-fn lit_has_reference(lit: &Lit) -> bool {
-    match lit {
-        Lit::Str(s) => s.contains("${"),
-        Lit::Array(items) => items.iter().any(lit_has_reference),
-        _ => false,
-    }
 }
 
 struct Resolver<'a> {

@@ -30,6 +30,9 @@ pub(crate) struct Layer {
     /// Values of single elements of lists and maps of structs (`APP_SERVERS__0__HOST`): the
     /// collection, the element and field, the value; set after `data`, in order.
     pub(crate) elements: Vec<(TargetId, ElementName, Value)>,
+    /// The source checked its texts: no string it gives holds a `${` or an `ENC[` (see
+    /// [`may_hold_markers`](crate::tree::may_hold_markers)). `false` when it did not check.
+    pub(crate) plain: bool,
 }
 
 /// The values of a layer.
@@ -56,6 +59,16 @@ impl Layer {
             problems,
             ..Layer::default()
         }
+    }
+
+    /// Whether no string of this layer holds a `${` or an `ENC[`: checked by its source, or
+    /// it has no values.
+    pub(crate) fn holds_no_markers(&self) -> bool {
+        let empty = match &self.data {
+            Data::Tables(tables) => tables.is_empty(),
+            Data::Fields(values) => values.is_empty(),
+        };
+        self.plain || (empty && self.elements.is_empty())
     }
 
     /// A layer with no values, only problems.

@@ -173,6 +173,15 @@ impl std::fmt::Display for Lit {
 }
 
 impl Lit {
+    /// Whether the literal holds a `${...}` reference (in a list: in some item).
+    pub(crate) fn has_reference(&self) -> bool {
+        match self {
+            Lit::Str(s) => s.contains("${"),
+            Lit::Array(items) => items.iter().any(Lit::has_reference),
+            _ => false,
+        }
+    }
+
     /// The literal as a tree value of `origin`: strings are text, turned into the field's type
     /// as config text is.
     pub(crate) fn value(&self, origin: OriginId) -> Value {

@@ -103,9 +103,13 @@ pub(crate) struct Names {
     pub(crate) env: EnvNames,
     /// The other key paths of fields (`alias`, `renamed_from`); empty for most settings.
     pub(crate) renames: Vec<Rename>,
-    /// Some field is secret, or a list or map of structs that may hold secrets: the loads
-    /// look for secrets in plain text.
-    pub(crate) may_hold_secrets: bool,
+    /// The secret leaves, and the lists and maps of structs (whose elements may hold secrets):
+    /// where the loads look for secrets in plain text. Empty for most settings.
+    pub(crate) secret_places: Vec<TargetId>,
+    /// The fields whose literal default holds a `${...}` reference. Empty for most settings.
+    pub(crate) defaults_with_references: Vec<TargetId>,
+    /// The variable that names the active profile (`APP_PROFILE`).
+    pub(crate) profile_var: String,
 }
 
 /// The names built so far, one per settings type (by the address of its metadata), kept for
@@ -153,15 +157,22 @@ impl Names {
         env.slots = index(env.stems.iter().map(|(stem, _)| fold_hash(stem.as_bytes())));
         fields.seal();
         let renames = env.other_names(&fields);
-        let may_hold_secrets = fields
-            .targets
-            .iter()
-            .any(|t| t.field.secret || t.field.element_meta().is_some());
+        let ids = |keep: &dyn Fn(&Target) -> bool| -> Vec<TargetId> {
+            let targets = fields.targets.iter().enumerate();
+            targets.filter(|(_, t)| keep(t)).map(|(id, _)| id).collect()
+        };
+        let secret_places =
+            ids(&|t| (t.field.secret && !t.is_nested()) || t.field.element_meta().is_some());
+        let defaults_with_references = ids(
+            &|t| matches!(&t.field.default, crate::meta::DefaultMeta::Literal(lit) if lit.has_reference()),
+        );
         Names {
             fields,
             env,
             renames,
-            may_hold_secrets,
+            secret_places,
+            defaults_with_references,
+            profile_var: crate::profile::variable(meta),
         }
     }
 

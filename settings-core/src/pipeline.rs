@@ -67,7 +67,7 @@ pub(crate) fn run_with<T: Settings>(
         mut warnings,
         mut rejected,
     } = problems;
-    if names.may_hold_secrets {
+    if !names.secret_places.is_empty() {
         let deny = meta.deny_plain_secrets || opts.deny_plain_secrets;
         let found = crate::plain::check(&mut tree, names, &origins, deny);
         issues.append(found.issues);
@@ -160,6 +160,8 @@ struct Load {
     unparsed: bool,
     /// Near misses of the sources, for the `Missing` issues.
     misses: Vec<(TargetId, String)>,
+    /// Every layer so far said its strings hold no `${` and no `ENC[`.
+    plain: bool,
 }
 
 impl Load {
@@ -177,11 +179,13 @@ impl Load {
             unknown: Vec::new(),
             unparsed: false,
             misses: Vec::new(),
+            plain: true,
         }
     }
 
     /// Merges a source's layer over the tree, and takes in its problems.
     fn add(&mut self, layer: Layer) {
+        self.plain &= layer.holds_no_markers();
         self.problems.append(layer.problems);
         self.mentions_profile |= layer.mentions_profile;
         self.unparsed |= layer.unparsed;
@@ -500,8 +504,8 @@ fn gather(
 ) -> (Vec<String>, Option<String>) {
     let names = load.names;
     // One pass over the environment, first: it also names the active profile.
-    let profile_var = crate::profile::variable(meta);
-    let mut scan = env::scan(&opts.env, &names.env, &profile_var, meta.case_sensitive);
+    let profile_var = &names.profile_var;
+    let mut scan = env::scan(&opts.env, &names.env, profile_var, meta.case_sensitive);
     let key_sources = KeySources::new(
         meta,
         &opts.age_keys,
@@ -690,13 +694,16 @@ fn gather(
     }
 
     // The passes. Decryption comes first: a reference to an encrypted setting sees the
-    // plaintext, and is secret. One walk over the strings tells whether either has work.
+    // plaintext, and is secret. One walk over the strings tells whether either has work,
+    // unless every source checked its texts and found neither.
     let mut found = (false, false);
-    any_string(&load.tree, |s| {
-        found.0 |= crate::encrypted::is_encrypted(s);
-        found.1 |= s.as_bytes().contains(&b'$') && s.contains("${");
-        found.0 && found.1
-    });
+    if !(load.plain && opts.overrides.is_empty()) {
+        any_string(&load.tree, |s| {
+            found.0 |= crate::encrypted::is_encrypted(s);
+            found.1 |= s.as_bytes().contains(&b'$') && s.contains("${");
+            found.0 && found.1
+        });
+    }
     let (encrypted, references) = found;
     if encrypted {
         let problems =
@@ -724,7 +731,7 @@ fn gather(
     // settings; the profile variable names the profile.
     if !unknown.is_empty() {
         let vars = crate::encrypted::key_vars(meta);
-        unknown.retain(|name| !vars.contains(name) && !name.eq_ignore_ascii_case(&profile_var));
+        unknown.retain(|name| !vars.contains(name) && !name.eq_ignore_ascii_case(profile_var));
     }
     (unknown, profile.map(str::to_owned))
 }

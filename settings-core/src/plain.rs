@@ -3,7 +3,7 @@
 //! `deny_plain_secrets` an `Invalid` issue that takes the value out.
 
 use crate::error::IssueKind;
-use crate::fields::{FieldIndex, Target};
+use crate::fields::Target;
 use crate::layer::Problems;
 use crate::meta::StructMeta;
 use crate::naming::Names;
@@ -13,7 +13,7 @@ use crate::tree::{Node, Table, Value, get_path, remove_path};
 /// Checks every secret leaf of the tree, elements of lists and maps of structs included.
 pub(crate) fn check(tree: &mut Table, names: &Names, origins: &Origins, deny: bool) -> Problems {
     let mut found = Vec::new();
-    find(tree, &names.fields, "", origins, &mut found);
+    find(tree, names, "", origins, &mut found);
     let mut problems = Problems::default();
     for (path, origin) in found {
         let message = format!(
@@ -35,12 +35,13 @@ pub(crate) fn check(tree: &mut Table, names: &Names, origins: &Origins, deny: bo
 /// (under `at`) and origins.
 fn find(
     table: &Table,
-    fields: &FieldIndex,
+    names: &Names,
     at: &str,
     origins: &Origins,
     found: &mut Vec<(String, Origin)>,
 ) {
-    for target in &fields.targets {
+    for &id in &names.secret_places {
+        let target = &names.fields.targets[id];
         if target.field.secret && !target.is_nested() {
             if let Some(value) = get_path(table, &target.keys)
                 && let Some(origin) = plain(value, origins)
@@ -65,7 +66,7 @@ fn elements(
     let Some(value) = get_path(table, &target.keys) else {
         return;
     };
-    let inner = &Names::of(element).fields;
+    let inner = Names::of(element);
     let mut each = |key: &str, item: &Value| {
         if let Node::Table(t) = &item.node {
             let at = format!("{}.{key}", path(at, target));

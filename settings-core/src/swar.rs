@@ -37,6 +37,15 @@ pub(crate) fn lowercase(w: u64) -> u64 {
     below(w, b'z' + 1) & !below(w, b'a')
 }
 
+/// Whether some byte is `a`, `b` or `c`.
+pub(crate) fn has_any_of3(bytes: &[u8], a: u8, b: u8, c: u8) -> bool {
+    let hit = |w: u64| equal(w, a) | equal(w, b) | equal(w, c) != 0;
+    let mut words = bytes.chunks_exact(8);
+    let found = words.any(|chunk| hit(word(chunk)));
+    // The tail's zero bytes above its end are none of the three (they are never 0).
+    found || (!words.remainder().is_empty() && hit(tail_word(words.remainder())))
+}
+
 /// Whether some byte is an ASCII lower-case letter.
 pub(crate) fn has_lowercase(bytes: &[u8]) -> bool {
     let mut words = bytes.chunks_exact(8);
@@ -72,6 +81,20 @@ mod tests {
                 "{b:#x} at {at}"
             );
         });
+    }
+
+    #[test]
+    fn any_of_three_bytes_at_any_place_and_length() {
+        for len in 0..20 {
+            assert!(!has_any_of3(&vec![b'x'; len], b'$', b'\\', b'['));
+            for at in 0..len {
+                for b in [b'$', b'\\', b'['] {
+                    let mut bytes = vec![b'x'; len];
+                    bytes[at] = b;
+                    assert!(has_any_of3(&bytes, b'$', b'\\', b'['), "{len} {at} {b}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -254,6 +254,26 @@ pub(crate) enum Step {
     Index(usize),
 }
 
+/// Whether a source's text may hold a `${` reference or an `ENC[` value in some string it gives:
+/// a `$`, an `ENC[`, or a `\\` (an escape could write either). A source whose texts hold none
+/// spares the load a walk of the tree looking for them.
+pub(crate) fn may_hold_markers(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() >= 256 {
+        // A file: vector searches.
+        return memchr::memchr2(b'$', b'\\', bytes).is_some()
+            // An upper-case `C` is rare in config text: each one met is looked at closely.
+            || memchr::memchr_iter(b'C', bytes)
+                .any(|at| at >= 2 && bytes[at - 2..].starts_with(b"ENC["));
+    }
+    // A value: eight bytes at a time, and a closer look only where one of them is.
+    crate::swar::has_any_of3(bytes, b'$', b'\\', b'[')
+        && bytes
+            .iter()
+            .enumerate()
+            .any(|(at, &b)| b == b'$' || b == b'\\' || (b == b'[' && bytes[..at].ends_with(b"ENC")))
+}
+
 /// Whether some string of the tree (in tables and lists, at any depth) passes `wanted`.
 pub(crate) fn any_string(table: &Table, mut wanted: impl FnMut(&str) -> bool) -> bool {
     // Generic, not `dyn`, and plain loops: the test is inlined into the walk of every load.
@@ -488,6 +508,28 @@ impl KeySet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_are_found_in_short_and_long_texts() {
+        let long = |t: &str| format!("{}{t}{}", "a = 1\n".repeat(40), "b = 2\n".repeat(10));
+        for text in [
+            "${db.host}",
+            "x$",
+            "a\\u0024{x}",
+            "ENC[age:abc]",
+            "  ENC[",
+            "[ENC[x]",
+        ] {
+            assert!(may_hold_markers(text), "{text:?}");
+            assert!(may_hold_markers(&long(text)), "long {text:?}");
+        }
+        for text in [
+            "", "plain", "[a, b]", "ENC", "EN[C", "ENCODE", "CENC", "[server]",
+        ] {
+            assert!(!may_hold_markers(text), "{text:?}");
+            assert!(!may_hold_markers(&long(text)), "long {text:?}");
+        }
+    }
 
     fn text(s: &str, origin: OriginId) -> Value {
         Value::new(Node::Text(s.to_owned()), origin)

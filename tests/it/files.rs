@@ -346,3 +346,27 @@ fn typed_file_values_fill_their_fields() {
     assert_eq!(s.from_text, 9090);
     assert_eq!(s.hosts, ["a", "b"]);
 }
+
+/// A reference or an encrypted value written with escapes (`\u0024{...}`) is still found: a
+/// file with a backslash is always looked through.
+#[test]
+fn a_reference_written_with_an_escape_is_resolved() {
+    #[derive(settings_core::Settings, Debug)]
+    struct S {
+        #[settings(default = "h")]
+        host: String,
+        url: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::write(
+        dir.path(),
+        "app.toml",
+        "url = \"http://\\u0024{host}:80\"\n",
+    );
+    let s = S::loader()
+        .env_vars([("X", "")])
+        .file(&file)
+        .load()
+        .unwrap();
+    assert_eq!(s.url, "http://h:80");
+}

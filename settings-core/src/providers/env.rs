@@ -187,6 +187,7 @@ pub(crate) fn layer(
     }
     let mut values = Vec::with_capacity(matches.len());
     let mut elements = Vec::new();
+    let mut plain = true;
     for mut m in matches {
         let target = &fields.targets[m.target];
         let Some(text) = m.value.take() else {
@@ -217,6 +218,7 @@ pub(crate) fn layer(
                 }
             }
         }
+        plain &= !crate::tree::may_hold_markers(&text);
         let origin = origins.add(origin, secret);
         if let Some(element) = m.element.take() {
             elements.push((m.target, *element, Value::new(Node::Text(text), origin)));
@@ -238,6 +240,7 @@ pub(crate) fn layer(
     }
     let mut layer = Layer::fields(values, problems);
     layer.elements = elements;
+    layer.plain = plain;
     layer
 }
 

@@ -52,6 +52,7 @@ pub(crate) fn read(
         chain: Vec::new(),
         mentions_profile: false,
         unparsed: false,
+        plain: true,
     };
     walk.file(path, format, required);
     Layer {
@@ -59,6 +60,7 @@ pub(crate) fn read(
         problems: walk.problems,
         mentions_profile: walk.mentions_profile,
         unparsed: walk.unparsed,
+        plain: walk.plain,
         ..Layer::default()
     }
 }
@@ -107,6 +109,8 @@ struct Walk<'w, 'a, 'k> {
     mentions_profile: bool,
     /// Some file could not be parsed.
     unparsed: bool,
+    /// No file's text holds a `$`, an `ENC[` or a backslash.
+    plain: bool,
 }
 
 impl Walk<'_, '_, '_> {
@@ -130,6 +134,7 @@ impl Walk<'_, '_, '_> {
         let Some(text) = read_source(path, required, &file, self.cx, &mut self.problems) else {
             return;
         };
+        self.plain &= !crate::tree::may_hold_markers(&text);
         // Every value of a decrypted file is secret.
         let origin = self.origins.add(file, file::is_encrypted(path));
         let label = || self.origins.get(origin).origin.clone();
@@ -263,6 +268,24 @@ fn take_extends(
     })
 }
 
+/// A source file's text: a decrypted one is wiped from memory when dropped; a plain one is what
+/// the disk already holds in clear, and is not (the threat model leaves parsers' buffers out).
+enum SourceText {
+    Plain(String),
+    Decrypted(Zeroizing<String>),
+}
+
+impl std::ops::Deref for SourceText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            SourceText::Plain(text) => text,
+            SourceText::Decrypted(text) => text,
+        }
+    }
+}
+
 /// Reads a source file's text (a `*.age` file decrypted); `None` (with a problem where it is
 /// one) when there is none.
 fn read_source(
@@ -271,14 +294,14 @@ fn read_source(
     label: &Origin,
     cx: &mut FileCx<'_, '_>,
     problems: &mut Problems,
-) -> Option<Zeroizing<String>> {
+) -> Option<SourceText> {
     let label = || label.clone();
     let read = if file::is_encrypted(path) {
         match file::read_bytes(path, cx.max_file_size) {
             Ok(Some(bytes)) => {
                 let opened = crate::encrypted::open_file(path, &bytes, cx.keys.ring());
                 return match opened {
-                    Ok(text) => Some(text),
+                    Ok(text) => Some(SourceText::Decrypted(text)),
                     Err(message) => {
                         problems.source(label(), message);
                         None
@@ -288,7 +311,7 @@ fn read_source(
             nothing_or_error => nothing_or_error.map(|_| None),
         }
     } else {
-        file::read_text(path, cx.max_file_size).map(|text| text.map(Zeroizing::new))
+        file::read_text(path, cx.max_file_size).map(|text| text.map(SourceText::Plain))
     };
     match read {
         Ok(Some(text)) => Some(text),
