@@ -195,10 +195,16 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 fi
 
 # --- 4. Live ------------------------------------------------------------------------------------
-log "live: Live::get cost, 2-thread throughput, write-to-visible latency"
+log "live: Live::get and LiveReader::get cost, 2-thread throughput, write-to-visible latency"
 g1=$(instr run live-get 1)
 g2=$(instr run live-get 1000001)
 GET_INSTR=$(awk -v a="$g1" -v b="$g2" 'BEGIN { printf "%.1f", (b - a) / 1000000 }')
+r1=$(instr run live-reader 1)
+r2=$(instr run live-reader 1000001)
+READER_INSTR=$(awk -v a="$r1" -v b="$r2" 'BEGIN { printf "%.1f", (b - a) / 1000000 }')
+p1=$(instr run plain-ref 1)
+p2=$(instr run plain-ref 1000001)
+REF_INSTR=$(awk -v a="$p1" -v b="$p2" 'BEGIN { printf "%.1f", (b - a) / 1000000 }')
 LIVE="$("$LOAD" live)"
 val() { echo "$LIVE" | sed -n "s/^$1=//p"; }
 {
@@ -208,6 +214,8 @@ val() { echo "$LIVE" | sed -n "s/^$1=//p"; }
 	echo "| --- | ---: |"
 	echo "| \`Live::get()\` + one field read, instructions | $GET_INSTR |"
 	echo "| \`Live::get()\`, 1 thread, median of 5 x 10M reads | $(val get_ns) ns |"
+	echo "| \`LiveReader::get()\` + one field read, instructions (a plain reference: $REF_INSTR) | $READER_INSTR |"
+	echo "| \`LiveReader::get()\`, 1 thread, median of 5 x 10M reads (a plain reference: $(val ref_ns) ns) | $(val reader_get_ns) ns |"
 	echo "| reads per second, 1 thread (best of 5) | $(thousands "$(val reads_per_sec_1)") |"
 	echo "| reads per second, 2 threads in total (best of 5) | $(thousands "$(val reads_per_sec_2)") ($(val ratio_2_to_1)x) |"
 	echo "| 2 threads vs 1, reads per second of each thread's own CPU time (median of 5) | $(val ratio_2_to_1_cpu)x |"

@@ -125,7 +125,7 @@ pub use crate::secret::{Exposed, Secret};
 pub use crate::settings::Settings;
 pub use crate::template::Format;
 #[cfg(feature = "watch")]
-pub use crate::watch::{Live, LiveRef};
+pub use crate::watch::{Live, LiveReader, LiveRef};
 
 /// Derives [`Settings`](trait@Settings) for a struct with named fields.
 ///

@@ -69,9 +69,70 @@ pub struct Live<T: Settings> {
 /// ```
 pub struct LiveRef<T>(Guard<Arc<T>>);
 
+/// A per-thread reader of live settings, for hot paths: [`get`](LiveReader::get) costs about a
+/// read through a plain reference when nothing changed (it compares one pointer with the one it
+/// holds), and returns the new settings on its first call after a reload. Made by
+/// [`Live::reader`]. It is `Send` (move it into the thread that reads) but not `Sync`: each
+/// thread keeps its own. It sees reloads while a [`Live`] handle keeps the watch going; after
+/// that it keeps the last settings.
+///
+/// ```
+/// # use settings_core::Settings;
+/// #[derive(Settings, Debug)]
+/// struct App { #[settings(default = 8)] workers: u32 }
+///
+/// let live = App::loader().env_vars([("X", "")]).watch().unwrap();
+/// let mut reader = live.reader();
+/// std::thread::spawn(move || {
+///     for _ in 0..3 {
+///         let workers = reader.get().workers; // on every request
+///         assert_eq!(workers, 8);
+///     }
+/// })
+/// .join()
+/// .unwrap();
+/// ```
+pub struct LiveReader<T> {
+    cache: arc_swap::Cache<Arc<ArcSwap<T>>, Arc<T>>,
+    /// Not `Sync`: `get` takes `&mut self`, and one reader belongs to one thread.
+    _not_sync: std::marker::PhantomData<std::cell::Cell<()>>,
+}
+
+impl<T> LiveReader<T> {
+    /// The current settings: the ones held, unless a reload swapped in new ones since the last
+    /// call.
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings, Debug)]
+    /// struct App { #[settings(default = "info")] log_level: String }
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let file = dir.path().join("app.toml");
+    /// std::fs::write(&file, "log_level = \"info\"\n").unwrap();
+    /// let live = App::loader().env_vars([("X", "")]).file(&file).watch().unwrap();
+    /// let mut reader = live.reader();
+    /// assert_eq!(reader.get().log_level, "info");
+    /// std::fs::write(&file, "log_level = \"debug\"\n").unwrap();
+    /// live.reload().unwrap();
+    /// assert_eq!(reader.get().log_level, "debug");
+    /// ```
+    #[inline]
+    pub fn get(&mut self) -> &T {
+        self.cache.load()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for LiveReader<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiveReader").finish_non_exhaustive()
+    }
+}
+
 struct Shared<T: Settings> {
     loader: Loader<T>,
-    value: ArcSwap<T>,
+    /// Shared with the [`LiveReader`]s, which keep it after the last handle is gone.
+    value: Arc<ArcSwap<T>>,
     last_error: ArcSwapOption<Error>,
     /// The raw value of every leaf in the last applied load, by target, to see what changed.
     leaves: Mutex<Vec<Option<Value>>>,
@@ -117,7 +178,7 @@ impl<T: Settings + Send + Sync> Loader<T> {
         let paths = crate::pipeline::watched_paths(T::__meta(), &self.opts);
         let shared = Arc::new(Shared {
             loader: self,
-            value: ArcSwap::from_pointee(value),
+            value: Arc::new(ArcSwap::from_pointee(value)),
             last_error: ArcSwapOption::empty(),
             leaves: Mutex::new(leaves),
             paths: target_paths,
@@ -145,6 +206,23 @@ impl<T: Settings + Send + Sync> Live<T> {
     /// ```
     pub fn get(&self) -> LiveRef<T> {
         LiveRef(self.shared.value.load())
+    }
+
+    /// A reader for one thread's hot path: see [`LiveReader`].
+    ///
+    /// ```
+    /// # use settings_core::Settings;
+    /// #[derive(Settings, Debug)]
+    /// struct App { #[settings(default = 1)] workers: u32 }
+    /// let live = App::loader().env_vars([("X", "")]).watch().unwrap();
+    /// let mut reader = live.reader();
+    /// assert_eq!(reader.get().workers, 1);
+    /// ```
+    pub fn reader(&self) -> LiveReader<T> {
+        LiveReader {
+            cache: arc_swap::Cache::new(self.shared.value.clone()),
+            _not_sync: std::marker::PhantomData,
+        }
     }
 
     /// The current settings as an `Arc`, to keep for long.

@@ -252,3 +252,35 @@ fn polling_reloads_sources_that_send_no_events() {
     std::fs::write(&file, "a = 2\nb = 2\n").unwrap();
     eventually("the poll", || live.get().a == 2);
 }
+
+/// `LiveReader`: one per thread (`Send`), the held settings until a reload, the new ones on the
+/// first call after it, and the last ones once every `Live` handle is gone.
+#[test]
+fn a_reader_sees_a_reload_on_its_next_call() {
+    #[derive(settings_core::Settings, Debug)]
+    struct S {
+        #[settings(default = 1)]
+        workers: u32,
+    }
+    fn is_send<X: Send>(_: &X) {}
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::write(dir.path(), "app.toml", "workers = 2\n");
+    let live = S::loader()
+        .env_vars([("X", "")])
+        .file(&file)
+        .watch()
+        .unwrap();
+    let mut reader = live.reader();
+    is_send(&reader);
+    assert_eq!(reader.get().workers, 2);
+    std::fs::write(&file, "workers = 3\n").unwrap();
+    live.reload().unwrap();
+    assert_eq!(reader.get().workers, 3);
+    let mut other = live.reader();
+    let seen = std::thread::spawn(move || other.get().workers)
+        .join()
+        .unwrap();
+    assert_eq!(seen, 3);
+    drop(live);
+    assert_eq!(reader.get().workers, 3, "the last settings stay");
+}

@@ -11,7 +11,8 @@
 //!
 //! WHO is a fixture contestant (`hand`, `ours`, `figment`, `config`, `confique`), a scale
 //! contestant `scale:WHO:FIELDS` (WHO one of `ours`, `hand`, `figment`; FIELDS 10, 100, 1000), or
-//! `live-get` (with `run`: ITERS reads of `Live::get`).
+//! `live-get` (with `run`: ITERS reads of `Live::get`), `live-reader` (ITERS reads of
+//! `LiveReader::get`) and `plain-ref` (ITERS reads through a plain reference, the floor).
 
 use settings_bench::{
     fixture_env, fixture_file, load_canonical, load_once, scale, set_process_env, OursSettings,
@@ -132,6 +133,31 @@ fn run(who: &str, iters: u64, extra: usize) -> Result<(), String> {
         }
         return Ok(());
     }
+    if who == "live-reader" {
+        set_process_env(&fixture_env(), extra);
+        let live = OursSettings::loader()
+            .file(fixture_file())
+            .watch()
+            .map_err(|e| e.to_string())?;
+        let mut reader = live.reader();
+        for _ in 0..iters {
+            black_box(black_box(&mut reader).get().server.port);
+        }
+        return Ok(());
+    }
+    if who == "plain-ref" {
+        // The floor `LiveReader::get` is compared with: a field read through a reference.
+        set_process_env(&fixture_env(), extra);
+        let settings = OursSettings::loader()
+            .file(fixture_file())
+            .load()
+            .map_err(|e| e.to_string())?;
+        let settings = &settings;
+        for _ in 0..iters {
+            black_box(black_box(settings).server.port);
+        }
+        return Ok(());
+    }
     let load = prepare(who, extra)?;
     for _ in 0..iters {
         load()?;
@@ -213,6 +239,25 @@ fn live(extra: usize) -> Result<(), String> {
     }
     let best = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
     println!("get_ns={:.2}", 1e9 / median(&mut one.clone()));
+    // `LiveReader::get`, and a field read through a plain reference, the same way.
+    let mut reader = live.reader();
+    let snapshot = live.snapshot();
+    let (mut by_reader, mut by_ref) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let t = Instant::now();
+        for _ in 0..READS {
+            black_box(black_box(&mut reader).get().server.port);
+        }
+        by_reader.push(t.elapsed().as_nanos() as f64 / READS as f64);
+        let plain: &OursSettings = &snapshot;
+        let t = Instant::now();
+        for _ in 0..READS {
+            black_box(black_box(plain).server.port);
+        }
+        by_ref.push(t.elapsed().as_nanos() as f64 / READS as f64);
+    }
+    println!("reader_get_ns={:.2}", median(&mut by_reader));
+    println!("ref_ns={:.2}", median(&mut by_ref));
     println!("reads_per_sec_1={:.0}", best(&one));
     println!("reads_per_sec_2={:.0}", best(&two));
     println!("ratio_2_to_1={:.2}", best(&two) / best(&one));
