@@ -161,14 +161,22 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	medians check
 	for c in serde confique ours; do RECHECK[$c]=${MEDIAN[$c]}; done
 
-	log "compile: clean build of settings-core, default features"
-	export CARGO_TARGET_DIR="$TMP/core-target"
-	t0=$(date +%s%N)
-	if (cd "$ROOT" && cargo build --quiet -p settings-core 2>/dev/null); then
-		CORE_MS=$((($(date +%s%N) - t0) / 1000000))
-	else
-		CORE_MS=""
-	fi
+	# A new application's first build: each in a fresh target directory, default features (for
+	# us: the derive alone), then its release binary's size.
+	log "compile: a new application's clean build (debug) and release size, fresh target dirs"
+	declare -A CLEAN SIZE
+	for c in ours confique figment; do
+		export CARGO_TARGET_DIR="$TMP/clean-$c"
+		t0=$(date +%s%N)
+		if (cd "$TMP" && cargo build --quiet -p "compile-$c" 2>/dev/null); then
+			CLEAN[$c]=$((($(date +%s%N) - t0) / 1000000))
+		else
+			CLEAN[$c]=""
+		fi
+		(cd "$TMP" && cargo build --quiet --release -p "compile-$c" 2>/dev/null) &&
+			SIZE[$c]=$(stat -c %s "$CARGO_TARGET_DIR/release/compile-$c") || SIZE[$c]=""
+		log "  $c: clean build ${CLEAN[$c]} ms, release binary ${SIZE[$c]} bytes"
+	done
 	unset CARGO_TARGET_DIR
 	secs() { awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; }
 	{
@@ -185,11 +193,17 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			echo "| $label | $(secs "${REBUILD[$c]}") | $(ratio "${REBUILD[$c]}" "${REBUILD[serde]}")x | $(secs "${RECHECK[$c]}") | $(ratio "${RECHECK[$c]}" "${RECHECK[serde]}")x |"
 		done
 		echo
-		if [ -n "$CORE_MS" ]; then
-			echo "Clean build of \`settings-core\` with default features (\`cargo build -p settings-core\`, fresh target dir, debug): $(secs "$CORE_MS")."
-		else
-			echo "Clean build of \`settings-core\`: FAILED to build (see \`cargo build -p settings-core\`)."
-		fi
+		echo "A new application's first build: the crate above (one 30-field struct, loaded from a file and the environment) on each library with its default features, \`cargo build\` in a fresh target directory (debug), and the size of its \`--release\` binary:"
+		echo
+		echo "| application on | clean build | vs confique | release binary | vs confique |"
+		echo "| --- | ---: | ---: | ---: | ---: |"
+		for c in ours confique figment; do
+			if [ -n "${CLEAN[$c]}" ] && [ -n "${SIZE[$c]}" ]; then
+				echo "| $c | $(secs "${CLEAN[$c]}") | $(ratio "${CLEAN[$c]}" "${CLEAN[confique]}")x | $(awk -v b="${SIZE[$c]}" 'BEGIN { printf "%.2f MB", b / 1e6 }') | $(ratio "${SIZE[$c]}" "${SIZE[confique]}")x |"
+			else
+				echo "| $c | FAILED to build | | | |"
+			fi
+		done
 		echo
 	} >>"$OUT"
 fi

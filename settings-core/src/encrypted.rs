@@ -28,10 +28,10 @@
 //! # The `age` cargo feature
 //!
 //! Decryption needs the `age` crate (0.12, X25519 only: no plugins, no SSH keys, no async), about
-//! 28 s of a clean build, so it sits behind the feature `age` of settings-core, **on by default**:
-//! the contract says encrypted values decrypt at load, and a default build must keep it. The
-//! detection of `ENC[age:` values and `*.age` files stays outside the feature: built without it,
-//! a load that meets one fails with an issue saying so, rather than using the literal text.
+//! 28 s of a clean build (about 125 crates), so it sits behind the feature `age` of settings-core,
+//! opt-in like every feature but the derive (API.md "Crates"). The detection of `ENC[age:`
+//! values and `*.age` files stays outside the feature: built without it, a load that meets one
+//! fails with an issue naming the feature to enable, rather than using the literal text.
 //! Passphrase-encrypted payloads (`age -p`) are refused with a clear issue: a passphrase has no
 //! place in the contract's sources, and scrypt at the CLI's work factor costs a second per value.
 

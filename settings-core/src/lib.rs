@@ -59,7 +59,7 @@
 //! - A value `ENC[age:<base64>]` in any source, and a whole `*.age` file, is decrypted at load
 //!   with the age identities of `{env_prefix}AGE_KEY`, `{env_prefix}AGE_KEY_FILE`,
 //!   [`Loader::age_identity`] or [`Loader::age_identity_file`], and is secret (cargo feature
-//!   `age`, on by default; without it, an encrypted value fails the load).
+//!   `age`, opt-in; without it, an encrypted value fails the load with an issue naming it).
 //! - [`Loader::explain`] gives a [`Report`] of where every value came from.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

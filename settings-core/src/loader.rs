@@ -444,14 +444,18 @@ impl<T: Settings> Loader<T> {
     /// let key = "AGE-SECRET-KEY-1SNQ3Z2L9S4S8UPHFAYN9L6H3XSGWCRN5P64CVPX8CAQ9HEZWA7CQK30CQE";
     /// // printf %s 'hunter2' | age -r age12htktaxyyfsu34c5zj4pajxh505yckajfxe4l9j4je0w3xya43psau9m2g | base64 -w0
     /// let encrypted = "ENC[age:YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSA0bXdkL2EwZ0o2ellzejU3Rlo2UWs0QWx2MmNhSms0Z1YzYVIvQU52OUVjCldZQ1BTWUVYSE1QM2h1NmhuQmQ3UmRwZmxKalB0Vk91SmJYZXBFdm8zN2MKLS0tIG4vZW5DdVNHaWVibkllUEh6aGVRc29CNUc0TzJ3ZGk3Rm5wN1lVSENVV0EKV45ArFoto28P8INeG99a7Cxmtug/yPp42Q5mQFMxCUbu9iSgw7mQ]";
-    /// let report = App::loader()
+    /// let loader = App::loader()
     ///     .env_vars([("APP_DB_PASSWORD", encrypted)])
-    ///     .age_identity(key)
-    ///     .explain()
-    ///     .unwrap();
+    ///     .age_identity(key);
+    /// # #[cfg(feature = "age")] {
+    /// let report = loader.explain().unwrap();
     /// let entry = report.get("db_password").unwrap();
     /// assert_eq!(entry.origin, "env var APP_DB_PASSWORD (decrypted)");
     /// assert!(entry.secret);
+    /// # }
+    /// // Built without the feature `age`, the load fails with an issue naming it.
+    /// # #[cfg(not(feature = "age"))]
+    /// assert!(loader.explain().unwrap_err().to_string().contains("`age` feature"));
     /// ```
     pub fn age_identity(mut self, key: &str) -> Self {
         self.opts
@@ -480,12 +484,13 @@ impl<T: Settings> Loader<T> {
     /// .unwrap();
     /// // printf %s 8443 | age -r age12htk… | base64 -w0
     /// let port = "ENC[age:YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSAxQmsxUVM0bDFWUWUxejk3eVNGcmVPNUpnSVZuQ2RUYWtDYVpySEhoWHpZClE1eVRSajVXTW11UUtWenZ2M3FxWDFEc3h4azNOb3lNVjY5K1lFUHg4ejAKLS0tIEJnK2xycGdka0tvWXBRWGtCT3pIcC80VDF2dGxsUGpDa3M5OXdzV0htck0KP+HUDVs0MTqKHTfunuVT7YEXkXPbfXYLmxRKy4E4LgsUwCi9]";
-    /// let app = App::loader()
+    /// let loader = App::loader()
     ///     .env_vars([("APP_PORT", port)])
-    ///     .age_identity_file(&key_file)
-    ///     .load()
-    ///     .unwrap();
-    /// assert_eq!(app.port, 8443);
+    ///     .age_identity_file(&key_file);
+    /// # #[cfg(feature = "age")]
+    /// assert_eq!(loader.load().unwrap().port, 8443);
+    /// # #[cfg(not(feature = "age"))]
+    /// # assert!(loader.load().is_err());
     /// ```
     pub fn age_identity_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
         self.opts.age_key_files.push(path.as_ref().to_owned());
