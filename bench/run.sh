@@ -61,24 +61,28 @@ thousands() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
 
 # --- 1. The shared fixture ----------------------------------------------------------------------
 log "fixture: instructions and wall-clock per contestant"
-declare -A I10 I5K FIRST WALL
-for who in hand ours figment config confique; do
+declare -A I10 I5K FIRST WALL ALLOCS
+FIXTURE=(hand ours figment config confique hand-getenv ours-exact)
+for who in "${FIXTURE[@]}"; do
 	I10[$who]=$(per_load "$who" 10 100)
 	I5K[$who]=$(per_load "$who" 5000 100)
 	zero=$(instr run "$who" 0 --extra-vars 10)
 	one=$(instr run "$who" 1 --extra-vars 10)
 	FIRST[$who]=$((one - zero))
 	WALL[$who]=$(wall "$who" 10)
-	log "  $who: ${I10[$who]} instr/load"
+	ALLOCS[$who]=$("$LOAD" allocs "$who" --extra-vars 10 | sed -n 's/^allocs_per_load=//p')
+	log "  $who: ${I10[$who]} instr/load, ${ALLOCS[$who]} allocations/load"
 done
 {
 	echo "Load of the shared fixture (file + 8 env overrides + 4 defaults + validations), 10 unrelated env vars unless said:"
 	echo
-	echo "| contestant | instructions / load | vs hand | with 5,000 unrelated vars | vs hand | first load in a process | wall median | vs hand |"
-	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-	for who in hand ours figment config confique; do
-		echo "| $who | $(thousands "${I10[$who]}") | $(ratio "${I10[$who]}" "${I10[hand]}")x | $(thousands "${I5K[$who]}") | $(ratio "${I5K[$who]}" "${I5K[hand]}")x | $(thousands "${FIRST[$who]}") | $(us "${WALL[$who]}") µs | $(ratio "${WALL[$who]}" "${WALL[hand]}")x |"
+	echo "| contestant | instructions / load | vs hand | with 5,000 unrelated vars | vs hand | first load in a process | wall median | vs hand | allocations / load |"
+	echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for who in "${FIXTURE[@]}"; do
+		echo "| $who | $(thousands "${I10[$who]}") | $(ratio "${I10[$who]}" "${I10[hand]}")x | $(thousands "${I5K[$who]}") | $(ratio "${I5K[$who]}" "${I5K[hand]}")x | $(thousands "${FIRST[$who]}") | $(us "${WALL[$who]}") µs | $(ratio "${WALL[$who]}" "${WALL[hand]}")x | ${ALLOCS[$who]} |"
 	done
+	echo
+	echo "(\`hand-getenv\` is the by-hand floor for loaders that look exact names up (\`getenv\` per name, as confique does) instead of scanning the environment; \`ours-exact\` is our load of the same struct with \`case_sensitive\` names. Allocations are counted by a counting global allocator, over 100 loads after 10.)"
 	echo
 } >>"$OUT"
 

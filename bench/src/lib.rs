@@ -235,6 +235,71 @@ pub fn load_hand() -> Result<Plain, String> {
     Ok(p)
 }
 
+/// The by-hand floor for loaders that look names up instead of scanning the environment: the
+/// file as in [`load_hand`], then `getenv` for each of the 15 names (exact case), as confique
+/// does.
+pub fn load_hand_getenv() -> Result<Plain, String> {
+    let text = std::fs::read_to_string(fixture_file()).map_err(|e| e.to_string())?;
+    let mut p: Plain = toml::from_str(&text).map_err(|e| e.to_string())?;
+    let var = |name: &str| std::env::var(name).ok();
+    let num = |name: &str, v: Option<String>| -> Result<Option<u64>, String> {
+        v.map(|v| parse::<u64>(name, &v)).transpose()
+    };
+    if let Some(v) = var("APP_SERVER__HOST") {
+        p.server.host = v;
+    }
+    if let Some(v) = num("APP_SERVER__PORT", var("APP_SERVER__PORT"))? {
+        p.server.port = u16::try_from(v).map_err(|e| e.to_string())?;
+    }
+    if let Some(v) = num(
+        "APP_SERVER__REQUEST_TIMEOUT_SECS",
+        var("APP_SERVER__REQUEST_TIMEOUT_SECS"),
+    )? {
+        p.server.request_timeout_secs = v;
+    }
+    if let Some(v) = num("APP_SERVER__WORKERS", var("APP_SERVER__WORKERS"))? {
+        p.server.workers = u32::try_from(v).map_err(|e| e.to_string())?;
+    }
+    if let Some(v) = var("APP_DATABASE__URL") {
+        p.database.url = v;
+    }
+    if let Some(v) = num("APP_DATABASE__POOL_SIZE", var("APP_DATABASE__POOL_SIZE"))? {
+        p.database.pool_size = u32::try_from(v).map_err(|e| e.to_string())?;
+    }
+    if let Some(v) = var("APP_DATABASE__PASSWORD") {
+        p.database.password = v;
+    }
+    if let Some(v) = num(
+        "APP_DATABASE__CONNECT_TIMEOUT_SECS",
+        var("APP_DATABASE__CONNECT_TIMEOUT_SECS"),
+    )? {
+        p.database.connect_timeout_secs = v;
+    }
+    if let Some(v) = var("APP_REDIS__URL") {
+        p.redis.url = v;
+    }
+    if let Some(v) = num("APP_REDIS__DB", var("APP_REDIS__DB"))? {
+        p.redis.db = u8::try_from(v).map_err(|e| e.to_string())?;
+    }
+    if let Some(v) = var("APP_AUTH__JWT_SECRET") {
+        p.auth.jwt_secret = v;
+    }
+    if let Some(v) = num("APP_AUTH__TOKEN_TTL_SECS", var("APP_AUTH__TOKEN_TTL_SECS"))? {
+        p.auth.token_ttl_secs = v;
+    }
+    if let Some(v) = var("APP_AUTH__ISSUER") {
+        p.auth.issuer = v;
+    }
+    if let Some(v) = var("APP_LOGGING__LEVEL") {
+        p.logging.level = v;
+    }
+    if let Some(v) = var("APP_LOGGING__FORMAT") {
+        p.logging.format = v;
+    }
+    validate(&p)?;
+    Ok(p)
+}
+
 // ---------------------------------------------------------------------------------------------
 // ours: this project.
 
@@ -309,6 +374,74 @@ mod ours {
 
 pub use ours::OursSettings;
 
+/// The same settings with exact-case names (`case_sensitive`): the contract confique keeps.
+#[derive(settings_core::Settings, Debug)]
+#[settings(env_prefix = "APP_", case_sensitive)]
+pub struct OursExact {
+    #[settings(nested)]
+    pub server: ours::Server,
+    #[settings(nested)]
+    pub database: ours::Database,
+    #[settings(nested)]
+    pub redis: ours::Redis,
+    #[settings(nested)]
+    pub auth: ours::Auth,
+    #[settings(nested)]
+    pub logging: ours::Logging,
+}
+
+/// [`load_ours_raw`] with exact-case names.
+pub fn load_ours_exact() -> Result<OursExact, settings_core::Error> {
+    OursExact::loader().file(fixture_file()).load()
+}
+
+impl From<&OursExact> for Plain {
+    fn from(o: &OursExact) -> Self {
+        plain_of(&o.server, &o.database, &o.redis, &o.auth, &o.logging)
+    }
+}
+
+/// The values of our settings (either struct) as [`Plain`].
+fn plain_of(
+    s: &ours::Server,
+    d: &ours::Database,
+    r: &ours::Redis,
+    a: &ours::Auth,
+    l: &ours::Logging,
+) -> Plain {
+    Plain {
+        server: Server {
+            host: s.host.clone(),
+            port: s.port,
+            request_timeout_secs: s.request_timeout_secs,
+            workers: s.workers,
+            cors_origins: s.cors_origins.clone(),
+        },
+        database: Database {
+            url: d.url.clone(),
+            pool_size: d.pool_size,
+            password: d.password.expose_secret().clone(),
+            replicas: d.replicas.clone(),
+            connect_timeout_secs: d.connect_timeout_secs,
+        },
+        redis: Redis {
+            url: r.url.clone(),
+            db: r.db,
+        },
+        auth: Auth {
+            jwt_secret: a.jwt_secret.expose_secret().clone(),
+            token_ttl_secs: a.token_ttl_secs,
+            issuer: a.issuer.clone(),
+            allowed_algorithms: a.allowed_algorithms.clone(),
+        },
+        logging: Logging {
+            level: l.level.clone(),
+            format: l.format.clone(),
+            targets: l.targets.clone(),
+        },
+    }
+}
+
 /// This project's `load()`: the process environment, the file given to the loader.
 pub fn load_ours_raw() -> Result<OursSettings, settings_core::Error> {
     OursSettings::loader().file(fixture_file()).load()
@@ -316,37 +449,7 @@ pub fn load_ours_raw() -> Result<OursSettings, settings_core::Error> {
 
 impl From<&OursSettings> for Plain {
     fn from(o: &OursSettings) -> Self {
-        Plain {
-            server: Server {
-                host: o.server.host.clone(),
-                port: o.server.port,
-                request_timeout_secs: o.server.request_timeout_secs,
-                workers: o.server.workers,
-                cors_origins: o.server.cors_origins.clone(),
-            },
-            database: Database {
-                url: o.database.url.clone(),
-                pool_size: o.database.pool_size,
-                password: o.database.password.expose_secret().clone(),
-                replicas: o.database.replicas.clone(),
-                connect_timeout_secs: o.database.connect_timeout_secs,
-            },
-            redis: Redis {
-                url: o.redis.url.clone(),
-                db: o.redis.db,
-            },
-            auth: Auth {
-                jwt_secret: o.auth.jwt_secret.expose_secret().clone(),
-                token_ttl_secs: o.auth.token_ttl_secs,
-                issuer: o.auth.issuer.clone(),
-                allowed_algorithms: o.auth.allowed_algorithms.clone(),
-            },
-            logging: Logging {
-                level: o.logging.level.clone(),
-                format: o.logging.format.clone(),
-                targets: o.logging.targets.clone(),
-            },
-        }
+        plain_of(&o.server, &o.database, &o.redis, &o.auth, &o.logging)
     }
 }
 
@@ -518,7 +621,15 @@ impl From<&CqSettings> for Plain {
 // The table of contestants on the fixture.
 
 /// The contestants on the fixture, in table order.
-pub const CONTESTANTS: [&str; 5] = ["hand", "ours", "figment", "config", "confique"];
+pub const CONTESTANTS: [&str; 7] = [
+    "hand",
+    "ours",
+    "figment",
+    "config",
+    "confique",
+    "hand-getenv",
+    "ours-exact",
+];
 
 /// One full load by `name`; the value is dropped inside (as `black_box`ed) so only loading counts.
 pub fn load_once(name: &str) -> Result<(), String> {
@@ -528,6 +639,10 @@ pub fn load_once(name: &str) -> Result<(), String> {
         "figment" => load_figment().map(drop_opaque),
         "config" => load_config().map(drop_opaque),
         "confique" => load_confique_raw().map(drop_opaque),
+        "hand-getenv" => load_hand_getenv().map(drop_opaque),
+        "ours-exact" => load_ours_exact()
+            .map(drop_opaque)
+            .map_err(|e| e.to_string()),
         other => Err(format!("unknown contestant {other:?}")),
     }
 }
@@ -540,6 +655,8 @@ pub fn load_canonical(name: &str) -> Result<String, String> {
         "figment" => load_figment()?,
         "config" => load_config()?,
         "confique" => Plain::from(&load_confique_raw()?),
+        "hand-getenv" => load_hand_getenv()?,
+        "ours-exact" => Plain::from(&load_ours_exact().map_err(|e| e.to_string())?),
         other => return Err(format!("unknown contestant {other:?}")),
     };
     Ok(plain.canonical_json())

@@ -7,9 +7,11 @@
 //! - `load run WHO ITERS`: performs ITERS full loads (run under callgrind by `run.sh`, which
 //!   differences two ITERS to get instructions per load);
 //! - `load time WHO`: wall-clock median of single loads, in nanoseconds;
+//! - `load allocs WHO`: allocations (and reallocations) per load, by a counting allocator;
 //! - `load live`: `Live::get` read cost, 1- and 2-thread throughput, write-to-visible latency.
 //!
-//! WHO is a fixture contestant (`hand`, `ours`, `figment`, `config`, `confique`), a scale
+//! WHO is a fixture contestant (`hand`, `ours`, `figment`, `config`, `confique`, `hand-getenv`,
+//! `ours-exact`), a scale
 //! contestant `scale:WHO:FIELDS` (WHO one of `ours`, `hand`, `figment`; FIELDS 10, 100, 1000), or
 //! `live-get` (with `run`: ITERS reads of `Live::get`), `live-reader` (ITERS reads of
 //! `LiveReader::get`) and `plain-ref` (ITERS reads through a plain reference, the floor).
@@ -22,6 +24,45 @@ use settings_core::Settings as _;
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+
+/// Counts allocations (`load allocs WHO`): the system allocator, with a counter of calls.
+struct Counting;
+
+static ALLOCATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the counter has no effect
+// on the memory handed out.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+/// Allocations (and reallocations) per load, over 100 loads after 10 unmeasured ones.
+fn allocs(who: &str, extra: usize) -> Result<(), String> {
+    let load = prepare(who, extra)?;
+    for _ in 0..10 {
+        load()?;
+    }
+    let before = ALLOCATIONS.load(std::sync::atomic::Ordering::Relaxed);
+    for _ in 0..100 {
+        load()?;
+    }
+    let after = ALLOCATIONS.load(std::sync::atomic::Ordering::Relaxed);
+    println!("allocs_per_load={:.1}", (after - before) as f64 / 100.0);
+    Ok(())
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,8 +89,9 @@ fn main() -> ExitCode {
         ["run", who, iters] => run(who, iters.parse().expect("ITERS"), extra),
         ["time", who] => time(who, extra),
         ["live"] => live(extra),
+        ["allocs", who] => allocs(who, extra),
         _ => Err(
-            "usage: load check | dump WHO | run WHO ITERS | time WHO | live  [--extra-vars N]"
+            "usage: load check | dump WHO | run WHO ITERS | time WHO | allocs WHO | live  [--extra-vars N]"
                 .to_owned(),
         ),
     };
