@@ -96,6 +96,16 @@ fn revoke_prefix(vault: &str, role: &str) {
     assert!(status == 204 || status == 200, "{status} {body}");
 }
 
+/// `Live` settings on the `app` role, after revoking every lease of that role left by others.
+fn fresh_live(vault: &str) -> settings_core::Live<App> {
+    revoke_prefix(vault, "app");
+    App::loader()
+        .env_vars([("X", "")])
+        .provider(source(vault, "app"))
+        .watch()
+        .unwrap()
+}
+
 fn source(vault: &str, role: &str) -> Vault {
     Vault::dynamic(vault, format!("database/creds/{role}"))
         .token("root")
@@ -128,13 +138,8 @@ impl Seen {
 fn leased_credentials_are_renewed_replaced_and_revoked() {
     let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
     let vault = server("SETTINGS_TEST_VAULT");
-    revoke_prefix(&vault, "app");
     let started = Instant::now();
-    let live = App::loader()
-        .env_vars([("X", "")])
-        .provider(source(&vault, "app"))
-        .watch()
-        .unwrap();
+    let live = fresh_live(&vault);
     let first = Login::of(&live.get());
     assert!(first.works(), "the first credentials log in");
     let report = App::loader()
@@ -191,12 +196,7 @@ fn leased_credentials_are_renewed_replaced_and_revoked() {
 fn a_lease_revoked_behind_the_programs_back_is_replaced() {
     let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
     let vault = server("SETTINGS_TEST_VAULT");
-    revoke_prefix(&vault, "app");
-    let live = App::loader()
-        .env_vars([("X", "")])
-        .provider(source(&vault, "app"))
-        .watch()
-        .unwrap();
+    let live = fresh_live(&vault);
     let first = Login::of(&live.get());
     let seen = Seen::attach(&live);
     revoke_prefix(&vault, "app");
@@ -233,12 +233,7 @@ fn a_lease_revoked_behind_the_programs_back_is_replaced() {
 fn postgresql_restarted_under_a_lease() {
     let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
     let vault = server("SETTINGS_TEST_VAULT");
-    revoke_prefix(&vault, "app");
-    let live = App::loader()
-        .env_vars([("X", "")])
-        .provider(source(&vault, "app"))
-        .watch()
-        .unwrap();
+    let live = fresh_live(&vault);
     let _seen = Seen::attach(&live);
     let status = Command::new("scripts/services")
         .arg("pg-restart")

@@ -104,10 +104,11 @@ impl<R: Remote + Clone + 'static> crate::providers::figment::Layered for R {
     /// The store's own watch (etcd), and `.refresh(interval)`'s thread.
     #[cfg(feature = "watch")]
     fn watch(&self, reload: std::sync::mpsc::Sender<()>) -> Option<Box<dyn Send>> {
-        let refresh = self
-            .common()
-            .refresh
-            .and_then(|every| super::refresh::start(self, every, reload.clone()));
+        let refresh = self.common().refresh.and_then(|every| {
+            let source = self.clone();
+            let fetch = move || source.fetch();
+            super::refresh::start(&self.common().name, fetch, every, reload.clone())
+        });
         let own = Remote::watch(self, reload);
         match (own, refresh) {
             (None, None) => None,

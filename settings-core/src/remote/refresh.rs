@@ -3,7 +3,6 @@
 //! reloads the settings. Only a hash of what was read is kept between reads, not the values.
 
 use super::entry::Entry;
-use super::provider::Remote;
 use std::hash::{Hash, Hasher};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::Duration;
@@ -14,28 +13,28 @@ pub(crate) struct RefreshGuard {
     _stop: Sender<()>,
 }
 
-/// Starts reading `remote` every `every`, sending on `reload` when what it reads changes.
-pub(crate) fn start<R: Remote + Clone + 'static>(
-    remote: &R,
+/// Starts reading the source `name` (with `fetch`) every `every`, sending on `reload` when what
+/// it reads changes.
+pub(crate) fn start(
+    name: &str,
+    fetch: impl Fn() -> Result<Vec<Entry>, String> + Send + 'static,
     every: Duration,
     reload: Sender<()>,
 ) -> Option<RefreshGuard> {
-    let remote = remote.clone();
     let (stop, stopped) = mpsc::channel::<()>();
     let every = every.max(Duration::from_millis(10));
-    let name = remote.common().name.clone();
     let spawned = std::thread::Builder::new()
         .name("settings-refresh".into())
         .spawn(move || {
             // What the load just read is read once more here, as the first mark to compare.
-            let mut last = fingerprint(&remote.fetch());
+            let mut last = fingerprint(&fetch());
             loop {
                 match stopped.recv_timeout(every) {
                     Err(RecvTimeoutError::Timeout) => {}
                     // The guard was dropped (the last `Live` handle with it).
                     Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
                 }
-                let now = fingerprint(&remote.fetch());
+                let now = fingerprint(&fetch());
                 if now != last {
                     last = now;
                     if reload.send(()).is_err() {
