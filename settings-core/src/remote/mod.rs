@@ -1,6 +1,9 @@
 //! Remote sources: secret managers and distributed stores, each behind its cargo feature.
 //!
+//! With the features `etcd` and `vault`:
+//!
 //! ```no_run
+//! # #[cfg(all(feature = "etcd", feature = "vault"))] {
 //! use settings_core::remote::{Etcd, Vault};
 //! use settings_core::{Secret, Settings};
 //!
@@ -15,6 +18,7 @@
 //!     .provider(Etcd::prefix(["http://127.0.0.1:2379"], "/config/app/"))
 //!     .provider(Vault::kv2("http://127.0.0.1:8200", "secret", "app"))
 //!     .load()?;
+//! # }
 //! # Ok::<(), settings_core::Error>(())
 //! ```
 //!

@@ -103,7 +103,10 @@ impl Vault {
     /// this source holds are revoked (best effort) and its thread ends. A plain `load()` reads
     /// once and leaves the lease to expire.
     ///
+    /// With the feature `watch` too:
+    ///
     /// ```no_run
+    /// # #[cfg(feature = "watch")] {
     /// use settings_core::remote::Vault;
     /// use settings_core::{Secret, Settings};
     ///
@@ -125,6 +128,7 @@ impl Vault {
     /// live.on_change(|_, new| {
     ///     // Reconnect the pool with new.db.username / new.db.password.
     /// });
+    /// # }
     /// # Ok::<(), settings_core::Error>(())
     /// ```
     pub fn dynamic(addr: impl Into<String>, path: impl Into<String>) -> Self {
