@@ -114,6 +114,27 @@ done
 	echo
 } >>"$OUT"
 
+# --- 2b. Lists of settings structs ----------------------------------------------------------------
+log "lists: a list of 10, 100, 1,000 settings structs"
+{
+	echo "Lists: a list of N settings structs (\`[[servers]]\`: a host, a port and a weight with defaults and range checks; one indexed variable \`APP_SERVERS__0__HOST\`), by hand (\`toml::from_str\` into serde structs, the indexed variables overlaid, every element checked) and by us:"
+	echo
+	echo "| contestant | elements | instructions / load | per element | vs hand |"
+	echo "| --- | ---: | ---: | ---: | ---: |"
+} >>"$OUT"
+declare -A LHAND
+for n in 10 100 1000; do
+	k=100
+	[ "$n" = 1000 ] && k=10
+	for who in hand ours; do
+		a=$(per_load "list:$who:$n" 10 $k)
+		[ "$who" = hand ] && LHAND[$n]=$a
+		log "  list $who $n: $a instr/load"
+		echo "| $who | $n | $(thousands "$a") | $(thousands $((a / n))) | $(ratio "$a" "${LHAND[$n]}")x |" >>"$OUT"
+	done
+done
+echo >>"$OUT"
+
 # --- 3. Compile cost ----------------------------------------------------------------------------
 if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	log "compile: a 30-field struct, rebuild after an edit (debug, median of 9, taking turns)"

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+pub mod lists;
 pub mod scale;
 
 /// The fixture's config file.

@@ -11,7 +11,8 @@
 //! - `load live`: `Live::get` read cost, 1- and 2-thread throughput, write-to-visible latency.
 //!
 //! WHO is a fixture contestant (`hand`, `ours`, `figment`, `config`, `confique`, `hand-getenv`,
-//! `ours-exact`), a scale
+//! `ours-exact`), a list contestant `list:WHO:N` (WHO `ours` or `hand`, a list of N = 10, 100,
+//! 1000 settings structs), a scale
 //! contestant `scale:WHO:FIELDS` (WHO one of `ours`, `hand`, `figment`; FIELDS 10, 100, 1000), or
 //! `live-get` (with `run`: ITERS reads of `Live::get`), `live-reader` (ITERS reads of
 //! `LiveReader::get`) and `plain-ref` (ITERS reads through a plain reference, the floor).
@@ -113,6 +114,14 @@ fn scale_target(who: &str) -> Option<(&str, usize)> {
 
 /// Sets the environment for `who` and returns one load of it.
 fn prepare(who: &str, extra: usize) -> Result<Box<dyn Fn() -> Result<(), String>>, String> {
+    if let Some((w, n)) = who.strip_prefix("list:").and_then(|r| r.split_once(':')) {
+        let n: usize = n.parse().map_err(|_| format!("not a size: {n}"))?;
+        set_process_env(&settings_bench::lists::env(), extra);
+        let w = w.to_owned();
+        return Ok(Box::new(move || {
+            settings_bench::lists::load(&w, n, false).map(drop)
+        }));
+    }
     if let Some((w, n)) = scale_target(who) {
         set_process_env(&scale::env(), extra);
         let w = w.to_owned();
@@ -154,6 +163,19 @@ fn check(extra: usize) -> Result<(), String> {
                     "check scale:{who}:{n} DIFFERS from hand:\n{dump}\n--- hand:\n{reference}"
                 );
             }
+        }
+    }
+    set_process_env(&settings_bench::lists::env(), extra);
+    for n in settings_bench::lists::SIZES {
+        let reference = settings_bench::lists::load("hand", n, true)?.expect("dump");
+        let dump = settings_bench::lists::load("ours", n, true)
+            .map_err(|e| format!("list ours {n}: {e}"))?
+            .expect("dump");
+        if dump == reference {
+            println!("check list:ours:{n} same values as hand");
+        } else {
+            failed = true;
+            println!("check list:ours:{n} DIFFERS from hand:\n{dump}\n--- hand:\n{reference}");
         }
     }
     if failed {
