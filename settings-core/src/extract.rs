@@ -524,7 +524,7 @@ impl<'a> Extract<'a> {
             Node::Array(items) if !map => items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| (i.to_string(), v))
+                .map(|(i, v)| (index_text(i), v))
                 .collect(),
             Node::Table(t) if map => t.into_iter().map(|(k, v)| (k.into_owned(), v)).collect(),
             _ => {
@@ -901,3 +901,30 @@ fn suggest_path(meta: &'static StructMeta, keys: &[String]) -> Option<String> {
 }
 
 const MASK: &str = "**********";
+/// An element's index as text (`17`), without the formatting machinery: a list of 1,000 structs
+/// asks it 1,000 times a load.
+fn index_text(mut i: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (i % 10) as u8;
+        i /= 10;
+        if i == 0 {
+            break;
+        }
+    }
+    digits[at..].iter().map(|&d| char::from(d)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_text;
+
+    #[test]
+    fn index_text_is_the_decimal_form() {
+        for i in [0, 7, 9, 10, 99, 100, 1000, 123_456, usize::MAX] {
+            assert_eq!(index_text(i), i.to_string());
+        }
+    }
+}

@@ -67,6 +67,10 @@ fn elements(
         return;
     };
     let inner = Names::of(element);
+    if inner.secret_places.is_empty() {
+        // No element can hold a secret: nothing to look at, no path to build.
+        return;
+    }
     let mut each = |key: &str, item: &Value| {
         if let Node::Table(t) = &item.node {
             let at = format!("{}.{key}", path(at, target));
