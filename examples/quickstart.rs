@@ -80,6 +80,8 @@ fn main() -> ExitCode {
         }
     };
     print!("{report}");
+    // Two instances with the same fingerprint run with the same settings.
+    println!("\nsettings fingerprint {}", report.fingerprint());
     println!(
         "\nwould serve {} on port {} (timeout {:?}, {} db connections to {}, region {}, archive {}, debug {:?}, api key {}, db password {})",
         settings.allowed_hosts.join(", "),

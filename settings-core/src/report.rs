@@ -84,6 +84,47 @@ impl Report {
         &self.entries
     }
 
+    /// A fingerprint of the settings: 64 lower-case hex digits, SHA-256 over the sorted (path,
+    /// value) pairs of the non-secret settings and the (path, origin) pairs of the secret ones.
+    /// The same settings give the same fingerprint in every process; a secret's value never goes
+    /// into it (a changed secret shows only if its origin changes). Log it at startup to tell at a
+    /// glance whether two instances run with the same settings.
+    ///
+    /// ```
+    /// # use settings_core::{Secret, Settings};
+    /// #[derive(Settings)]
+    /// struct App { #[settings(default = 8000)] port: u16, token: Secret<String> }
+    ///
+    /// let report = |vars: [(&str, &str); 2]| App::loader().env_vars(vars).explain().unwrap();
+    /// let a = report([("PORT", "8080"), ("TOKEN", "one")]).fingerprint();
+    /// assert_eq!(a.len(), 64);
+    /// assert!(a.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    /// assert_eq!(a, report([("PORT", "8080"), ("TOKEN", "two")]).fingerprint());
+    /// assert_ne!(a, report([("PORT", "9090"), ("TOKEN", "one")]).fingerprint());
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest as _;
+        let mut pairs: Vec<(&str, u8, &str)> = self
+            .entries
+            .iter()
+            .map(|e| match e.secret {
+                true => (e.path.as_str(), b'o', e.origin.as_str()),
+                false => (e.path.as_str(), b'v', e.value.as_str()),
+            })
+            .collect();
+        pairs.sort_unstable();
+        let mut hash = sha2::Sha256::new();
+        // Each text after its length: no two lists of pairs write the same bytes.
+        for (path, kind, text) in pairs {
+            hash.update((path.len() as u64).to_le_bytes());
+            hash.update(path.as_bytes());
+            hash.update([kind]);
+            hash.update((text.len() as u64).to_le_bytes());
+            hash.update(text.as_bytes());
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// The entry of a dotted path.
     ///
     /// ```

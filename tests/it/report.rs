@@ -468,3 +468,44 @@ fn the_report_shows_converted_values() {
         ["true", "false", "7", "007"]
     );
 }
+
+/// `Report::fingerprint`: SHA-256 over the sorted (path, value) pairs of the non-secret settings
+/// and (path, origin) of the secret ones, each text after its length (u64, little-endian), as
+/// `sha256sum` computes it over the same bytes; a secret's value never goes into it.
+#[test]
+fn the_fingerprint_is_sha256_of_the_sorted_pairs() {
+    #[derive(settings_core::Settings, Debug)]
+    struct S {
+        #[settings(default = 8000)]
+        port: u16,
+        name: String,
+        token: settings_core::Secret<String>,
+    }
+    let report = S::loader()
+        .env_vars([("NAME", "billing"), ("TOKEN", "hunter2")])
+        .explain()
+        .unwrap();
+    let mut bytes = Vec::new();
+    for (path, kind, text) in [
+        ("name", b'v', "billing"),
+        ("port", b'v', "8000"),
+        ("token", b'o', "env var TOKEN"),
+    ] {
+        bytes.extend((path.len() as u64).to_le_bytes());
+        bytes.extend(path.as_bytes());
+        bytes.push(kind);
+        bytes.extend((text.len() as u64).to_le_bytes());
+        bytes.extend(text.as_bytes());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::write(dir.path(), "pairs", &bytes);
+    let out = std::process::Command::new("sha256sum")
+        .arg(&file)
+        .output()
+        .expect("sha256sum (coreutils)");
+    let expected = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        report.fingerprint(),
+        expected.split_whitespace().next().unwrap()
+    );
+}
