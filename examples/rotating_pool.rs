@@ -3,6 +3,10 @@
 //! Vault will not renew it further, reads new credentials while the old ones still work; the
 //! pool reconnects with them in `on_change`. When the program ends, the leases are revoked.
 //!
+//! Revoking a lease drops its PostgreSQL role, but OpenBao's default revocation statements leave
+//! sessions already open with it running; to cut them too, add `pg_terminate_backend` for the
+//! role to the role's revocation statements.
+//!
 //! ```sh
 //! scripts/services start && source target/services/env  # OpenBao + PostgreSQL, role `app`:
 //!                                                        # leases of 4 s, at most 12 s
