@@ -227,7 +227,7 @@ impl<T: Settings> Loader<T> {
     /// and no other (neither the declared `env_file` nor [`env_file`](Self::env_file)'s);
     /// under any other profile, or none, it is not read. So a developer's `.env` never feeds
     /// production: give it to the `dev` profile only, and declare no `env_file`. May be called
-    /// once per profile; `config show --profile prod` (through [`crate::cli::run_args`] with
+    /// once per profile; `config show --profile prod` (through `cli::run_args` with
     /// this loader) reads what a process started with the profile variable at `prod` reads.
     ///
     /// ```
@@ -391,8 +391,8 @@ impl<T: Settings> Loader<T> {
     /// file, the environment, arguments, `.set`) and returns the provider, which then takes
     /// its place among the providers in call order. An `Err` from `f` (or a panic) is a
     /// `Source` issue carrying its message, and the load still reports every other issue.
-    /// Under [`watch`](Loader::watch), `f` runs again at each reload; while it returns the
-    /// same remote source (by name), the one built first is kept, with its watch and lease.
+    /// Under `Loader::watch` (feature `watch`), `f` runs again at each reload; while it returns
+    /// the same remote source (by name), the one built first is kept, with its watch and lease.
     ///
     /// ```
     /// # use settings_core::{Early, Settings};
