@@ -408,3 +408,33 @@ fn an_applications_command_takes_old_flags_with_the_warning() {
         "{help}"
     );
 }
+
+/// A list's old name takes element flags too (`--upstreams.0.host`), with the warning.
+#[test]
+fn element_flags_under_a_lists_old_name() {
+    #[derive(Settings, Debug)]
+    struct Server {
+        host: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct L {
+        #[settings(nested, renamed_from = "upstreams")]
+        servers: Vec<Server>,
+    }
+    let report = L::loader()
+        .env_vars(NO_ENV)
+        .args(["--upstreams.0.host=a", "--servers.1.host", "b"])
+        .explain()
+        .unwrap();
+    assert_eq!(report.get("servers.0.host").unwrap().value, "a");
+    assert_eq!(report.get("servers.1.host").unwrap().value, "b");
+    assert!(
+        report
+            .warnings()
+            .iter()
+            .any(|w| w.contains("argument --upstreams.0.host is the old name of --servers.0.host")),
+        "{:?}",
+        report.warnings()
+    );
+}

@@ -467,11 +467,11 @@ fn take_element_args(
             Some((name, value)) => (name, Some(value)),
             None => (text, None),
         };
-        let (name, negated) = match element_flag(names, name) {
+        let (name, negated) = match element_flag_or_renamed(names, name, problems) {
             Some(found) => (Some(found), false),
             None => (
                 name.strip_prefix("no-")
-                    .and_then(|n| element_flag(names, n)),
+                    .and_then(|n| element_flag_or_renamed(names, n, problems)),
                 true,
             ),
         };
@@ -539,6 +539,36 @@ fn element_field(target: &crate::fields::Target) -> bool {
 
 /// The element of a list or map a flag names: `servers.0.host`, `servers.0.pool-size`,
 /// `tenants.acme.url` (a map's key is taken as written).
+/// [`element_flag`], or the same under another name of the list or map (`alias`,
+/// `renamed_from`: `--upstreams.0.host` for `--servers.0.host`); an old name is a warning.
+fn element_flag_or_renamed(
+    names: &Names,
+    name: &str,
+    problems: &mut Problems,
+) -> Option<(TargetId, ElementName)> {
+    if let Some(found) = element_flag(names, name) {
+        return Some(found);
+    }
+    names.renames.iter().find_map(|rename| {
+        let target = &names.fields.targets[rename.to];
+        if !element_field(target) {
+            return None;
+        }
+        let rest = name
+            .strip_prefix(flag(&rename.from.join(".")).as_str())?
+            .strip_prefix('.')?;
+        let current = format!("{}.{rest}", flag(&target.path));
+        let found = element_flag(names, &current)?;
+        if rename.old {
+            problems.warnings.push(format!(
+                "argument --{name} is the old name of --{current}: use --{current} (it still \
+                 works for now)"
+            ));
+        }
+        Some(found)
+    })
+}
+
 fn element_flag(names: &Names, name: &str) -> Option<(TargetId, ElementName)> {
     names.fields.targets.iter().find_map(|t| {
         if !element_field(t) {
