@@ -191,7 +191,7 @@ fn dotenv(path: &Path, names: &Names, write: bool, out: &mut impl Write) -> Resu
         let current = (!name.is_empty() && !name.starts_with('#'))
             .then(|| names.env.lookup_var(name))
             .flatten()
-            .and_then(|f| f.current.map(str::to_owned));
+            .and_then(|f| f.current.map(std::borrow::Cow::into_owned));
         match current {
             Some(current) if rest[name_end..].trim_start().starts_with('=') => {
                 edits += 1;

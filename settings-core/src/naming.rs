@@ -80,7 +80,9 @@ pub(crate) struct Found<'n> {
     pub(crate) target: TargetId,
     pub(crate) rank: Rank,
     pub(crate) indirect: bool,
-    pub(crate) current: Option<&'n str>,
+    /// For an old name, the current one (for an element's variable, the whole current name:
+    /// `APP_SERVERS__0__HOST` for `APP_UPSTREAMS__0__HOST`).
+    pub(crate) current: Option<std::borrow::Cow<'n, str>>,
     /// For an element's variable: which element, and which field in it.
     pub(crate) element: Option<ElementName>,
 }
@@ -371,14 +373,14 @@ impl EnvNames {
         }
         if let Some(other) = self.others.iter().find(|o| self.same(&o.name, name)) {
             return Some(Found {
-                current: other.current.as_deref(),
+                current: other.current.as_deref().map(std::borrow::Cow::Borrowed),
                 ..found(other.target, exact_case)
             });
         }
         let (target, element, current) = self.element_of(name)?;
         Some(Found {
             element: Some(element),
-            current,
+            current: current.map(std::borrow::Cow::Owned),
             ..found(target, 2 + exact_case)
         })
     }
@@ -405,8 +407,8 @@ impl EnvNames {
     }
 
     /// `APP_SERVERS__0__HOST`: the list or map whose element it sets, and the element's field.
-    /// For an old name of the collection, its current name too.
-    fn element_of(&self, name: &str) -> Option<(TargetId, ElementName, Option<&str>)> {
+    /// For an old name of the collection, the variable's current name too.
+    fn element_of(&self, name: &str) -> Option<(TargetId, ElementName, Option<String>)> {
         self.collections.iter().find_map(|c| {
             let rest = self.after(&c.name, name)?.strip_prefix(self.delimiter)?;
             let (key, keys): (&str, &'static [&'static str]) = match c.element {
@@ -433,7 +435,9 @@ impl EnvNames {
                     keys,
                     map: c.map,
                 },
-                c.current.as_deref(),
+                c.current
+                    .as_deref()
+                    .map(|current| format!("{current}{}", &name[c.name.len()..])),
             ))
         })
     }
@@ -605,9 +609,10 @@ impl EnvNames {
         let found = self.find_other(&format!("{}{name}", self.prefix))?;
         Some(Found {
             rank: 0,
-            current: found
-                .current
-                .map(|c| self.after(self.prefix, c).unwrap_or(c)),
+            current: found.current.map(|c| {
+                let shown = self.after(self.prefix, &c).unwrap_or(&c).to_owned();
+                std::borrow::Cow::Owned(shown)
+            }),
             ..found
         })
     }

@@ -354,7 +354,7 @@ fn other_names_of_nested_structs_and_lists_reach_their_fields() {
         "{warnings}"
     );
     assert!(
-        warnings.contains("APP_UPSTREAMS__0__HOST is the old name of APP_SERVERS"),
+        warnings.contains("APP_UPSTREAMS__0__HOST is the old name of APP_SERVERS__0__HOST"),
         "{warnings}"
     );
     assert!(!warnings.contains("DATABASE"), "{warnings}");
@@ -436,5 +436,36 @@ fn element_flags_under_a_lists_old_name() {
             .any(|w| w.contains("argument --upstreams.0.host is the old name of --servers.0.host")),
         "{:?}",
         report.warnings()
+    );
+}
+
+/// `config migrate` renames an element variable of a renamed list to its whole current name in
+/// an env file (not to the list's bare name).
+#[test]
+fn config_migrate_renames_element_variables_whole() {
+    #[derive(Settings, Debug)]
+    struct Server {
+        host: String,
+    }
+    #[derive(Settings, Debug)]
+    #[settings(env_prefix = "APP_")]
+    struct L {
+        #[settings(nested, renamed_from = "upstreams")]
+        servers: Vec<Server>,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = write(dir.path(), ".env", "APP_UPSTREAMS__0__HOST=a\n");
+    let argv = ["app", "config", "migrate", "--write", env.to_str().unwrap()];
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let loader = L::loader().env_vars(NO_ENV);
+    settings_core::cli::run_args(loader, argv, &mut out, &mut err).unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("rename APP_UPSTREAMS__0__HOST to APP_SERVERS__0__HOST"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&env).unwrap(),
+        "APP_SERVERS__0__HOST=a\n"
     );
 }
