@@ -63,6 +63,19 @@ impl FieldIndex {
         self.target_of(path).map(|id| self.targets[id].field)
     }
 
+    /// The settings at and below `id` that hold values, not nested structs: the field itself
+    /// when it is one, else the fields of the structs nested in it (which follow it in
+    /// `targets`, parents before children).
+    pub(crate) fn leaves_at(&self, id: TargetId) -> impl Iterator<Item = (TargetId, &Target)> {
+        let root = &self.targets[id].keys;
+        self.targets
+            .iter()
+            .enumerate()
+            .skip(id)
+            .take_while(move |(_, t)| t.keys.starts_with(root))
+            .filter(|(_, t)| !t.is_nested())
+    }
+
     /// The path of every `extend` list, with its separator: what the merger needs to know.
     pub(crate) fn extend_lists(&self) -> Vec<(Vec<&'static str>, &'static str)> {
         self.targets

@@ -269,8 +269,17 @@ impl Resolver<'_> {
         let field = self.scope.field_of(reference);
         let field_secret = field.is_some_and(|f| f.secret);
         let keys: Vec<&str> = reference.split('.').collect();
-        let item = self.scope.text_list_item(self.tree, reference);
-        let resolved = match get_path(self.tree, &keys).or(item.as_ref()) {
+        // An item of a list still held as one text is looked for only when the path is not
+        // in the tree as it is.
+        let item;
+        let found = match get_path(self.tree, &keys) {
+            Some(value) => Some(value),
+            None => {
+                item = self.scope.text_list_item(self.tree, reference);
+                item.as_ref()
+            }
+        };
+        let resolved = match found {
             Some(value) => {
                 let text = match &value.node {
                     Node::Text(s) | Node::Str(s) => s.clone(),

@@ -87,6 +87,19 @@ pub(crate) struct Found<'n> {
     pub(crate) element: Option<ElementName>,
 }
 
+impl Found<'_> {
+    /// A name that sets `target` itself, by its value: no file, no old name, no element.
+    fn of(target: TargetId, rank: Rank) -> Self {
+        Found {
+            target,
+            rank,
+            indirect: false,
+            current: None,
+            element: None,
+        }
+    }
+}
+
 /// A key path an `alias` or a `renamed_from` gives a field, in files and `.set` paths.
 #[derive(Debug)]
 pub(crate) struct Rename {
@@ -326,13 +339,7 @@ impl EnvNames {
     /// [`lookup`](Self::lookup) with what it found about the name.
     fn find(&self, name: &str) -> Option<Found<'_>> {
         match self.current(name) {
-            Some((target, rank)) => Some(Found {
-                target,
-                rank,
-                indirect: false,
-                current: None,
-                element: None,
-            }),
+            Some((target, rank)) => Some(Found::of(target, rank)),
             None => self.find_other(name),
         }
     }
@@ -361,13 +368,7 @@ impl EnvNames {
             return None;
         }
         let exact_case = Rank::from(!crate::swar::has_lowercase(name.as_bytes()));
-        let found = |target, rank| Found {
-            target,
-            rank,
-            indirect: false,
-            current: None,
-            element: None,
-        };
+        let found = Found::of;
         if let Some((_, id)) = self.prefixed.iter().find(|(n, _)| self.same(n, name)) {
             return Some(found(*id, 2 + exact_case));
         }
@@ -512,12 +513,8 @@ impl EnvNames {
         if field.is_nested() && field.env_prefix.is_none() {
             // `APP_DATABASE__URL` for `APP_DB__URL`: the other name, then the rest of each
             // field's derived name.
-            let depth = target.keys.len();
-            for (leaf, t) in fields.targets.iter().enumerate().skip(id + 1) {
-                if t.keys.len() <= depth || t.keys[..depth] != target.keys[..] {
-                    continue;
-                }
-                if t.field.env_only || t.field.is_nested() {
+            for (leaf, t) in fields.leaves_at(id) {
+                if t.field.env_only {
                     continue;
                 }
                 let Some(own) = self.names_of(leaf, t).pop() else {
@@ -588,13 +585,7 @@ impl EnvNames {
             return Some(found);
         }
         if let Some(id) = self.find_stem(name) {
-            return Some(Found {
-                target: id,
-                rank: 0,
-                indirect: false,
-                current: None,
-                element: None,
-            });
+            return Some(Found::of(id, 0));
         }
         self.entry_other(name)
     }

@@ -202,26 +202,15 @@ pub(crate) fn table_in(slot: &mut Value, origin: OriginId) -> &mut Table {
 /// The value at `keys` below `table` (a key of a list is an index: `servers.0.host`).
 pub(crate) fn get_path<'a>(table: &'a Table, keys: &[&str]) -> Option<&'a Value> {
     let (first, rest) = keys.split_first()?;
-    let value = table.get(*first)?;
-    if rest.is_empty() {
-        return Some(value);
+    let mut value = table.get(*first)?;
+    for key in rest {
+        value = match &value.node {
+            Node::Table(t) => t.get(*key)?,
+            Node::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
     }
-    match &value.node {
-        Node::Table(t) => get_path(t, rest),
-        // An element of a list by its index: `servers.0.host`.
-        Node::Array(items) => {
-            let (index, rest) = rest.split_first()?;
-            let item = items.get(index.parse::<usize>().ok()?)?;
-            match rest.is_empty() {
-                true => Some(item),
-                false => match &item.node {
-                    Node::Table(t) => get_path(t, rest),
-                    _ => None,
-                },
-            }
-        }
-        _ => None,
-    }
+    Some(value)
 }
 
 /// Puts `value` at `keys` (replacing what is there, not merging), or removes it when `None`.

@@ -167,12 +167,8 @@ fn taken_by(reserved: &[&str], long: &str) -> bool {
 fn renamed_flags(names: &Names) -> Vec<(TargetId, String, bool)> {
     let mut flags = Vec::new();
     for rename in &names.renames {
-        let to = &names.fields.targets[rename.to];
-        let depth = to.keys.len();
-        for (leaf, t) in names.fields.targets.iter().enumerate().skip(rename.to) {
-            if t.keys.len() < depth || t.keys[..depth] != to.keys[..] || t.field.is_nested() {
-                continue;
-            }
+        let depth = names.fields.targets[rename.to].keys.len();
+        for (leaf, t) in names.fields.leaves_at(rename.to) {
             let mut path = rename.from.join(".");
             for key in &t.keys[depth..] {
                 path.push('.');
@@ -289,12 +285,8 @@ pub(crate) fn read(
             if matches.contains_id(&format!("group:{id}")) {
                 let fields: Vec<String> = names
                     .fields
-                    .targets
-                    .iter()
-                    .filter(|t| {
-                        t.path.starts_with(&format!("{}.", target.path)) && !t.field.is_nested()
-                    })
-                    .map(|t| format!("--{}", flag(&t.path)))
+                    .leaves_at(id)
+                    .map(|(_, t)| format!("--{}", flag(&t.path)))
                     .collect();
                 problems.issue(
                     target.path.clone(),
@@ -467,7 +459,7 @@ fn take_element_args(
             Some((name, value)) => (name, Some(value)),
             None => (text, None),
         };
-        let (name, negated) = match element_flag_or_renamed(names, name, problems) {
+        let (found, negated) = match element_flag_or_renamed(names, name, problems) {
             Some(found) => (Some(found), false),
             None => (
                 name.strip_prefix("no-")
@@ -475,11 +467,12 @@ fn take_element_args(
                 true,
             ),
         };
-        let Some((id, element)) = name else {
+        let Some((id, element)) = found else {
             rest.push(arg.clone());
             continue;
         };
-        let shown = text.split('=').next().unwrap_or(text);
+        // The flag as given, `no-` included.
+        let shown = name;
         let origin = || {
             Some(Origin::Argument {
                 flag: format!("--{shown}"),

@@ -210,22 +210,14 @@ impl Vault {
         if let Some(leases) = &self.leases {
             return leases.entries(self);
         }
-        let Connection {
-            addr,
-            token,
-            namespace,
-            ..
-        } = self.connection()?;
-        let mut url = format!("{addr}/v1/{}/data/{}", self.mount, self.path);
+        let conn = self.connection()?;
+        let mut url = format!("{}/v1/{}/data/{}", conn.addr, self.mount, self.path);
         if let Some(v) = self.version {
             url.push_str(&format!("?version={v}"));
         }
-        let at = super::options::host_port(&addr);
+        let at = &conn.at;
         let secret_path = format!("{}/{}", self.mount, self.path);
-        let mut headers = vec![("X-Vault-Token", token.as_str())];
-        if let Some(ns) = &namespace {
-            headers.push(("X-Vault-Namespace", ns.as_str()));
-        }
+        let headers = conn.headers();
         let agent = http::agent();
         let answer = self.common.retry(|left| {
             let a = http::send(
