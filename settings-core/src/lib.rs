@@ -78,6 +78,8 @@ mod extract;
 mod fields;
 pub mod flags;
 mod hashindex;
+#[cfg(feature = "http")]
+pub mod http;
 mod interpolate;
 mod layer;
 mod loader;

@@ -11,6 +11,7 @@
 use crate::error::Error;
 use crate::loader::Loader;
 use crate::naming::Names;
+use crate::report::Report;
 use crate::settings::Settings;
 use crate::tree::{Table, Value, get_path, replace_path, same};
 use arc_swap::{ArcSwap, ArcSwapOption, Guard};
@@ -18,7 +19,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// How long a burst of file events must be quiet before the reload.
 const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(25);
@@ -147,6 +148,29 @@ struct Shared<T: Settings> {
     watcher: Mutex<Option<notify::RecommendedWatcher>>,
     /// The watches of remote sources (etcd), kept alive like `watcher`; dropping them stops them.
     remote_watches: Mutex<Vec<Box<dyn Send>>>,
+    /// How the loads went, for the settings endpoint.
+    status: Mutex<Status>,
+    /// The report of the value in use (built only where the settings endpoint can show it:
+    /// feature `http`; a load with its report costs more than one without).
+    report: ArcSwapOption<Report>,
+}
+
+/// Whether the loads of a [`Live`] build their [`Report`]: only where the endpoint can ask.
+const KEEP_REPORT: bool = cfg!(feature = "http");
+
+/// How the loads of a [`Live`] went: the first load counts as the first successful reload.
+#[derive(Debug, Clone)]
+pub(crate) struct Status {
+    /// Successful loads, the first one included.
+    pub(crate) ok: u64,
+    /// Failed reloads.
+    pub(crate) failed: u64,
+    /// When the last successful load ended.
+    pub(crate) last_success: SystemTime,
+    /// When the last failed reload ended.
+    pub(crate) last_failure: Option<SystemTime>,
+    /// The settings whose sources changed but that keep their value until a restart.
+    pub(crate) restart_pending: Vec<String>,
 }
 
 impl<T: Settings + Send + Sync> Loader<T> {
@@ -164,15 +188,16 @@ impl<T: Settings + Send + Sync> Loader<T> {
     pub fn watch(self) -> Result<Live<T>, Error> {
         let mut leaves = Vec::new();
         let mut target_paths = Vec::new();
-        let (value, _) = crate::pipeline::run_with::<T>(&self.opts, false, &mut |tree, names| {
-            leaves = leaf_values(tree, names);
-            target_paths = names
-                .fields
-                .targets
-                .iter()
-                .map(|t| t.path.clone())
-                .collect();
-        })?;
+        let (value, report) =
+            crate::pipeline::run_with::<T>(&self.opts, KEEP_REPORT, &mut |tree, names| {
+                leaves = leaf_values(tree, names);
+                target_paths = names
+                    .fields
+                    .targets
+                    .iter()
+                    .map(|t| t.path.clone())
+                    .collect();
+            })?;
         let poll = self.opts.poll_every;
         let debounce = self.opts.debounce.unwrap_or(DEFAULT_DEBOUNCE);
         let paths = crate::pipeline::watched_paths(T::__meta(), &self.opts);
@@ -188,6 +213,14 @@ impl<T: Settings + Send + Sync> Loader<T> {
             on_error: Mutex::new(Vec::new()),
             watcher: Mutex::new(None),
             remote_watches: Mutex::new(Vec::new()),
+            status: Mutex::new(Status {
+                ok: 1,
+                failed: 0,
+                last_success: SystemTime::now(),
+                last_failure: None,
+                restart_pending: Vec::new(),
+            }),
+            report: ArcSwapOption::new(report.map(Arc::new)),
         });
         start(&shared, &paths, poll, debounce);
         Ok(Live { shared })
@@ -339,6 +372,49 @@ impl<T: Settings + Send + Sync> Live<T> {
     }
 }
 
+/// What the settings endpoint reads of a [`Live`], whatever its settings type: one compiled
+/// endpoint serves every `Live<T>`.
+#[cfg(feature = "http")]
+pub(crate) trait Observed: Send + Sync {
+    /// The report of the value in use.
+    fn report(&self) -> Option<Arc<Report>>;
+    /// How the loads went.
+    fn status(&self) -> Status;
+    /// The error of the last failed reload, until the next success.
+    fn last_error(&self) -> Option<Arc<Error>>;
+    /// Reloads now.
+    fn reload(&self) -> Result<(), Error>;
+    /// The settings type's description.
+    fn meta(&self) -> &'static crate::meta::StructMeta;
+}
+
+#[cfg(feature = "http")]
+impl<T: Settings + Send + Sync + 'static> Observed for Shared<T> {
+    fn report(&self) -> Option<Arc<Report>> {
+        self.report.load_full()
+    }
+    fn status(&self) -> Status {
+        lock(&self.status).clone()
+    }
+    fn last_error(&self) -> Option<Arc<Error>> {
+        self.last_error.load_full()
+    }
+    fn reload(&self) -> Result<(), Error> {
+        Shared::reload(self)
+    }
+    fn meta(&self) -> &'static crate::meta::StructMeta {
+        T::__meta()
+    }
+}
+
+#[cfg(feature = "http")]
+impl<T: Settings + Send + Sync + 'static> Live<T> {
+    /// A handle for the settings endpoint: it keeps the settings alive, as a `Live` does.
+    pub(crate) fn observed(&self) -> Arc<dyn Observed> {
+        self.shared.clone()
+    }
+}
+
 impl<T: Settings + Send + Sync> Shared<T> {
     fn reload(&self) -> Result<(), Error> {
         let _one_at_a_time = lock(&self.reloading);
@@ -346,15 +422,22 @@ impl<T: Settings + Send + Sync> Shared<T> {
         let mut leaves = Vec::new();
         let mut held = Vec::new();
         let loaded =
-            crate::pipeline::run_with::<T>(&self.loader.opts, false, &mut |tree, names| {
+            crate::pipeline::run_with::<T>(&self.loader.opts, KEEP_REPORT, &mut |tree, names| {
                 held = keep_restart_fields(tree, names, &previous);
                 leaves = leaf_values(tree, names);
             });
         let value = match loaded {
-            Ok((value, _)) => value,
+            Ok((value, report)) => {
+                self.report.store(report.map(Arc::new));
+                value
+            }
             Err(err) => {
                 let err = Arc::new(err);
                 self.last_error.store(Some(err.clone()));
+                let mut status = lock(&self.status);
+                status.failed += 1;
+                status.last_failure = Some(SystemTime::now());
+                drop(status);
                 for f in lock(&self.on_error).clone() {
                     f(&err);
                 }
@@ -362,6 +445,12 @@ impl<T: Settings + Send + Sync> Shared<T> {
             }
         };
         self.last_error.store(None);
+        {
+            let mut status = lock(&self.status);
+            status.ok += 1;
+            status.last_success = SystemTime::now();
+            status.restart_pending.clone_from(&held);
+        }
         for path in &held {
             tracing::warn!(setting = %path, "changed, but takes effect only after a restart: keeping the current value");
         }
