@@ -639,3 +639,31 @@ proptest! {
         }
     }
 }
+
+/// What API.md promises of the service's type: a value any tower server can hold and clone
+/// across threads, with a `Send` future and a body hyper can send.
+#[test]
+fn the_service_is_what_servers_need() {
+    fn service<S>(_: &S)
+    where
+        S: tower_service::Service<
+                http::Request<String>,
+                Response = http::Response<settings_core::http::Body>,
+                Error = std::convert::Infallible,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+    }
+    fn body<B>()
+    where
+        B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+    }
+    let s = settings(GREETER);
+    service(&settings_core::http::service(s.live.clone()));
+    body::<settings_core::http::Body>();
+}
