@@ -23,24 +23,158 @@
 //! - doc comments are `description` (the struct's at the top, `title` its name), secrets
 //!   `writeOnly: true`, defaults `default` (never a secret's);
 //! - an `Option` field is simply not required (TOML cannot write `null`).
+//!
+//! `Settings::file_schema()` is the same schema for one config file as a layer, which is what an
+//! editor or a validator of a single file needs:
+//!
+//! - nothing is `required` at any depth: any value may come from another layer (another file,
+//!   the environment, the secrets directory);
+//! - an `Option` leaf also takes `null`, which JSON and YAML files write for "unset" (the JSON
+//!   template does);
+//! - a secret keeps its type and constraints (never its default) and also takes an encrypted
+//!   `ENC[age:...]` string; its description adds where the value belongs: the secrets
+//!   directory or the environment (with the names), or this file only encrypted;
+//! - the top level also takes the keys the loader itself reads from a file: `$schema` (the
+//!   directive a JSON file carries for editors, ignored by the load) and `extends` (unless the
+//!   struct has a field of that name);
+//! - a file written in profile sections (`[default]`, `[prod]`, `[global]`: none of its top-level
+//!   keys is a field and each holds a table) is checked section by section against the same
+//!   schema. So the top level says `additionalProperties: false` in an `else` branch of that
+//!   condition rather than directly, with the keys it allows listed there again.
 
 use crate::meta::{Constraint, FieldMeta, Lit, Shape, StructMeta};
+use crate::naming::Names;
 use crate::template::{default_value, is_required, lit_value};
 use serde_json::{Map, Value, json};
 
 /// The draft the schema follows.
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
+/// An `ENC[age:<base64>]` value as the loader reads it (whitespace around and inside the
+/// payload allowed, `=` padding optional).
+const ENCRYPTED: &str = r"^\s*ENC\[age:[A-Za-z0-9+/=\s]*[A-Za-z0-9+/][A-Za-z0-9+/=\s]*\]\s*$";
+
+/// Which schema is built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// The complete settings (`json_schema`): what is needed with nothing else is `required`.
+    Complete,
+    /// One config file as a layer (`file_schema`): nothing required, and the file's own keys.
+    File,
+}
+
+/// What the walk over the metadata carries.
+struct Cx {
+    form: Form,
+    /// The root's names, for the env names and secrets-directory files of secrets.
+    names: &'static Names,
+    secrets_dir: Option<&'static str>,
+}
+
 /// The JSON Schema of a settings struct.
 pub(crate) fn schema(meta: &'static StructMeta) -> Value {
+    build(meta, Form::Complete)
+}
+
+/// The JSON Schema of one config file of a settings struct, as a layer.
+pub(crate) fn file_schema(meta: &'static StructMeta) -> Value {
+    build(meta, Form::File)
+}
+
+fn build(meta: &'static StructMeta, form: Form) -> Value {
+    let cx = Cx {
+        form,
+        names: Names::of(meta),
+        secrets_dir: meta.secrets_dir,
+    };
     let mut root = Map::new();
     root.insert("$schema".into(), DRAFT.into());
-    root.extend(object(meta, 0));
+    root.extend(object(&cx, meta, "", 0));
+    if form == Form::File {
+        file_keys(meta, &mut root);
+    }
     Value::Object(root)
 }
 
-/// The schema of one settings struct as an object.
-fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
+/// The keys of a config file that are the loader's, not settings (`$schema`, `extends`), and
+/// the profile-sections form of a file.
+fn file_keys(meta: &'static StructMeta, root: &mut Map<String, Value>) {
+    let mut own = Vec::new();
+    if meta.field_index("$schema").is_none() {
+        own.push((
+            "$schema",
+            json!({
+                "description": "The JSON Schema of this file, for editors and validators; \
+                                the load ignores this key.",
+                "type": "string",
+            }),
+        ));
+    }
+    if meta.field_index("extends").is_none() {
+        own.push((
+            "extends",
+            json!({
+                "description": "Files loaded before this one, which this file is merged over: \
+                                a path relative to this file, or a list of them.",
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "array", "items": {"type": "string"}},
+                ],
+            }),
+        ));
+    }
+    let Some(Value::Object(properties)) = root.get_mut("properties") else {
+        return;
+    };
+    for (key, schema) in &own {
+        properties.insert((*key).into(), schema.clone());
+    }
+    if meta.fields.is_empty() {
+        return;
+    }
+    // Every key the top level has (fields, their aliases, the loader's keys), each allowed.
+    let keys: Map<String, Value> = properties
+        .keys()
+        .map(|k| (k.clone(), true.into()))
+        .collect();
+    let fields: Vec<Value> = meta
+        .fields
+        .iter()
+        .flat_map(|f| std::iter::once(f.key).chain(f.aliases.iter().copied()))
+        .map(Value::from)
+        .collect();
+    let loaders: Map<String, Value> = own
+        .iter()
+        .map(|(k, _)| ((*k).to_owned(), true.into()))
+        .collect();
+    // The loader reads profile sections when no top-level key is a field; each section is a
+    // layer of its own, checked against this same schema.
+    root.insert(
+        "if".into(),
+        json!({
+            "minProperties": 1,
+            "propertyNames": {"not": {"enum": fields}},
+            "properties": loaders,
+            "additionalProperties": {"type": "object"},
+        }),
+    );
+    root.insert(
+        "then".into(),
+        json!({
+            "properties": loaders,
+            "additionalProperties": {"$ref": "#"},
+        }),
+    );
+    if root.remove("additionalProperties").is_some() {
+        root.insert(
+            "else".into(),
+            json!({"properties": keys, "additionalProperties": false}),
+        );
+    }
+}
+
+/// The schema of one settings struct as an object; `path` is its dotted path from the root.
+fn object(cx: &Cx, meta: &'static StructMeta, path: &str, depth: usize) -> Map<String, Value> {
     let mut s = Map::new();
     s.insert("title".into(), meta.name.into());
     if !meta.doc.trim().is_empty() {
@@ -50,9 +184,14 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for field in meta.fields {
+        let path = if path.is_empty() {
+            field.key.to_owned()
+        } else {
+            format!("{path}.{}", field.key)
+        };
         let schema = match field.nested_meta() {
             Some(nested) if depth + 1 < crate::meta::MAX_NESTING => {
-                let mut inner = object(nested, depth + 1);
+                let mut inner = object(cx, nested, &path, depth + 1);
                 if !field.doc.trim().is_empty() {
                     inner.insert("description".into(), field.doc.into());
                 }
@@ -68,7 +207,9 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
             Some(_) => Map::new(),
             None if depth + 1 < crate::meta::MAX_NESTING && field.element_meta().is_some() => {
                 // A list or map of settings structs: each element is the struct's object.
-                let element = field.element_meta().map(|e| object(e, depth + 1));
+                let element = field
+                    .element_meta()
+                    .map(|e| object(cx, e, &path, depth + 1));
                 let mut s = Map::new();
                 if !field.doc.trim().is_empty() {
                     s.insert("description".into(), field.doc.into());
@@ -93,7 +234,16 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
                 if is_required(field) {
                     required.push(Value::from(field.key));
                 }
-                leaf(field)
+                let mut s = leaf(field);
+                if cx.form == Form::File {
+                    if field.optional {
+                        nullable(&mut s);
+                    }
+                    if field.secret {
+                        s = secret_in_file(cx, &path, s);
+                    }
+                }
+                s
             }
         };
         let mut schema = schema;
@@ -107,7 +257,7 @@ fn object(meta: &'static StructMeta, depth: usize) -> Map<String, Value> {
         properties.insert(field.key.into(), Value::Object(schema));
     }
     s.insert("properties".into(), Value::Object(properties));
-    if !required.is_empty() {
+    if !required.is_empty() && cx.form == Form::Complete {
         s.insert("required".into(), Value::Array(required));
     }
     if meta.deny_unknown {
@@ -158,6 +308,79 @@ fn leaf(field: &FieldMeta) -> Map<String, Value> {
         s.insert("default".into(), default);
     }
     s
+}
+
+/// Lets a leaf's schema take `null` too (an unset `Option` in a JSON or YAML file).
+fn nullable(s: &mut Map<String, Value>) {
+    if let Some(Value::String(ty)) = s.get_mut("type") {
+        let ty = std::mem::take(ty);
+        s.insert("type".into(), json!([ty, "null"]));
+    } else if let Some(Value::Array(any)) = s.get_mut("anyOf") {
+        any.push(json!({"type": "null"}));
+    }
+    // Without a type constraint `null` is already allowed, unless an `enum` says otherwise.
+    let with_null = |e: &mut Value| {
+        if let Value::Array(values) = e {
+            values.push(Value::Null);
+        }
+    };
+    if let Some(e) = s.get_mut("enum") {
+        with_null(e);
+    }
+    if let Some(Value::Array(all)) = s.get_mut("allOf") {
+        for part in all {
+            if let Some(e) = part.get_mut("enum") {
+                with_null(e);
+            }
+        }
+    }
+}
+
+/// A secret leaf in a file: its value as the type says, or encrypted (`ENC[age:...]`), and a
+/// description that says where the value belongs. The schema has no default (`leaf` left it
+/// out) and stays `writeOnly`.
+fn secret_in_file(cx: &Cx, path: &str, mut s: Map<String, Value>) -> Map<String, Value> {
+    let doc = match s.remove("description") {
+        Some(Value::String(doc)) => format!("{doc}\n\n"),
+        _ => String::new(),
+    };
+    s.remove("writeOnly");
+    let env = cx
+        .names
+        .fields
+        .target_of(path)
+        .map(|id| cx.names.names_of(id))
+        .unwrap_or_default();
+    let mut places = Vec::new();
+    if let (Some(dir), Some(name)) = (cx.secrets_dir, env.first()) {
+        places.push(format!(
+            "in the secrets directory `{dir}` (a file named `{name}`)"
+        ));
+    } else if let Some(dir) = cx.secrets_dir {
+        places.push(format!("in the secrets directory `{dir}`"));
+    }
+    if !env.is_empty() {
+        let names: Vec<String> = env.iter().map(|n| format!("`{n}`")).collect();
+        places.push(format!("in the environment ({})", names.join(" or ")));
+    }
+    places.push("in this file only encrypted, as `ENC[age:...]`".to_owned());
+    let last = places.pop().unwrap_or_default();
+    let places = if places.is_empty() {
+        last
+    } else {
+        format!("{}, or {last}", places.join(", "))
+    };
+    let mut out = Map::new();
+    out.insert(
+        "description".into(),
+        format!("{doc}A secret: keep its value out of config files. Set it {places}.").into(),
+    );
+    out.insert("writeOnly".into(), true.into());
+    out.insert(
+        "anyOf".into(),
+        json!([s, {"type": "string", "pattern": ENCRYPTED}]),
+    );
+    out
 }
 
 /// The schema of a scalar of this shape; `ty` is the type as written without `Option` and
@@ -458,6 +681,41 @@ mod tests {
             Value::Object(s),
             json!({"pattern": "a", "allOf": [{"pattern": "b"}]})
         );
+    }
+
+    #[test]
+    fn nullable_adds_null_wherever_a_value_is_restricted() {
+        let mut s = scalar_schema(Shape::Integer, "u8");
+        nullable(&mut s);
+        assert_eq!(s["type"], json!(["integer", "null"]));
+        let mut s = scalar_schema(Shape::Duration, "Duration");
+        nullable(&mut s);
+        assert_eq!(s["anyOf"][2], json!({"type": "null"}));
+        let mut s = Map::new();
+        add(&mut s, "enum", json!(["a"]));
+        add(&mut s, "enum", json!(["b"]));
+        nullable(&mut s);
+        assert_eq!(
+            Value::Object(s),
+            json!({"enum": ["a", null], "allOf": [{"enum": ["b", null]}]})
+        );
+    }
+
+    #[test]
+    fn the_encrypted_pattern_is_the_loaders_form() {
+        let re = regex::Regex::new(ENCRYPTED).unwrap();
+        for ok in ["ENC[age:YWJj]", "ENC[age:YWI=]", " ENC[age:YW\nJj]\n"] {
+            assert!(re.is_match(ok), "{ok:?}");
+        }
+        for bad in [
+            "ENC[age:]",
+            "ENC[age: ]",
+            "ENC[sops:YWJj]",
+            "ENC[age:YWJj",
+            "x ENC[age:YWJj]",
+        ] {
+            assert!(!re.is_match(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -127,6 +127,51 @@ pub trait Settings: Sized + 'static {
         crate::schema::schema(Self::__meta())
     }
 
+    /// The JSON Schema (draft 2020-12) of one config file as a layer, for editors and
+    /// validators of a single file: as [`json_schema`](Settings::json_schema) (properties,
+    /// types, constraints, docs, defaults, `additionalProperties: false`), but with nothing
+    /// `required` at any depth, since any value may come from another source.
+    ///
+    /// A file may also hold the keys the loader reads itself (`$schema`, `extends`), `null` for
+    /// an `Option`, and profile sections (`[default]`, `[prod]`, ...). A secret keeps its type
+    /// and also takes an encrypted `ENC[age:...]` value; its description says where the value
+    /// belongs (the secrets directory, the environment), and its default never appears.
+    ///
+    /// ```
+    /// use settings_core::{Secret, Settings};
+    ///
+    /// /// Settings of the billing service.
+    /// #[derive(Settings)]
+    /// #[settings(env_prefix = "APP_", secrets_dir = "/run/secrets")]
+    /// struct App {
+    ///     /// Port the HTTP server listens on.
+    ///     #[settings(default = 8000, range(min = 1))]
+    ///     port: u16,
+    ///     name: String,
+    ///     /// Key of the payment provider's API.
+    ///     api_key: Secret<String>,
+    /// }
+    ///
+    /// let schema = App::file_schema();
+    /// // A file that sets only the port is a good layer: the rest comes from elsewhere.
+    /// assert_eq!(schema.get("required"), None);
+    /// assert_eq!(App::json_schema()["required"], serde_json::json!(["name", "api_key"]));
+    /// assert_eq!(schema["properties"]["port"]["default"], 8000);
+    /// assert_eq!(schema["properties"]["port"]["minimum"], 1);
+    /// // Unknown keys are still errors (outside profile sections).
+    /// assert_eq!(schema["else"]["additionalProperties"], false);
+    ///
+    /// let api_key = &schema["properties"]["api_key"];
+    /// assert_eq!(api_key["writeOnly"], true);
+    /// assert!(api_key["description"].as_str().unwrap().contains(
+    ///     "Set it in the secrets directory `/run/secrets` (a file named `APP_API_KEY`), \
+    ///      in the environment (`APP_API_KEY`), or in this file only encrypted"
+    /// ));
+    /// ```
+    fn file_schema() -> serde_json::Value {
+        crate::schema::file_schema(Self::__meta())
+    }
+
     /// The static description the derive emits.
     #[doc(hidden)]
     fn __meta() -> &'static StructMeta;
