@@ -1,6 +1,8 @@
 //! The config-file source: one file given by the struct (`files = [...]`) or the loader
 //! (`Loader::file`), with the files it `extends`, each followed by its profile file; a `*.age`
-//! file decrypted first; a `.env` file read as an env file.
+//! file decrypted first; a `.env` file read as an env file. A top-level `$schema` (the key a JSON
+//! file names its JSON Schema with, for editors) is not a setting and is dropped, unless the
+//! struct has a field of that name.
 
 use super::file::{self, Format};
 use crate::encrypted::Keys;
@@ -153,6 +155,10 @@ impl Walk<'_, '_, '_> {
             }
         };
         let bases = take_extends(&mut table, self.cx.meta, path, &mut self.problems);
+        // The schema a file names for its editors (`"$schema": "..."` in JSON) is not a setting.
+        if self.cx.meta.field_index("$schema").is_none() {
+            table.remove("$schema");
+        }
         let selected = crate::profile::select(table, self.cx.meta, self.cx.profile);
         self.mentions_profile |= selected.mentions_profile;
         for name in selected.not_tables {
