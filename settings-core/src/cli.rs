@@ -58,8 +58,13 @@
 //! - `config show` prints the [`Report`](crate::Report) table (path, value, origin), or with
 //!   `--json` the report serialized as JSON; it exits 1 with the problems when the load fails.
 //! - `config template --format toml|yaml|json|env|markdown` (`-f`, default `toml`; `dotenv` and
-//!   `md` are aliases) prints [`Settings::template`]; `config schema` prints
-//!   [`Settings::json_schema`] as pretty JSON. Neither loads anything.
+//!   `md` are aliases) prints [`Settings::template`]; with `--schema URL` (a URL or a path) the
+//!   TOML, YAML and JSON templates begin with the directive editors read to find the file's
+//!   schema: `#:schema URL` (taplo, Even Better TOML), `# yaml-language-server: $schema=URL`,
+//!   a first key `"$schema": "URL"` (which the load ignores). `config schema` prints
+//!   [`Settings::json_schema`] (the complete settings) as pretty JSON, `config schema --file`
+//!   [`Settings::file_schema`] (one config file as a layer, nothing required: the one to give
+//!   editors and validators). Neither subcommand loads anything.
 //! - `--set KEY=VALUE` (repeatable) sets a dotted path above every other source, as
 //!   [`Loader::set`] does; the origin is `override KEY`. The value is text for a text-like
 //!   setting (`String`, `Url`, `PathBuf`, `Duration`, `ByteSize`, ...: `--set version=1.10` stays
@@ -83,7 +88,8 @@
 //!   `--set` is visible to other users of the machine in the process list, so give secrets
 //!   through the environment or the secrets directory instead.
 //! - Exit codes: 0 success, 1 invalid settings (or output that cannot be written), 2 a usage
-//!   error (unknown subcommand, bad `--format`, malformed `--set`: clap's own message and code).
+//!   error (unknown subcommand, bad `--format`, malformed `--set`: clap's own message and code;
+//!   `--schema` with the env or Markdown template).
 //! - clap is built with `default-features = false` and `std`, `help`, `usage`, `error-context`
 //!   and `suggestions` (no color, no derive). It is re-exported as [`clap`] so an app without a
 //!   clap dependency of its own can still build on [`command`].
@@ -120,6 +126,8 @@ const JSON: &str = "settings_core::cli::json";
 const FORMAT: &str = "settings_core::cli::format";
 const WRITE: &str = "settings_core::cli::write";
 const FILES: &str = "settings_core::cli::files";
+const SCHEMA: &str = "settings_core::cli::schema";
+const FILE: &str = "settings_core::cli::file";
 /// The ids of [`settings_args`]: this, then the setting's index.
 const FIELD: &str = "settings_core::cli::field:";
 /// Flags of the `config` command that no setting's flag may take.
@@ -128,8 +136,9 @@ const RESERVED: [&str; 5] = ["set", "config", "profile", "json", "help"];
 /// The subcommands of [`command`]; a level of matches with one of them is the `config` level.
 const SUBCOMMANDS: [&str; 5] = ["check", "show", "template", "schema", "migrate"];
 
-/// The `config` command: subcommands `check`, `show [--json]`, `template [--format FORMAT]` and
-/// `schema`, and the [`override_args`]. Add it to the app's own command with
+/// The `config` command: subcommands `check`, `show [--json]`,
+/// `template [--format FORMAT] [--schema URL]`, `schema [--file]` and `migrate`, and the
+/// [`override_args`]. Add it to the app's own command with
 /// `Command::subcommand`, and hand the matches to [`run_with`]. Rename it with
 /// `cli::command().name("settings")` if `config` is taken.
 ///
@@ -195,6 +204,16 @@ pub fn command() -> Command {
                         .value_parser(PossibleValuesParser::new(format).map(|s| parse_format(&s)))
                         .default_value("toml")
                         .help("The kind of file to print"),
+                )
+                .arg(
+                    Arg::new(SCHEMA)
+                        .long("schema")
+                        .value_name("URL")
+                        .value_parser(schema_location)
+                        .help(
+                            "Begin with the directive that points editors at this JSON Schema \
+                             (a URL or a path; toml, yaml and json)",
+                        ),
                 ),
         )
         .subcommand(
@@ -219,7 +238,16 @@ pub fn command() -> Command {
         )
         .subcommand(
             Command::new("schema")
-                .about("Print the JSON Schema (draft 2020-12) of the config file"),
+                .about("Print the JSON Schema (draft 2020-12) of the complete settings")
+                .arg(
+                    Arg::new(FILE)
+                        .long("file")
+                        .action(ArgAction::SetTrue)
+                        .help(
+                            "Print the schema of one config file instead: nothing required, \
+                             for editors and validators",
+                        ),
+                ),
         )
 }
 
@@ -457,10 +485,29 @@ pub fn run_with<T: Settings>(
         "show" => show(&loader, leaf.get_flag(JSON), &mut out, &mut err),
         "template" => {
             let format = leaf.get_one::<Format>(FORMAT).copied();
-            write_text(&mut out, &T::template(format.unwrap_or(Format::Toml))).map(|()| true)
+            let format = format.unwrap_or(Format::Toml);
+            let text = T::template(format);
+            let text = match leaf.get_one::<String>(SCHEMA) {
+                None => Some(text),
+                Some(schema) => crate::template::with_schema(format, &text, schema),
+            };
+            let Some(text) = text else {
+                let _ = writeln!(
+                    err,
+                    "error: --schema applies to the toml, yaml and json templates; \
+                     env files and Markdown have no schema directive"
+                );
+                return ExitCode::from(2);
+            };
+            write_text(&mut out, &text).map(|()| true)
         }
         _ => {
-            let schema = serde_json::to_string_pretty(&T::json_schema())
+            let schema = if leaf.get_flag(FILE) {
+                T::file_schema()
+            } else {
+                T::json_schema()
+            };
+            let schema = serde_json::to_string_pretty(&schema)
                 .expect("a serde_json::Value always serializes");
             write_text(&mut out, &schema).map(|()| true)
         }
@@ -677,6 +724,20 @@ fn write_text(out: &mut impl Write, text: &str) -> io::Result<()> {
         out.write_all(b"\n")?;
     }
     Ok(())
+}
+
+/// A `--schema` value: a URL or a path, written on the first line of the template, so neither
+/// empty nor holding a line break or another control character.
+fn schema_location(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("the schema's URL or path is empty".to_owned());
+    }
+    if text.chars().any(char::is_control) {
+        return Err(
+            "the schema's URL or path holds a line break or a control character".to_owned(),
+        );
+    }
+    Ok(text.to_owned())
 }
 
 /// The template format of a `--format` value (clap has checked it is one of ours or an alias).

@@ -115,6 +115,27 @@ pub(crate) fn render(meta: &'static StructMeta, format: Format) -> String {
     }
 }
 
+/// A template that begins with the directive its editors read to find the file's JSON Schema
+/// (`config template --schema URL`): `#:schema URL` in TOML (taplo, Even Better TOML),
+/// `# yaml-language-server: $schema=URL` in YAML (the YAML language server), a first key
+/// `"$schema"` in JSON (which the load ignores). `None` for a format without one (Env,
+/// Markdown). `schema` is a URL or a path; the caller has checked it holds no line break.
+pub(crate) fn with_schema(format: Format, text: &str, schema: &str) -> Option<String> {
+    match format {
+        Format::Toml => Some(format!("#:schema {schema}\n{text}")),
+        Format::Yaml => Some(format!("# yaml-language-server: $schema={schema}\n{text}")),
+        Format::Json => {
+            let key = format!("\"$schema\": {}", quoted(schema));
+            Some(match text.strip_prefix("{\n") {
+                Some(rest) => format!("{{\n  {key},\n{rest}"),
+                // `{}`: a struct without fields.
+                None => format!("{{\n  {key}\n}}\n"),
+            })
+        }
+        Format::Env | Format::Markdown => None,
+    }
+}
+
 /// What every format shows of one settings struct.
 pub(crate) struct Tree {
     /// The struct's doc comment.
@@ -818,6 +839,29 @@ mod tests {
         assert_eq!(bound_words(&Lit::Int(1024), Shape::ByteSize), "1KiB");
         assert_eq!(len_words(Some(2), Some(2)), "exactly 2");
         assert_eq!(len_words(None, Some(64)), "at most 64");
+    }
+
+    #[test]
+    fn schema_directives_come_first() {
+        let url = "./s.json";
+        assert_eq!(
+            with_schema(Format::Toml, "# doc\nport = 1\n", url).unwrap(),
+            "#:schema ./s.json\n# doc\nport = 1\n"
+        );
+        assert_eq!(
+            with_schema(Format::Yaml, "port: 1\n", url).unwrap(),
+            "# yaml-language-server: $schema=./s.json\nport: 1\n"
+        );
+        assert_eq!(
+            with_schema(Format::Json, "{\n  \"port\": 1\n}\n", "a\"b").unwrap(),
+            "{\n  \"$schema\": \"a\\\"b\",\n  \"port\": 1\n}\n"
+        );
+        assert_eq!(
+            with_schema(Format::Json, "{}\n", url).unwrap(),
+            "{\n  \"$schema\": \"./s.json\"\n}\n"
+        );
+        assert_eq!(with_schema(Format::Env, "PORT=1\n", url), None);
+        assert_eq!(with_schema(Format::Markdown, "# App\n", url), None);
     }
 
     #[test]
