@@ -32,8 +32,9 @@
 //! - an `Option` leaf also takes `null`, which JSON and YAML files write for "unset" (the JSON
 //!   template does);
 //! - a secret keeps its type and constraints (never its default) and also takes an encrypted
-//!   `ENC[age:...]` string; its description adds where the value belongs: the secrets
-//!   directory or the environment (with the names), or this file only encrypted;
+//!   `ENC[age:...]` string (only that under `deny_plain_secrets`, where the load refuses plain
+//!   text); its description adds where the value belongs: the secrets directory or the
+//!   environment (with the names), or this file only encrypted;
 //! - the top level also takes the keys the loader itself reads from a file: `$schema` (the
 //!   directive a JSON file carries for editors, ignored by the load) and `extends` (unless the
 //!   struct has a field of that name);
@@ -69,6 +70,8 @@ struct Cx {
     /// The root's names, for the env names and secrets-directory files of secrets.
     names: &'static Names,
     secrets_dir: Option<&'static str>,
+    /// `deny_plain_secrets`: a secret in a file must be encrypted.
+    deny_plain_secrets: bool,
 }
 
 /// The JSON Schema of a settings struct.
@@ -86,6 +89,7 @@ fn build(meta: &'static StructMeta, form: Form) -> Value {
         form,
         names: Names::of(meta),
         secrets_dir: meta.secrets_dir,
+        deny_plain_secrets: meta.deny_plain_secrets,
     };
     let mut root = Map::new();
     root.insert("$schema".into(), DRAFT.into());
@@ -336,8 +340,8 @@ fn nullable(s: &mut Map<String, Value>) {
     }
 }
 
-/// A secret leaf in a file: its value as the type says, or encrypted (`ENC[age:...]`), and a
-/// description that says where the value belongs. The schema has no default (`leaf` left it
+/// A secret leaf in a file: its value as the type says, or encrypted (`ENC[age:...]`; only
+/// that under `deny_plain_secrets`), and a description that says where the value belongs. The schema has no default (`leaf` left it
 /// out) and stays `writeOnly`.
 fn secret_in_file(cx: &Cx, path: &str, mut s: Map<String, Value>) -> Map<String, Value> {
     let doc = match s.remove("description") {
@@ -376,10 +380,15 @@ fn secret_in_file(cx: &Cx, path: &str, mut s: Map<String, Value>) -> Map<String,
         format!("{doc}A secret: keep its value out of config files. Set it {places}.").into(),
     );
     out.insert("writeOnly".into(), true.into());
-    out.insert(
-        "anyOf".into(),
-        json!([s, {"type": "string", "pattern": ENCRYPTED}]),
-    );
+    let encrypted = json!({"type": "string", "pattern": ENCRYPTED});
+    if cx.deny_plain_secrets {
+        // The load refuses the value in plain text.
+        if let Value::Object(encrypted) = encrypted {
+            out.extend(encrypted);
+        }
+    } else {
+        out.insert("anyOf".into(), json!([s, encrypted]));
+    }
     out
 }
 

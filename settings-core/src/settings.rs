@@ -134,8 +134,9 @@ pub trait Settings: Sized + 'static {
     ///
     /// A file may also hold the keys the loader reads itself (`$schema`, `extends`), `null` for
     /// an `Option`, and profile sections (`[default]`, `[prod]`, ...). A secret keeps its type
-    /// and also takes an encrypted `ENC[age:...]` value; its description says where the value
-    /// belongs (the secrets directory, the environment), and its default never appears.
+    /// and also takes an encrypted `ENC[age:...]` value (only that under `deny_plain_secrets`);
+    /// its description says where the value belongs (the secrets directory, the environment),
+    /// and its default never appears.
     ///
     /// ```
     /// use settings_core::{Secret, Settings};
