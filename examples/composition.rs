@@ -26,7 +26,8 @@ struct Db {
 /// A service that composes its settings.
 #[derive(Settings, Debug)]
 #[settings(env_prefix = "APP_", files = ["examples/composition/app.toml"])]
-struct App {
+// `pub(crate)`: tests/it/editors.rs checks examples/composition/ against this struct's file schema.
+pub(crate) struct App {
     #[settings(nested)]
     db: Db,
     /// Built from the db settings by reference.

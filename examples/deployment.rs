@@ -39,7 +39,8 @@ struct Database {
 /// A gateway in front of several upstreams, with a primary and a replica database.
 #[derive(Settings, Debug)]
 #[settings(env_prefix = "APP_", files = ["examples/deployment/gateway.toml"])]
-struct Gateway {
+// `pub(crate)`: tests/it/editors.rs checks examples/deployment/ against this struct's file schema.
+pub(crate) struct Gateway {
     /// The servers requests are balanced across.
     #[settings(nested)]
     upstreams: Vec<Upstream>,

@@ -24,7 +24,8 @@ use url::Url;
     env_file = "examples/config/.env",
     secrets_dir = "examples/config/secrets"
 )]
-struct AppSettings {
+// `pub(crate)`: tests/it/editors.rs checks examples/config/ against this struct's file schema.
+pub(crate) struct AppSettings {
     /// Port the HTTP server listens on.
     #[settings(default = 8000, range(min = 1, max = 65535))]
     port: u16,

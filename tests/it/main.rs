@@ -18,6 +18,7 @@ mod cli;
 mod coerce;
 mod composition;
 mod dotenv;
+mod editors;
 mod endpoint;
 mod env;
 mod errors;
