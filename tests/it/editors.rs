@@ -30,8 +30,15 @@ mod composition;
 #[path = "../../examples/deployment.rs"]
 mod deployment;
 
+// tests/it/endpoint.rs compiles this example too, as a private module of its own; a second copy
+// here keeps both modules standalone.
+#[allow(clippy::duplicate_mod)]
+#[path = "../../examples/endpoint.rs"]
+mod endpoint;
+
 use composition::App as Composition;
 use deployment::Gateway;
+use endpoint::Greeter;
 use quickstart::AppSettings as Quickstart;
 
 /// A secret's default: it must never appear in a schema or a template.
@@ -123,6 +130,8 @@ const FILLS: &[(&str, &str)] = &[
     ("host", r#""db.internal""#),
     ("name", r#""billing""#),
     ("greeting", r#""hello""#),
+    // endpoint
+    ("upstream_token", r#""t""#),
 ];
 
 /// A template's text, every placeholder (`"<required: u16>"`, `"<secret>"`) on a line that is
@@ -186,6 +195,7 @@ fn structs() -> Vec<(&'static str, Value, TemplateOf)> {
             Composition::template,
         ),
         ("deployment", Gateway::file_schema(), Gateway::template),
+        ("endpoint", Greeter::file_schema(), Greeter::template),
         ("service", Service::file_schema(), Service::template),
     ]
 }
@@ -214,6 +224,7 @@ fn example_configs() -> Vec<(&'static str, Value)> {
         ("examples/composition/app.toml", Composition::file_schema()),
         ("examples/composition/base.toml", Composition::file_schema()),
         ("examples/deployment/gateway.toml", Gateway::file_schema()),
+        ("examples/endpoint/greeter.toml", Greeter::file_schema()),
     ]
 }
 
@@ -955,6 +966,7 @@ fn taplo_accepts_every_toml_template_and_example_config_with_the_directive() {
         ("quickstart", "examples/config/"),
         ("composition", "examples/composition/"),
         ("deployment", "examples/deployment/"),
+        ("endpoint", "examples/endpoint/"),
     ];
     for (path, _) in example_configs() {
         let (name, _) = schemas.iter().find(|(_, d)| path.starts_with(d)).unwrap();
