@@ -8,14 +8,14 @@
 //! | --- | --- |
 //! | `GET /` | a page: every setting with its value (secrets masked), where it came from, what it overrode, its doc comment and constraints; warnings; settings waiting for a restart; how the reloads went; the fingerprint |
 //! | `GET /json` | the same as JSON |
-//! | `GET /schema` | the JSON Schema ([`Settings::json_schema`](crate::Settings::json_schema)) |
+//! | `GET /schema` | the JSON Schema ([`Settings::json_schema`]) |
 //! | `GET /metrics` | Prometheus text: `settings_reloads_total{result}`, `settings_last_reload_success_timestamp_seconds`, `settings_restart_pending{path}`, `settings_info{fingerprint}` |
 //! | `POST /reload` | reloads, with `Authorization: Bearer <token>` ([`Endpoint::reload_token`]): 200 and the new fingerprint, 422 and the issues (the old settings stay), 401 on a wrong token, 404 when no token was set |
 //!
 //! Other paths answer 404, other methods 405. Every answer has `Cache-Control: no-store` and
 //! `X-Content-Type-Options: nosniff`; the page also a `Content-Security-Policy` that allows no
 //! script and nothing from elsewhere. No answer holds a secret's value: the page and the JSON
-//! are built from the [`Report`](crate::Report), masked, and from the issues of a failed reload,
+//! are built from the [`Report`], masked, and from the issues of a failed reload,
 //! which never quote a secret.
 //!
 //! The page tells how the service is configured, which is worth hiding from the world even with

@@ -27,7 +27,8 @@ fn load() -> Result<App, settings_core::Error> {
 fn main() -> Result<(), settings_core::Error> {
     match std::env::args().nth(1).as_deref() {
         Some("--as-main") => {
-            load()?;
+            let app = load()?;
+            println!("pool of {} to {}", app.pool_size, app.database_url);
         }
         Some("--as-expect") => {
             load().expect("settings");
