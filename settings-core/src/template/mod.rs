@@ -120,6 +120,7 @@ pub(crate) fn render(meta: &'static StructMeta, format: Format) -> String {
 /// `# yaml-language-server: $schema=URL` in YAML (the YAML language server), a first key
 /// `"$schema"` in JSON (which the load ignores). `None` for a format without one (Env,
 /// Markdown). `schema` is a URL or a path; the caller has checked it holds no line break.
+#[cfg(any(feature = "cli", test))]
 pub(crate) fn with_schema(format: Format, text: &str, schema: &str) -> Option<String> {
     match format {
         Format::Toml => Some(format!("#:schema {schema}\n{text}")),
