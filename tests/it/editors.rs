@@ -1,7 +1,8 @@
 //! Editor support: `file_schema()`, the schema of one config file as a layer, and the directives
 //! `config template --schema` writes for editors, checked with the tools editors and CI setups
-//! really run: `check-jsonschema` (PyPI) and `taplo` (crates.io `taplo-cli`, the engine of the
-//! Even Better TOML extension).
+//! really run: `check-jsonschema` (PyPI) and `taplo` (`taplo-cli`, the engine of the Even Better
+//! TOML extension; scripts/test-all installs its author's build from PyPI, `cargo install
+//! taplo-cli` works the same).
 //!
 //! The tests that run a tool are `#[ignore = "needs check-jsonschema and taplo ..."]`:
 //! `cargo test --test it` lists them as ignored instead of passing without having run, and
@@ -679,9 +680,8 @@ fn tool(name: &str) -> Command {
         .is_ok_and(|s| s.success());
     assert!(
         works,
-        "`{name}` is not installed: `pip install check-jsonschema` and \
-         `cargo install --locked taplo-cli --no-default-features --features lint,rustls-tls` \
-         (scripts/test-all does)"
+        "`{name}` is not installed: `pip install check-jsonschema taplo` or \
+         `cargo install --locked taplo-cli` (scripts/test-all does)"
     );
     Command::new(name)
 }
