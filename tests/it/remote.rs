@@ -832,6 +832,20 @@ fn a_last_known_good_cache_file_serves_during_an_outage() {
     );
     assert!(password.secret);
     assert!(!report.to_string().contains("cached-s3cret"));
+    // Stale values never pass unnoticed: the outage is a warning of every load.
+    let stale = format!(
+        "the provider vault secret/{path} failed (cannot reach vault at {}",
+        &down["http://".len()..]
+    );
+    assert!(
+        report.warnings().iter().any(|w| w.starts_with(&stale)
+            && w.ends_with(&format!(
+                "its values come from the last known good copy {}",
+                cache.display()
+            ))),
+        "{:?}",
+        report.warnings()
+    );
 
     // Without the cache: the outage is a Source issue.
     let err = Creds::loader()

@@ -30,6 +30,9 @@ pub(crate) trait Remote: Send + Sync {
 /// What a load of a remote source gives.
 pub(crate) struct Loaded {
     pub(crate) entries: Vec<Entry>,
+    /// Why the source failed, when the entries come from its last known good copy instead:
+    /// said as a warning, so that stale values never pass unnoticed.
+    pub(crate) stale: Option<String>,
 }
 
 /// Reads the source; on success refreshes the cache file, on failure falls back to it.
@@ -66,6 +69,7 @@ pub(crate) fn load(remote: &dyn Remote) -> Result<Loaded, String> {
             }
             Ok(Loaded {
                 entries: fixed(entries),
+                stale: None,
             })
         }
         Err(why) => {
@@ -81,6 +85,12 @@ pub(crate) fn load(remote: &dyn Remote) -> Result<Loaded, String> {
                     }
                     Ok(Loaded {
                         entries: fixed(entries),
+                        stale: Some(format!(
+                            "the provider {} failed ({why}): its values come from the last known \
+                             good copy {}",
+                            common.name,
+                            path.display()
+                        )),
                     })
                 }
                 Err(cache_why) => Err(format!(
@@ -131,8 +141,11 @@ pub(crate) fn read(remote: &dyn Remote, origins: &mut Origins) -> Layer {
                 let keys: Vec<&str> = e.keys.iter().map(String::as_str).collect();
                 insert_path(&mut table, &keys, convert(&to_figment(e.value), origin));
             }
+            let mut problems = Problems::default();
+            problems.warnings.extend(loaded.stale);
             Layer {
                 data: Data::Tables(vec![table]),
+                problems,
                 ..Layer::default()
             }
         }
