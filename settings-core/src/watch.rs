@@ -426,24 +426,19 @@ impl<T: Settings + Send + Sync> Shared<T> {
                 held = keep_restart_fields(tree, names, &previous);
                 leaves = leaf_values(tree, names);
             });
-        let value = match loaded {
-            Ok((value, report)) => {
-                self.report.store(report.map(Arc::new));
-                value
-            }
-            Err(err) => {
-                let err = Arc::new(err);
-                self.last_error.store(Some(err.clone()));
-                let mut status = lock(&self.status);
-                status.failed += 1;
-                status.last_failure = Some(SystemTime::now());
-                drop(status);
-                for f in lock(&self.on_error).clone() {
-                    f(&err);
+        let (value, report) = match loaded {
+            // A restart-only field keeps its value, but its new one must be valid too: else the
+            // next start would fail. Only then is the configuration loaded a second time.
+            Ok(loaded) if !held.is_empty() => {
+                match crate::pipeline::run::<T>(&self.loader.opts, false) {
+                    Ok(_) => loaded,
+                    Err(err) => return Err(self.failed(err)),
                 }
-                return Err((*err).clone());
             }
+            Ok(loaded) => loaded,
+            Err(err) => return Err(self.failed(err)),
         };
+        self.report.store(report.map(Arc::new));
         self.last_error.store(None);
         {
             let mut status = lock(&self.status);
@@ -468,6 +463,23 @@ impl<T: Settings + Send + Sync> Shared<T> {
             f(&old, &new, &changed);
         }
         Ok(())
+    }
+}
+
+impl<T: Settings + Send + Sync> Shared<T> {
+    /// A failed reload: kept as the last error, counted, handed to `on_error`; the settings in
+    /// use stay.
+    fn failed(&self, err: Error) -> Error {
+        let err = Arc::new(err);
+        self.last_error.store(Some(err.clone()));
+        let mut status = lock(&self.status);
+        status.failed += 1;
+        status.last_failure = Some(SystemTime::now());
+        drop(status);
+        for f in lock(&self.on_error).clone() {
+            f(&err);
+        }
+        (*err).clone()
     }
 }
 

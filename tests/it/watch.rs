@@ -180,6 +180,32 @@ fn a_restart_field_keeps_its_value_while_the_others_change() {
 }
 
 #[test]
+fn a_restart_field_changed_to_a_value_that_would_not_load_fails_the_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "app.toml", "port = 8080\nlevel = \"info\"\n");
+    let live = live(&file);
+    let errors = Arc::new(Mutex::new(0));
+    let e = errors.clone();
+    live.on_error(move |_| *e.lock().unwrap() += 1);
+    // Held back for a restart, the new port would still fail that restart: the reload says so
+    // now, and nothing else of that configuration is applied.
+    std::fs::write(&file, "port = \"eighty\"\nlevel = \"debug\"\n").unwrap();
+    let err = live.reload().unwrap_err();
+    assert_eq!(err.issues()[0].path, "port", "{err}");
+    assert_eq!((live.get().port, live.get().level.as_str()), (8080, "info"));
+    assert_eq!(*errors.lock().unwrap(), 1);
+    assert!(live.last_error().is_some());
+    // A valid new port is held for the restart, and the rest applies.
+    std::fs::write(&file, "port = 9090\nlevel = \"debug\"\n").unwrap();
+    live.reload().unwrap();
+    assert_eq!(
+        (live.get().port, live.get().level.as_str()),
+        (8080, "debug")
+    );
+    assert!(live.last_error().is_none());
+}
+
+#[test]
 fn on_change_sees_old_and_new_only_when_something_changed() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "app.toml", "level = \"info\"\n");
