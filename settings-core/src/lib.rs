@@ -62,6 +62,8 @@
 //!   `age`, opt-in; without it, an encrypted value fails the load with an issue naming it).
 //! - [`Loader::explain`] gives a [`Report`] of where every value came from.
 #![forbid(unsafe_code)]
+// On docs.rs (built with every feature and `--cfg docsrs`), each item shows the features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod bytesize;
