@@ -12,7 +12,7 @@
 
 use crate::error::IssueKind;
 use crate::layer::Problems;
-use crate::meta::{DefaultMeta, FieldMeta};
+use crate::meta::DefaultMeta;
 use crate::naming::Names;
 use crate::origin::{OriginId, Origins, mark_holders_secret};
 use crate::providers::env::EnvInput;
@@ -36,15 +36,6 @@ pub(crate) struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// The field at a dotted path, or in an element of a list or map (`servers.0.host`).
-    fn field_of(&self, path: &str) -> Option<&'static FieldMeta> {
-        if let Some(field) = self.names.fields.field_at(path) {
-            return Some(field);
-        }
-        let (id, element) = self.names.element_at(path)?;
-        Some(self.names.element_field(id, &element))
-    }
-
     /// An item of a list of values given as one text (`APP_HOSTS=a,b` for `${hosts.1}`), which
     /// becomes a list only when converted.
     fn text_list_item(&self, tree: &Table, path: &str) -> Option<Value> {
@@ -119,8 +110,9 @@ pub(crate) fn resolve(
                 // The references are part of a secret value: none is named.
                 let keys = field_keys(&location).join(".");
                 let field_secret = scope
+                    .names
                     .field_of(&path)
-                    .or_else(|| scope.field_of(&keys))
+                    .or_else(|| scope.names.field_of(&keys))
                     .is_some_and(|f| f.secret);
                 let message = if field_secret || resolver.origins.get(origin).secret {
                     secret_problem(&path)
@@ -266,7 +258,7 @@ impl Resolver<'_> {
                 cycle.join(" → ")
             ));
         }
-        let field = self.scope.field_of(reference);
+        let field = self.scope.names.field_of(reference);
         let field_secret = field.is_some_and(|f| f.secret);
         let keys: Vec<&str> = reference.split('.').collect();
         // An item of a list still held as one text is looked for only when the path is not

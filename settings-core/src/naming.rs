@@ -221,6 +221,16 @@ impl Names {
             })
     }
 
+    /// The field at a dotted path, or in an element of a list or map (`servers.0.host`,
+    /// `tenants.acme.url`): what interpolation and the settings endpoint look up.
+    pub(crate) fn field_of(&self, path: &str) -> Option<&'static FieldMeta> {
+        if let Some(field) = self.fields.field_at(path) {
+            return Some(field);
+        }
+        let (id, element) = self.element_at(path)?;
+        Some(self.element_field(id, &element))
+    }
+
     /// The field of an element that `element` names in the list or map `id` (for a list or
     /// map of values, the collection's own field).
     pub(crate) fn element_field(&self, id: TargetId, element: &ElementName) -> &'static FieldMeta {

@@ -341,8 +341,8 @@ fn nullable(s: &mut Map<String, Value>) {
 }
 
 /// A secret leaf in a file: its value as the type says, or encrypted (`ENC[age:...]`; only
-/// that under `deny_plain_secrets`), and a description that says where the value belongs. The schema has no default (`leaf` left it
-/// out) and stays `writeOnly`.
+/// that under `deny_plain_secrets`), and a description that says where the value belongs. The
+/// schema has no default (`leaf` left it out) and stays `writeOnly`.
 fn secret_in_file(cx: &Cx, path: &str, mut s: Map<String, Value>) -> Map<String, Value> {
     let doc = match s.remove("description") {
         Some(Value::String(doc)) => format!("{doc}\n\n"),

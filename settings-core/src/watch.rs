@@ -464,9 +464,7 @@ impl<T: Settings + Send + Sync> Shared<T> {
         }
         Ok(())
     }
-}
 
-impl<T: Settings + Send + Sync> Shared<T> {
     /// A failed reload: kept as the last error, counted, handed to `on_error`; the settings in
     /// use stay.
     fn failed(&self, err: Error) -> Error {

@@ -6,7 +6,8 @@
 
 use crate::error::Error;
 use crate::http::rfc3339;
-use crate::meta::{FieldMeta, MAX_NESTING, StructMeta};
+use crate::meta::{FieldMeta, StructMeta};
+use crate::naming::Names;
 use crate::origin::Origin;
 use crate::report::{Entry, Report};
 use crate::watch::Status;
@@ -215,9 +216,10 @@ fn table(out: &mut String, meta: &'static StructMeta, report: &Report, pending: 
          The value in use is in bold; the ones it replaced are struck through below its source.</p>\n\
          <table>\n<thead><tr><th>Setting</th><th>Value</th><th>From</th><th>About</th></tr></thead>\n<tbody>\n",
     );
+    let names = Names::of(meta);
     for entry in report.entries() {
         let waits = pending.contains(&entry.path);
-        row(out, field_at(meta, &entry.path), entry, waits);
+        row(out, names.field_of(&entry.path), entry, waits);
     }
     out.push_str("</tbody>\n</table>\n");
 }
@@ -282,26 +284,6 @@ fn origin_class(entry: &Entry) -> &'static str {
         }
     }
     entry.source.as_ref().map_or("o-unset", class)
-}
-
-/// The field of a report path: `db.pool_size`, `servers.0.host`, `tenants.acme.url` (an
-/// element's index or key is stepped over).
-fn field_at(meta: &'static StructMeta, path: &str) -> Option<&'static FieldMeta> {
-    let mut meta = meta;
-    let mut parts = path.split('.');
-    for _ in 0..MAX_NESTING {
-        let key = parts.next()?;
-        let field = meta.fields.iter().find(|f| f.key == key)?;
-        if let Some(nested) = field.nested_meta() {
-            meta = nested;
-        } else if let Some(element) = field.element_meta() {
-            parts.next()?;
-            meta = element;
-        } else {
-            return Some(field);
-        }
-    }
-    None
 }
 
 /// A doc comment as HTML: escaped; its lines joined as Markdown joins them (a blank line ends
