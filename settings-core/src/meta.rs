@@ -282,11 +282,28 @@ impl FieldMeta {
 
 /// A `regex = "..."` pattern, compiled on first use and kept for the life of the process; a
 /// pattern that is one literal (`^https://`) is tested without a regex.
+///
+/// The regex engine is reached only through the function [`Pattern::new`] stores: a program
+/// whose patterns are all literals (or that has none) references no regex code, so the linker
+/// leaves the regex crates (about half a megabyte of code) out of its binary.
 pub struct Pattern {
     source: &'static str,
-    literal: Option<Literal>,
+    matcher: Matcher,
     compiled: std::sync::OnceLock<Result<regex::Regex, String>>,
 }
+
+/// How a pattern is tested.
+#[derive(Clone, Copy)]
+enum Matcher {
+    /// One literal text: no regex.
+    Literal(Literal),
+    /// By the regex engine.
+    Regex(Engine),
+}
+
+/// Whether a text matches a pattern with the regex crate (compiling it on first use), or why
+/// the pattern cannot be used.
+type Engine = for<'p> fn(&'p Pattern, &str) -> Result<bool, &'p str>;
 
 /// A pattern that is one literal text, anchored or not.
 #[derive(Debug, Clone, Copy)]
@@ -303,7 +320,7 @@ impl Pattern {
     pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
-            literal: None,
+            matcher: Matcher::Regex(regex_match),
             compiled: std::sync::OnceLock::new(),
         }
     }
@@ -314,7 +331,7 @@ impl Pattern {
     pub const fn literal(source: &'static str, text: &'static str, start: bool, end: bool) -> Self {
         Pattern {
             source,
-            literal: Some(Literal { text, start, end }),
+            matcher: Matcher::Literal(Literal { text, start, end }),
             compiled: std::sync::OnceLock::new(),
         }
     }
@@ -322,35 +339,37 @@ impl Pattern {
     /// Whether `text` matches the pattern somewhere (`Regex::is_match`), or why the pattern
     /// cannot be used.
     pub(crate) fn is_match(&self, text: &str) -> Result<bool, &str> {
-        if let Some(Literal {
-            text: lit,
-            start,
-            end,
-        }) = self.literal
-        {
-            return Ok(match (start, end) {
+        match self.matcher {
+            Matcher::Literal(Literal {
+                text: lit,
+                start,
+                end,
+            }) => Ok(match (start, end) {
                 (true, true) => text == lit,
                 (true, false) => text.starts_with(lit),
                 (false, true) => text.ends_with(lit),
                 (false, false) => text.contains(lit),
-            });
+            }),
+            Matcher::Regex(engine) => engine(self, text),
         }
-        self.regex().map(|re| re.is_match(text))
     }
 
     /// The pattern as written.
     pub fn source(&self) -> &'static str {
         self.source
     }
+}
 
-    /// The compiled regex, or why it does not compile (the derive checks the syntax, so this is
-    /// only a size limit or a difference between the two parsers).
-    pub(crate) fn regex(&self) -> Result<&regex::Regex, &str> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(self.source).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(String::as_str)
-    }
+/// The [`Engine`] of every pattern that is not a literal: the regex, compiled once (the derive
+/// checks the syntax, so an error here is only a size limit or a difference between the two
+/// parsers).
+fn regex_match<'p>(pattern: &'p Pattern, text: &str) -> Result<bool, &'p str> {
+    pattern
+        .compiled
+        .get_or_init(|| regex::Regex::new(pattern.source).map_err(|e| e.to_string()))
+        .as_ref()
+        .map(|re| re.is_match(text))
+        .map_err(String::as_str)
 }
 
 impl std::fmt::Debug for Pattern {
