@@ -143,6 +143,13 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	cp -r "$BENCH/compile/." "$TMP/"
 	cp "$BENCH/Cargo.lock" "$TMP/Cargo.lock"
 	sed -i "s#path = \"../../../settings-core\"#path = \"$ROOT/settings-core\"#" "$TMP/ours/Cargo.toml"
+	# ours-literal: the same app without its one pattern that needs a regex (`region`; `issuer`'s
+	# `^https://` is a literal, tested without one), to show what a program that has no such
+	# pattern does not link.
+	cp -r "$TMP/ours" "$TMP/ours-literal"
+	sed -i 's/name = "compile-ours"/name = "compile-ours-literal"/' "$TMP/ours-literal/Cargo.toml"
+	grep -v 'regex = "^\[a-z\]{2}' "$TMP/ours/src/main.rs" >"$TMP/ours-literal/src/main.rs"
+	sed -i 's/^members = \[/members = ["ours-literal", /' "$TMP/Cargo.toml"
 	export CARGO_TARGET_DIR="$TMP/target"
 	(cd "$TMP" && cargo build --quiet)
 	# The edit: rename the last field back and forth, so every rebuild has real work to do.
@@ -159,13 +166,13 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	declare -A TIMES MEDIAN
 	medians() {
 		local c t0 t1
-		for c in serde confique ours; do
+		for c in serde confique ours ours-literal; do
 			toggle "$TMP/$c/src/main.rs"
 			(cd "$TMP" && cargo "$1" --quiet -p "compile-$c" 2>/dev/null)
 			TIMES[$c]=""
 		done
 		for _ in 1 2 3 4 5 6 7 8 9; do
-			for c in serde confique ours; do
+			for c in serde confique ours ours-literal; do
 				toggle "$TMP/$c/src/main.rs"
 				t0=$(date +%s%N)
 				(cd "$TMP" && cargo "$1" --quiet -p "compile-$c" 2>/dev/null)
@@ -173,18 +180,18 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 				TIMES[$c]="${TIMES[$c]} $(((t1 - t0) / 1000000))"
 			done
 		done
-		for c in serde confique ours; do
+		for c in serde confique ours ours-literal; do
 			MEDIAN[$c]=$(printf '%s\n' ${TIMES[$c]} | sort -n | sed -n 5p)
 			log "  $c: $1 ${MEDIAN[$c]} ms (${TIMES[$c]# })"
 		done
 	}
 	declare -A REBUILD RECHECK
 	medians build
-	for c in serde confique ours; do REBUILD[$c]=${MEDIAN[$c]}; done
+	for c in serde confique ours ours-literal; do REBUILD[$c]=${MEDIAN[$c]}; done
 	# The same edits under `cargo check`: expansion and type checking only, no codegen or link.
 	(cd "$TMP" && cargo check --quiet)
 	medians check
-	for c in serde confique ours; do RECHECK[$c]=${MEDIAN[$c]}; done
+	for c in serde confique ours ours-literal; do RECHECK[$c]=${MEDIAN[$c]}; done
 
 	# A new application's first build: each in a fresh target directory, default features (for
 	# us: the derive alone), then its release binary's size.
@@ -202,6 +209,11 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			SIZE[$c]=$(stat -c %s "$CARGO_TARGET_DIR/release/compile-$c") || SIZE[$c]=""
 		log "  $c: clean build ${CLEAN[$c]} ms, release binary ${SIZE[$c]} bytes"
 	done
+	# The app without a regex check, in ours' target directory: only the app itself is built.
+	export CARGO_TARGET_DIR="$TMP/clean-ours"
+	(cd "$TMP" && cargo build --quiet --release -p compile-ours-literal 2>/dev/null) &&
+		SIZE[ours-literal]=$(stat -c %s "$CARGO_TARGET_DIR/release/compile-ours-literal") || SIZE[ours-literal]=""
+	log "  ours-literal: release binary ${SIZE[ours-literal]} bytes"
 	unset CARGO_TARGET_DIR
 	secs() { awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; }
 	{
@@ -209,11 +221,12 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 		echo
 		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde |"
 		echo "| --- | ---: | ---: | ---: | ---: |"
-		for c in serde confique ours; do
+		for c in serde confique ours ours-literal; do
 			case $c in
 			serde) label="plain \`#[derive(Deserialize)]\` + toml" ;;
 			confique) label="confique \`#[derive(Config)]\`" ;;
 			ours) label="ours \`#[derive(Settings)]\`" ;;
+			ours-literal) label="ours, without its one regex check" ;;
 			esac
 			echo "| $label | $(secs "${REBUILD[$c]}") | $(ratio "${REBUILD[$c]}" "${REBUILD[serde]}")x | $(secs "${RECHECK[$c]}") | $(ratio "${RECHECK[$c]}" "${RECHECK[serde]}")x |"
 		done
@@ -229,6 +242,9 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 				echo "| $c | FAILED to build | | | |"
 			fi
 		done
+		if [ -n "${SIZE[ours-literal]}" ]; then
+			echo "| ours, without its one regex check (same clean build) | | | $(awk -v b="${SIZE[ours-literal]}" 'BEGIN { printf "%.2f MB", b / 1e6 }') | $(ratio "${SIZE[ours-literal]}" "${SIZE[confique]}")x |"
+		fi
 		echo
 	} >>"$OUT"
 fi
