@@ -6,6 +6,7 @@
 //! on a program with a real pattern, which must find the engine, so this one can fail.
 
 use settings_core::Settings;
+use settings_no_serde::links_the_regex_engine;
 
 /// Where tokens come from.
 #[derive(Settings, Debug)]
@@ -14,17 +15,6 @@ struct Auth {
     /// The token issuer.
     #[settings(regex = "^https://")]
     issuer: String,
-}
-
-/// Whether this test's own binary holds a message of regex-syntax's parser, which is there
-/// exactly when the regex engine is linked (type names, as debug info holds them, do not bring
-/// it). The message is put together at run time, so that this binary does not hold it as a
-/// constant of its own.
-fn links_the_regex_engine() -> bool {
-    let mark = ["unclosed", "character class"].join(" ");
-    let exe = std::env::current_exe().expect("the test's own path");
-    let bytes = std::fs::read(&exe).expect("the test's own binary");
-    bytes.windows(mark.len()).any(|w| w == mark.as_bytes())
 }
 
 #[test]
