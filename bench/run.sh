@@ -217,7 +217,7 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	unset CARGO_TARGET_DIR
 	secs() { awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; }
 	{
-		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct and loading it, after renaming a field (debug, incremental, median of 9, the three taking turns; the build includes codegen and linking against each library):"
+		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct and loading it, after renaming a field (debug, incremental, median of 9, the contestants taking turns; the build includes codegen and linking against each library):"
 		echo
 		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde |"
 		echo "| --- | ---: | ---: | ---: | ---: |"
