@@ -192,6 +192,18 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	(cd "$TMP" && cargo check --quiet)
 	medians check
 	for c in serde confique ours ours-literal; do RECHECK[$c]=${MEDIAN[$c]}; done
+	# The same rebuild with the dependencies built without debug info (an application's
+	# `[profile.dev.package."*"] debug = false`): most of what each derive's build links is the
+	# debug info of the libraries below it.
+	log "compile: the same rebuild, dependencies without debug info"
+	cp "$TMP/Cargo.toml" "$TMP/Cargo.toml.orig"
+	printf '\n[profile.dev.package."*"]\ndebug = false\n' >>"$TMP/Cargo.toml"
+	export CARGO_TARGET_DIR="$TMP/target-nodebug"
+	(cd "$TMP" && cargo build --quiet)
+	declare -A NODEBUG
+	medians build
+	for c in serde confique ours ours-literal; do NODEBUG[$c]=${MEDIAN[$c]}; done
+	mv "$TMP/Cargo.toml.orig" "$TMP/Cargo.toml"
 
 	# A new application's first build: each in a fresh target directory, default features (for
 	# us: the derive alone), then its release binary's size.
@@ -219,8 +231,8 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	{
 		echo "Compile: rebuild of a binary crate declaring one 30-field settings struct and loading it, after renaming a field (debug, incremental, median of 9, the contestants taking turns; the build includes codegen and linking against each library):"
 		echo
-		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde |"
-		echo "| --- | ---: | ---: | ---: | ---: |"
+		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde | rebuild, dependencies without debug info | vs plain serde |"
+		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for c in serde confique ours ours-literal; do
 			case $c in
 			serde) label="plain \`#[derive(Deserialize)]\` + toml" ;;
@@ -228,7 +240,7 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			ours) label="ours \`#[derive(Settings)]\`" ;;
 			ours-literal) label="ours, without its one regex check" ;;
 			esac
-			echo "| $label | $(secs "${REBUILD[$c]}") | $(ratio "${REBUILD[$c]}" "${REBUILD[serde]}")x | $(secs "${RECHECK[$c]}") | $(ratio "${RECHECK[$c]}" "${RECHECK[serde]}")x |"
+			echo "| $label | $(secs "${REBUILD[$c]}") | $(ratio "${REBUILD[$c]}" "${REBUILD[serde]}")x | $(secs "${RECHECK[$c]}") | $(ratio "${RECHECK[$c]}" "${RECHECK[serde]}")x | $(secs "${NODEBUG[$c]}") | $(ratio "${NODEBUG[$c]}" "${NODEBUG[serde]}")x |"
 		done
 		echo
 		echo "A new application's first build: the crate above (one 30-field struct, loaded from a file and the environment) on each library with its default features, \`cargo build\` in a fresh target directory (debug), and the size of its \`--release\` binary:"
