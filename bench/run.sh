@@ -160,19 +160,23 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 			sed -i 's/pub extra_flag_x:/pub extra_flag:/' "$1"
 		fi
 	}
-	# medians CMD: for each contestant, the median of 9 timed `cargo CMD` runs, each after an
-	# edit. The contestants take turns round by round, so a drift in the machine's speed over the
-	# minutes of the measurement falls on all of them alike.
-	declare -A TIMES MEDIAN
+	# The contestants of the rebuild measurements.
+	REBUILT=(serde confique ours ours-literal)
+	# medians CMD RESULT: for each contestant, the median of 9 timed `cargo CMD` runs, each after
+	# an edit, into the associative array named RESULT. The contestants take turns round by
+	# round, so a drift in the machine's speed over the minutes of the measurement falls on all
+	# of them alike.
+	declare -A TIMES
 	medians() {
 		local c t0 t1
-		for c in serde confique ours ours-literal; do
+		local -n result="$2"
+		for c in "${REBUILT[@]}"; do
 			toggle "$TMP/$c/src/main.rs"
 			(cd "$TMP" && cargo "$1" --quiet -p "compile-$c" 2>/dev/null)
 			TIMES[$c]=""
 		done
 		for _ in 1 2 3 4 5 6 7 8 9; do
-			for c in serde confique ours ours-literal; do
+			for c in "${REBUILT[@]}"; do
 				toggle "$TMP/$c/src/main.rs"
 				t0=$(date +%s%N)
 				(cd "$TMP" && cargo "$1" --quiet -p "compile-$c" 2>/dev/null)
@@ -180,18 +184,16 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 				TIMES[$c]="${TIMES[$c]} $(((t1 - t0) / 1000000))"
 			done
 		done
-		for c in serde confique ours ours-literal; do
-			MEDIAN[$c]=$(printf '%s\n' ${TIMES[$c]} | sort -n | sed -n 5p)
-			log "  $c: $1 ${MEDIAN[$c]} ms (${TIMES[$c]# })"
+		for c in "${REBUILT[@]}"; do
+			result[$c]=$(printf '%s\n' ${TIMES[$c]} | sort -n | sed -n 5p)
+			log "  $c: $1 ${result[$c]} ms (${TIMES[$c]# })"
 		done
 	}
-	declare -A REBUILD RECHECK
-	medians build
-	for c in serde confique ours ours-literal; do REBUILD[$c]=${MEDIAN[$c]}; done
+	declare -A REBUILD RECHECK NODEBUG
+	medians build REBUILD
 	# The same edits under `cargo check`: expansion and type checking only, no codegen or link.
 	(cd "$TMP" && cargo check --quiet)
-	medians check
-	for c in serde confique ours ours-literal; do RECHECK[$c]=${MEDIAN[$c]}; done
+	medians check RECHECK
 	# The same rebuild with the dependencies built without debug info (an application's
 	# `[profile.dev.package."*"] debug = false`): most of what each derive's build links is the
 	# debug info of the libraries below it.
@@ -200,9 +202,7 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 	printf '\n[profile.dev.package."*"]\ndebug = false\n' >>"$TMP/Cargo.toml"
 	export CARGO_TARGET_DIR="$TMP/target-nodebug"
 	(cd "$TMP" && cargo build --quiet)
-	declare -A NODEBUG
-	medians build
-	for c in serde confique ours ours-literal; do NODEBUG[$c]=${MEDIAN[$c]}; done
+	medians build NODEBUG
 	mv "$TMP/Cargo.toml.orig" "$TMP/Cargo.toml"
 
 	# A new application's first build: each in a fresh target directory, default features (for
@@ -233,7 +233,7 @@ if [ "${BENCH_SKIP_COMPILE:-}" != 1 ]; then
 		echo
 		echo "| derive | rebuild (\`cargo build\`) | vs plain serde | re-check (\`cargo check\`) | vs plain serde | rebuild, dependencies without debug info | vs plain serde |"
 		echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-		for c in serde confique ours ours-literal; do
+		for c in "${REBUILT[@]}"; do
 			case $c in
 			serde) label="plain \`#[derive(Deserialize)]\` + toml" ;;
 			confique) label="confique \`#[derive(Config)]\`" ;;
