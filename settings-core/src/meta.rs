@@ -285,7 +285,8 @@ impl FieldMeta {
 ///
 /// The regex engine is reached only through the function [`Pattern::new`] stores: a program
 /// whose patterns are all literals (or that has none) references no regex code, so the linker
-/// leaves the regex crates (about half a megabyte of code) out of its binary.
+/// leaves the regex crates out of its binary (1.5 MB of the 3.7 MB release binary of
+/// bench/compile's 30-field app).
 pub struct Pattern {
     source: &'static str,
     matcher: Matcher,
