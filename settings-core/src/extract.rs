@@ -400,7 +400,7 @@ impl<'a> Extract<'a> {
     fn child_at<T: Settings>(
         &mut self,
         index: usize,
-        element: Option<&str>,
+        element: Option<&Element>,
         table: Table,
     ) -> Option<T> {
         let field = &self.meta.fields[index];
@@ -410,7 +410,7 @@ impl<'a> Extract<'a> {
         path.push_str(field.key);
         path.push('.');
         if let Some(element) = element {
-            path.push_str(element);
+            element.push_to(path);
             path.push('.');
         }
         let prefix_len = path.len();
@@ -457,7 +457,7 @@ impl<'a> Extract<'a> {
         index: usize,
         default: Option<fn() -> C>,
     ) -> Option<C> {
-        self.elements_of(index, true, default, |key, s| (key, s))
+        self.elements_of(index, true, default, |key, s| (key.into_key(), s))
     }
 
     /// The elements of a list (`map` false) or map of structs, each extracted and made an item
@@ -467,7 +467,7 @@ impl<'a> Extract<'a> {
         index: usize,
         map: bool,
         default: Option<fn() -> C>,
-        item: impl Fn(String, S) -> I,
+        item: impl Fn(Element, S) -> I,
     ) -> Option<C> {
         let field = &self.meta.fields[index];
         let Some(elements) = self.element_tables(index, map)? else {
@@ -501,7 +501,7 @@ impl<'a> Extract<'a> {
 
     /// The tables of a list or map of structs: `Some(None)` when no source sets it, `None`
     /// (with the issue said) when what is there is not one.
-    fn element_tables(&mut self, index: usize, map: bool) -> Option<Option<Vec<(String, Table)>>> {
+    fn element_tables(&mut self, index: usize, map: bool) -> Option<Option<Vec<(Element, Table)>>> {
         let field = &self.meta.fields[index];
         let Some(mut value) = take(&mut self.table, field.key) else {
             return Some(None);
@@ -520,30 +520,33 @@ impl<'a> Extract<'a> {
         }
         let origin = value.origin;
         let kind = value.kind_name();
-        let entries: Vec<(String, Value)> = match value.node {
-            Node::Array(items) if !map => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (index_text(i), v))
-                .collect(),
-            Node::Table(t) if map => t.into_iter().map(|(k, v)| (k.into_owned(), v)).collect(),
+        let mut tables = Vec::new();
+        let mut bad = false;
+        // Each element straight into `tables`: a list's indexes are not made text here (a list
+        // of 1,000 structs would make 1,000 strings a load only to write them into paths).
+        let mut add = |this: &mut Self, element: Element, v: Value| match v.node {
+            Node::Table(t) => tables.push((element, t)),
+            _ => {
+                let message = format!("expected a table of settings, found {}", v.kind_name());
+                this.not_elements(field, Some(&element.text()), v.origin, message);
+                bad = true;
+            }
+        };
+        match value.node {
+            Node::Array(items) if !map => {
+                for (i, v) in items.into_iter().enumerate() {
+                    add(self, Element::Index(i), v);
+                }
+            }
+            Node::Table(t) if map => {
+                for (k, v) in t {
+                    add(self, Element::Key(k.into_owned()), v);
+                }
+            }
             _ => {
                 let message = format!("expected {}, found {kind}", collection_form(map));
                 self.not_elements(field, None, origin, message);
                 return None;
-            }
-        };
-        let mut tables = Vec::with_capacity(entries.len());
-        let mut bad = false;
-        for (key, v) in entries {
-            let kind = v.kind_name();
-            match v.node {
-                Node::Table(t) => tables.push((key, t)),
-                _ => {
-                    let message = format!("expected a table of settings, found {kind}");
-                    self.not_elements(field, Some(&key), v.origin, message);
-                    bad = true;
-                }
             }
         }
         if bad { None } else { Some(Some(tables)) }
@@ -901,30 +904,64 @@ fn suggest_path(meta: &'static StructMeta, keys: &[String]) -> Option<String> {
 }
 
 const MASK: &str = "**********";
-/// An element's index as text (`17`), without the formatting machinery: a list of 1,000 structs
-/// asks it 1,000 times a load.
-fn index_text(mut i: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (i % 10) as u8;
-        i /= 10;
-        if i == 0 {
-            break;
+/// An element of a list or map of structs, which its paths name: `servers.0.host`,
+/// `tenants.acme.url`.
+pub(crate) enum Element {
+    Index(usize),
+    Key(String),
+}
+
+impl Element {
+    /// Appends the index or key to a path; an index without the formatting machinery or a
+    /// string of its own (a list of 1,000 structs writes 1,000 of them a load).
+    fn push_to(&self, path: &mut String) {
+        match self {
+            Element::Index(i) => {
+                let mut digits = [0u8; 20];
+                let mut at = digits.len();
+                let mut i = *i;
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (i % 10) as u8;
+                    i /= 10;
+                    if i == 0 {
+                        break;
+                    }
+                }
+                path.extend(digits[at..].iter().map(|&d| char::from(d)));
+            }
+            Element::Key(key) => path.push_str(key),
         }
     }
-    digits[at..].iter().map(|&d| char::from(d)).collect()
+
+    /// The index or key as text, for a message.
+    fn text(&self) -> String {
+        let mut text = String::new();
+        self.push_to(&mut text);
+        text
+    }
+
+    /// A map entry's key (a list's index as text, which no map is given).
+    fn into_key(self) -> String {
+        match self {
+            Element::Key(key) => key,
+            index => index.text(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::index_text;
+    use super::Element;
 
     #[test]
-    fn index_text_is_the_decimal_form() {
+    fn an_index_is_written_in_its_decimal_form() {
         for i in [0, 7, 9, 10, 99, 100, 1000, 123_456, usize::MAX] {
-            assert_eq!(index_text(i), i.to_string());
+            let mut path = "servers.".to_owned();
+            Element::Index(i).push_to(&mut path);
+            assert_eq!(path, format!("servers.{i}"));
+            assert_eq!(Element::Index(i).into_key(), i.to_string());
         }
+        assert_eq!(Element::Key("acme".to_owned()).text(), "acme");
     }
 }

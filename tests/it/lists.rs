@@ -194,6 +194,50 @@ fn a_bad_index_is_one_clear_issue() {
 }
 
 #[test]
+fn an_element_that_is_not_a_table_is_named_by_its_index_or_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "app.toml",
+        "servers = [{ host = \"a\" }, \"b\", { host = \"c\" }, 4]\n\n         [tenants]\nacme = 3\nglobex = { url = \"https://globex\" }\n",
+    );
+    let err = S::loader().env_vars(NO_ENV).file(&file).load().unwrap_err();
+    let found: Vec<(&str, IssueKind, &str)> = err
+        .issues()
+        .iter()
+        .map(|i| (i.path.as_str(), i.kind, i.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "servers.1",
+                IssueKind::Invalid,
+                "expected a table of settings, found a string"
+            ),
+            (
+                "servers.3",
+                IssueKind::Invalid,
+                "expected a table of settings, found an integer"
+            ),
+            (
+                "tenants.acme",
+                IssueKind::Invalid,
+                "expected a table of settings, found an integer"
+            ),
+        ],
+        "{err}"
+    );
+    let origin = format!("file {}", file.display());
+    assert!(
+        err.issues()
+            .iter()
+            .all(|i| i.origin.as_deref() == Some(origin.as_str())),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_misspelt_element_variable_is_reported_with_the_name_it_meant() {
     let report = S::loader()
         .env_vars([
