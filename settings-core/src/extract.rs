@@ -520,7 +520,12 @@ impl<'a> Extract<'a> {
         }
         let origin = value.origin;
         let kind = value.kind_name();
-        let mut tables = Vec::new();
+        let count = match &value.node {
+            Node::Array(items) => items.len(),
+            Node::Table(t) => t.len(),
+            _ => 0,
+        };
+        let mut tables = Vec::with_capacity(count);
         let mut bad = false;
         // Each element straight into `tables`: a list's indexes are not made text here (a list
         // of 1,000 structs would make 1,000 strings a load only to write them into paths).
@@ -906,7 +911,7 @@ fn suggest_path(meta: &'static StructMeta, keys: &[String]) -> Option<String> {
 const MASK: &str = "**********";
 /// An element of a list or map of structs, which its paths name: `servers.0.host`,
 /// `tenants.acme.url`.
-pub(crate) enum Element {
+enum Element {
     Index(usize),
     Key(String),
 }
